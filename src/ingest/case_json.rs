@@ -1,0 +1,259 @@
+//! Question-bank importers: MedQA JSONL, MedMCQA JSON/JSONL (native `opa`..`opd`
+//! + `cop`, or the MedAgentsBench `options` + `answer_idx` copy), MedAgentsBench
+//! output files (their questions), and the documented blindstep case JSONL.
+//! Pure: records in, cases or a problem naming file and line out.
+
+use super::problem::Problem;
+use super::records::{Record, text_field};
+use crate::domain::{Case, CaseId, Specialty, Task};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Which record shape to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuestionFormat {
+    /// `question`, `options` {A..E}, `answer_idx`, `meta_info`, optional `realidx`.
+    MedQa,
+    /// `question`, `opa`..`opd`, `cop` (1-based), `subject_name`, `id`; or the
+    /// MedAgentsBench copy with `options` + `answer_idx` + `realidx`.
+    MedMcqa,
+    /// MedAgentsBench output files: the questions of a trace file.
+    MedAgents,
+    /// blindstep case JSONL: one case per line, the same fields as a case file.
+    Blindstep,
+}
+
+/// Convert records to cases. `prefix` (e.g. `medqa`) is prepended as
+/// `medqa:<id>` when the source id has no prefix of its own.
+pub fn cases_from_records(
+    file: &Path,
+    records: &[Record],
+    format: QuestionFormat,
+    prefix: &str,
+) -> Result<Vec<Case>, Problem> {
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let p = |field: &str, message: String| Problem {
+                file: file.to_path_buf(),
+                line: r.line,
+                field: field.to_string(),
+                message,
+            };
+            if !r.value.is_object() {
+                return Err(p("", "expected a JSON object".into()));
+            }
+            match format {
+                QuestionFormat::Blindstep => {
+                    let case: Case = serde_json::from_value(r.value.clone())
+                        .map_err(|e| p("", format!("not a blindstep case: {e}")))?;
+                    validate_imported(&case).map_err(|(f, m)| p(f, m))?;
+                    Ok(case)
+                }
+                QuestionFormat::MedQa | QuestionFormat::MedMcqa | QuestionFormat::MedAgents => {
+                    question_case(&r.value, i, format, prefix, file).map_err(|(f, m)| p(f, m))
+                }
+            }
+        })
+        .collect()
+}
+
+type FieldError = (&'static str, String);
+
+fn validate_imported(case: &Case) -> Result<(), FieldError> {
+    if !super::case_toml::valid_id(case.id.as_str()) {
+        return Err(("id", format!("invalid id {:?}", case.id.as_str())));
+    }
+    if case.question.trim().is_empty() {
+        return Err(("question", "must not be empty".into()));
+    }
+    if let Task::Mcq { options, answer } = &case.task {
+        if !options.contains_key(answer) {
+            return Err(("task.answer", format!("{answer:?} is not one of the options")));
+        }
+    }
+    Ok(())
+}
+
+fn question_case(
+    v: &Value,
+    index: usize,
+    format: QuestionFormat,
+    prefix: &str,
+    file: &Path,
+) -> Result<Case, FieldError> {
+    let question = v
+        .get("question")
+        .and_then(Value::as_str)
+        .filter(|q| !q.trim().is_empty())
+        .ok_or(("question", "missing or not a non-empty string".to_string()))?;
+
+    let (options, answer) = if v.get("opa").is_some() {
+        native_medmcqa(v)?
+    } else {
+        let opts = v
+            .get("options")
+            .and_then(Value::as_object)
+            .ok_or(("options", "missing or not an object of letter: text".to_string()))?;
+        let mut options = BTreeMap::new();
+        for (k, t) in opts {
+            let letter = k.trim().to_ascii_uppercase();
+            if letter.len() != 1 || !letter.chars().all(|c| c.is_ascii_uppercase()) {
+                return Err(("options", format!("option key {k:?} is not a letter")));
+            }
+            let text = match t {
+                Value::String(s) => s.clone(),
+                Value::Number(n) => n.to_string(),
+                _ => return Err(("options", format!("option {k} is not text"))),
+            };
+            options.insert(letter, text);
+        }
+        let answer = text_field(v, "answer_idx")
+            .ok_or(("answer_idx", "missing or not a letter".to_string()))?
+            .trim()
+            .to_ascii_uppercase();
+        (options, answer)
+    };
+    if options.len() < 2 {
+        return Err(("options", "needs at least 2 options".into()));
+    }
+    if !options.contains_key(&answer) {
+        return Err((
+            "answer_idx",
+            format!("{answer:?} is not one of the options ({})", options.keys().cloned().collect::<Vec<_>>().join(", ")),
+        ));
+    }
+
+    let raw_id = text_field(v, "realidx")
+        .or_else(|| text_field(v, "id"))
+        .unwrap_or_else(|| format!("{}-{}", stem(file), index + 1));
+    let raw_id = raw_id.trim().to_string();
+    if raw_id.is_empty() {
+        return Err(("realidx", "empty id".into()));
+    }
+    let id = if raw_id.contains(':') {
+        raw_id
+    } else {
+        format!("{prefix}:{raw_id}")
+    };
+    if !super::case_toml::valid_id(&id) {
+        return Err(("realidx", format!("id {id:?} has characters outside a-z, 0-9, '.', '_', ':', '-'")));
+    }
+    let (vignette, q) = split_question(question);
+    let label = match format {
+        QuestionFormat::MedMcqa => "MedMCQA",
+        QuestionFormat::MedAgents => "MedAgentsBench",
+        _ => "MedQA",
+    };
+    let mut source = format!("{label} ({})", file.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
+    for key in ["meta_info", "subject_name"] {
+        if let Some(m) = v.get(key).and_then(Value::as_str) {
+            source.push_str(&format!("; {key}={m}"));
+        }
+    }
+    Ok(Case {
+        title: title_of(&id, &q),
+        id: CaseId(id),
+        specialty: Specialty::Other,
+        incidence: None,
+        vignette,
+        question: q,
+        task: Task::Mcq { options, answer },
+        red_flags: Vec::new(),
+        must_not_miss: Vec::new(),
+        priority: Vec::new(),
+        source,
+        licence: "see source dataset".into(),
+    })
+}
+
+fn native_medmcqa(v: &Value) -> Result<(BTreeMap<String, String>, String), FieldError> {
+    let mut options = BTreeMap::new();
+    for (key, letter) in [("opa", "A"), ("opb", "B"), ("opc", "C"), ("opd", "D")] {
+        let text = text_field(v, key).ok_or(("opa", format!("missing option {key}")))?;
+        options.insert(letter.to_string(), text);
+    }
+    let cop = v
+        .get("cop")
+        .and_then(|c| c.as_u64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())))
+        .ok_or(("cop", "missing or not a number 1-4".to_string()))?;
+    let letter = match cop {
+        1 => "A",
+        2 => "B",
+        3 => "C",
+        4 => "D",
+        other => return Err(("cop", format!("{other} is not 1-4 (1-based correct option)"))),
+    };
+    Ok((options, letter.to_string()))
+}
+
+/// Split "vignette … question?" at its last sentence or line when that is a question.
+fn split_question(text: &str) -> (String, String) {
+    let t = text.trim();
+    if let Some(pos) = t.rfind('\n') {
+        let (a, b) = t.split_at(pos);
+        if b.trim().ends_with('?') && !a.trim().is_empty() {
+            return (a.trim().to_string(), b.trim().to_string());
+        }
+    }
+    if t.ends_with('?') {
+        let body = &t[..t.len() - 1];
+        if let Some(pos) = body.rfind(". ") {
+            let (a, b) = t.split_at(pos + 1);
+            if !a.trim().is_empty() && b.trim().len() > 8 {
+                return (a.trim().to_string(), b.trim().to_string());
+            }
+        }
+    }
+    (String::new(), t.to_string())
+}
+
+fn title_of(id: &str, question: &str) -> String {
+    let q: String = question.split_whitespace().collect::<Vec<_>>().join(" ");
+    let short: String = q.chars().take(48).collect();
+    let ell = if q.chars().count() > 48 { "…" } else { "" };
+    let _ = id;
+    format!("{short}{ell}")
+}
+
+fn stem(file: &Path) -> String {
+    file.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("import")
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::records::read_records;
+
+    #[test]
+    fn medqa_line_gets_a_prefixed_id_and_split_question() {
+        let line = r#"{"realidx": 300, "question": "A boy has a limp. Which nerve is injured?", "options": {"A": "x", "B": "y"}, "answer_idx": "B", "meta_info": "step1"}"#;
+        let recs = read_records(Path::new("q.jsonl"), line).unwrap();
+        let cases = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa").unwrap();
+        assert_eq!(cases[0].id.as_str(), "medqa:300");
+        assert_eq!(cases[0].question, "Which nerve is injured?");
+        assert_eq!(cases[0].vignette, "A boy has a limp.");
+    }
+
+    #[test]
+    fn native_medmcqa_uses_one_based_cop() {
+        let line = r#"{"id": "abc-1", "question": "Q?", "opa": "a", "opb": "b", "opc": "c", "opd": "d", "cop": 3, "subject_name": "Anatomy"}"#;
+        let recs = read_records(Path::new("m.jsonl"), line).unwrap();
+        let cases = cases_from_records(Path::new("m.jsonl"), &recs, QuestionFormat::MedMcqa, "medmcqa").unwrap();
+        assert_eq!(cases[0].task, Task::Mcq { options: [("A","a"),("B","b"),("C","c"),("D","d")].iter().map(|(k,v)| (k.to_string(), v.to_string())).collect(), answer: "C".into() });
+        assert_eq!(cases[0].id.as_str(), "medmcqa:abc-1");
+    }
+
+    #[test]
+    fn bad_answer_names_line_and_field() {
+        let text = "{\"question\":\"Q?\",\"options\":{\"A\":\"a\",\"B\":\"b\"},\"answer_idx\":\"A\",\"realidx\":1}\n{\"question\":\"Q?\",\"options\":{\"A\":\"a\"},\"answer_idx\":\"E\",\"realidx\":2}\n";
+        let recs = read_records(Path::new("q.jsonl"), text).unwrap();
+        let e = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

@@ -1,0 +1,24 @@
+//! blindstep: blind, step-by-step clinical audits of model reasoning.
+//!
+//! Module map (a functional core with I/O at the edges):
+//!
+//! - [`domain`]: plain types for cases, models, runs, chains, studies and
+//!   verdicts, and the blinded views the review screens receive.
+//! - [`strip`]: reasoning extraction, style removal, segmentation, provenance (pure).
+//! - [`stats`]: rates, intervals, paired tests, agreement, the leakage classifier (pure).
+//! - [`storage`]: the only place that knows SQL; migrations, pragmas, imports.
+//! - [`export`]: CSV profiles; with `stats`, the only place that joins sides to models.
+//! - [`inference`]: local models with candle and OpenAI-compatible endpoints.
+//! - [`tui`]: the review, tally and lab screens (The Elm Architecture).
+//! - [`cli`]: the command line, one module per subcommand.
+
+pub mod domain;
+pub mod cli;
+pub mod export;
+pub mod inference;
+pub mod stats;
+pub mod storage;
+pub mod strip;
+pub mod tui;
+pub mod ingest;
+pub mod workflow;

@@ -1,0 +1,40 @@
+//! The SQLite store: the only module that knows SQL. `Store::open` checks the
+//! file, sets the pragmas, then applies the numbered migrations in order.
+//! Nothing here renders, prompts or prints.
+
+mod cases;
+mod error;
+mod models;
+mod open;
+mod review;
+mod runs;
+mod sqlmap;
+mod studies;
+
+pub use cases::{CaseImportReport, ImportMode};
+pub use error::StoreError;
+pub use models::NewModel;
+pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
+pub use runs::{NewRun, RunImportReport, RunSummary};
+pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};
+
+use rusqlite::Connection;
+
+/// An open blindstep database.
+pub struct Store {
+    conn: Connection,
+    path: std::path::PathBuf,
+}
+
+impl Store {
+    /// The database file this store was opened from.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Direct access for read-only reporting queries in `export` and `stats`
+    /// adapters and for tests; writes go through the typed methods.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

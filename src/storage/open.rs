@@ -1,0 +1,172 @@
+//! Opening a database file: refuse what is not ours without touching it,
+//! create new files owner-only, set pragmas, migrate by `user_version`.
+
+use super::{Store, StoreError};
+use rusqlite::{Connection, OpenFlags};
+use std::io::Read;
+use std::path::Path;
+
+/// `PRAGMA application_id` of blindstep databases ("blst").
+pub const APPLICATION_ID: i64 = 0x626c_7374;
+
+/// The numbered migrations, applied in order; index + 1 is the schema version.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_initial",
+    include_str!("../../migrations/0001_initial.sql"),
+)];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Open (or create) a blindstep database at `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let io = |source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let existed = match std::fs::metadata(path) {
+            Ok(m) => m.len() > 0,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(io(e)),
+        };
+        if existed {
+            check_header(path)?;
+        } else {
+            create_private(path).map_err(io)?;
+        }
+        let open_err = |source| StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(open_err)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
+        if existed {
+            // Read-only checks first: nothing below may write to a file we
+            // have not recognised as ours.
+            check_identity(&conn, path)?;
+        }
+        set_pragmas(&conn).map_err(open_err)?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version >= SCHEMA_VERSION {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Re-read under the write lock: another process may have migrated meanwhile.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate() {
+            let target = i as i64 + 1;
+            if target <= version {
+                continue;
+            }
+            tx.execute_batch(sql)
+                .map_err(|e| StoreError::Invalid(format!("migration {name}: {e}")))?;
+            tx.pragma_update(None, "user_version", target)?;
+        }
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop)
+}
+
+fn check_header(path: &Path) -> Result<(), StoreError> {
+    let mut head = [0u8; 16];
+    let mut file = std::fs::File::open(path).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let n = file.read(&mut head).map_err(|source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if n < 16 || &head != SQLITE_MAGIC {
+        return Err(StoreError::NotBlindstep {
+            path: path.to_path_buf(),
+            reason: "it is not an SQLite database".into(),
+        });
+    }
+    Ok(())
+}
+
+fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let not_ours = |reason: String| StoreError::NotBlindstep {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| not_ours(format!("unreadable header: {e}")))?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(|e| not_ours(format!("corrupt or unreadable schema: {e}")))?;
+    if app_id != APPLICATION_ID && !(app_id == 0 && tables == 0) {
+        return Err(not_ours(format!(
+            "application id {app_id:#x}, {tables} schema objects"
+        )));
+    }
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| not_ours(format!("unreadable header: {e}")))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    // quick_check reads every page; skip it for very large files, where a
+    // corrupt page still surfaces as an error naming the file on first read.
+    let small = std::fs::metadata(path).map(|m| m.len() < 256 << 20).unwrap_or(false);
+    if app_id == APPLICATION_ID && small {
+        let ok: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(|e| not_ours(format!("corrupt: {e}")))?;
+        if ok != "ok" {
+            return Err(StoreError::Corrupt(format!(
+                "{}: integrity check failed: {ok}",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}

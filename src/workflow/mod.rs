@@ -1,0 +1,4 @@
+//! Orchestration across the pure core and the store: import runs with their
+//! chains, create studies, build the demo. No SQL and no terminal here.
+
+pub mod assign;
