@@ -1,6 +1,13 @@
 //! The command line: clap derive, one module per subcommand. Parsing and
 //! dispatch only; the work happens in the library modules.
 
+pub mod cases;
+pub mod leakage;
+pub mod models;
+pub mod runs;
+pub mod study;
+pub mod table;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -30,15 +37,44 @@ impl Global {
             .clone()
             .unwrap_or_else(|| PathBuf::from("blindstep.db"))
     }
+
+    /// Open (or create) the database at [`Global::db_path`].
+    pub fn open_store(&self) -> anyhow::Result<crate::storage::Store> {
+        Ok(crate::storage::Store::open(&self.db_path())?)
+    }
+}
+
+/// `--format` of listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check, import, list and show cases.
+    Cases(cases::CasesArgs),
+    /// Register and list models.
+    Models(models::ModelsArgs),
+    /// Import, list and show model runs.
+    Runs(runs::RunsArgs),
+    /// Create, show and unblind studies.
+    Study(study::StudyArgs),
+    /// Can a classifier tell two models apart, raw vs stripped?
+    Leakage(leakage::LeakageArgs),
 }
 
 impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
-        let _global = Global { db: self.db };
-        match self.command {}
+        let global = Global { db: self.db };
+        match self.command {
+            Command::Cases(a) => cases::run(a, &global),
+            Command::Models(a) => models::run(a, &global),
+            Command::Runs(a) => runs::run(a, &global),
+            Command::Study(a) => study::run(a, &global),
+            Command::Leakage(a) => leakage::run(a, &global),
+        }
     }
 }

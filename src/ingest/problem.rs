@@ -3,7 +3,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
 pub struct Problem {
     pub file: PathBuf,
     /// 1-based line number.
@@ -13,19 +14,12 @@ pub struct Problem {
     pub message: String,
 }
 
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Problem {
+    fn render(&self) -> String {
         if self.field.is_empty() {
-            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+            format!("{}:{}: {}", self.file.display(), self.line, self.message)
         } else {
-            write!(
-                f,
-                "{}:{}: {}: {}",
-                self.file.display(),
-                self.line,
-                self.field,
-                self.message
-            )
+            format!("{}:{}: {}: {}", self.file.display(), self.line, self.field, self.message)
         }
     }
 }

@@ -82,7 +82,10 @@ impl Store {
         for row in rows {
             let (id, vignette, question) = row?;
             for key in [question.trim().to_string(), join_question(&vignette, &question)] {
-                map.entry(normalise_question(&key)).or_default().push(CaseId(id.clone()));
+                let ids = map.entry(normalise_question(&key)).or_default();
+                if !ids.iter().any(|c| c.as_str() == id) {
+                    ids.push(CaseId(id.clone()));
+                }
             }
         }
         Ok(map)

@@ -16,6 +16,7 @@ pub use error::StoreError;
 pub use models::NewModel;
 pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 pub use runs::{NewRun, RunImportReport, RunSummary};
+pub use cases::normalise_question;
 pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};
 
 use rusqlite::Connection;

@@ -2,3 +2,5 @@
 //! chains, create studies, build the demo. No SQL and no terminal here.
 
 pub mod assign;
+pub mod import_runs;
+pub mod study;

@@ -1,0 +1,193 @@
+//! `blindstep cases check|import|list|show`.
+
+use super::{Global, OutputFormat, table};
+use crate::domain::Case;
+use crate::ingest::{self, CaseFormat};
+use crate::storage::ImportMode;
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct CasesArgs {
+    #[command(subcommand)]
+    pub command: CasesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CasesCommand {
+    /// Validate case files and report every problem as file:line: field: message.
+    Check {
+        /// Case files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "auto")]
+        format: CaseFormat,
+    },
+    /// Import case files, folders or question banks (one transaction: all or nothing).
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "auto")]
+        format: CaseFormat,
+        /// Replace cases whose id exists with different content (never one with runs).
+        #[arg(long)]
+        replace: bool,
+        /// Id prefix for records without one (default: the dataset name, e.g. medqa).
+        #[arg(long)]
+        prefix: Option<String>,
+    },
+    /// List cases; --query ranks them by fuzzy match, best first.
+    List {
+        #[arg(long, short)]
+        query: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Show one case in full.
+    Show {
+        id: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+}
+
+pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
+    match args.command {
+        CasesCommand::Check { paths, format } => check(&paths, format),
+        CasesCommand::Import { paths, format, replace, prefix } => {
+            let cases = load(&paths, format, prefix.as_deref())?;
+            let mut store = global.open_store()?;
+            let mode = if replace { ImportMode::Replace } else { ImportMode::Refuse };
+            let report = store.import_cases(&cases, mode)?;
+            println!(
+                "imported {} case(s) from {} file(s) into {}: {} new, {} unchanged, {} replaced",
+                cases.len(),
+                ingest::expand_paths(&paths).map(|f| f.len()).unwrap_or(0),
+                store.path().display(),
+                report.added,
+                report.unchanged,
+                report.replaced
+            );
+            Ok(())
+        }
+        CasesCommand::List { query, format } => {
+            let store = global.open_store()?;
+            let cases = rank(store.all_cases()?, query.as_deref());
+            print_cases(&cases, format)
+        }
+        CasesCommand::Show { id, format } => {
+            let store = global.open_store()?;
+            let case = store.case(&crate::domain::CaseId(id))?;
+            match format {
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&case)?),
+                _ => print!("{}", ingest::case_toml::to_toml(&case)?),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn load(paths: &[PathBuf], format: CaseFormat, prefix: Option<&str>) -> anyhow::Result<Vec<ingest::LoadedCase>> {
+    ingest::load_cases(paths, format, prefix).map_err(|problems| {
+        anyhow::anyhow!(
+            "{}\n{} problem(s); nothing was imported",
+            ingest::Problems(problems.clone()),
+            problems.len()
+        )
+    })
+}
+
+fn check(paths: &[PathBuf], format: CaseFormat) -> anyhow::Result<()> {
+    match ingest::load_cases(paths, format, None) {
+        Ok(cases) => {
+            println!("{} case(s) OK", cases.len());
+            Ok(())
+        }
+        Err(problems) => {
+            for p in &problems {
+                println!("{p}");
+            }
+            bail!("{} problem(s) found", problems.len())
+        }
+    }
+}
+
+/// Fuzzy-rank cases by id, title, specialty and question text, best first.
+/// Whole-substring hits rank above scattered fuzzy matches, and a fuzzy match
+/// must be tight enough (mostly consecutive letters) to count at all: on long
+/// vignettes almost any query matches as a scattered subsequence.
+pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
+    let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) else {
+        return cases;
+    };
+    let matcher = SkimMatcherV2::default().ignore_case();
+    let needle = q.to_lowercase();
+    let min_fuzzy = 14 * q.chars().count() as i64;
+    let mut scored: Vec<(i64, Case)> = cases
+        .into_iter()
+        .filter_map(|c| {
+            let flags: String = c.red_flags.iter().map(|f| f.finding.as_str()).collect::<Vec<_>>().join("; ");
+            let fields: [(&str, i64); 6] = [
+                (c.id.as_str(), 4),
+                (c.title.as_str(), 4),
+                (c.specialty.as_str(), 3),
+                (c.question.as_str(), 2),
+                (c.vignette.as_str(), 1),
+                (flags.as_str(), 1),
+            ];
+            let mut best: Option<i64> = None;
+            for (text, weight) in fields {
+                let score = if text.to_lowercase().contains(&needle) {
+                    Some(10_000 * weight)
+                } else {
+                    matcher.fuzzy_match(text, q).filter(|&s| s >= min_fuzzy).map(|s| s * weight)
+                };
+                best = best.max(score);
+            }
+            best.map(|s| (s, c))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    scored.into_iter().map(|(_, c)| c).collect()
+}
+
+fn print_cases(cases: &[Case], format: OutputFormat) -> anyhow::Result<()> {
+    match format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(cases)?),
+        OutputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout());
+            w.write_record(["id", "title", "specialty", "incidence", "task", "question"])?;
+            for c in cases {
+                w.write_record([
+                    c.id.as_str(),
+                    &c.title,
+                    c.specialty.as_str(),
+                    c.incidence.map(|i| i.as_str()).unwrap_or("unset"),
+                    c.task.kind().as_str(),
+                    &c.question,
+                ])?;
+            }
+            w.flush().context("writing CSV to stdout")?;
+        }
+        OutputFormat::Table => {
+            let rows: Vec<Vec<String>> = cases
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.id.to_string(),
+                        table::clip(&c.title, 40),
+                        c.specialty.to_string(),
+                        c.incidence.map(|i| i.to_string()).unwrap_or_else(|| "unset".into()),
+                        c.task.kind().to_string(),
+                    ]
+                })
+                .collect();
+            print!("{}", table::render(&["id", "title", "specialty", "incidence", "task"], &rows));
+            println!("{} case(s)", cases.len());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,173 @@
+//! `blindstep leakage`: can a classifier tell the two models apart from their
+//! chains, on raw text and after stripping? Also the warning at study creation.
+
+use super::{Global, OutputFormat, table};
+use crate::domain::{CaseId, ChainId};
+use crate::ingest::records::read_records;
+use crate::ingest::run_formats::{RawRun, RunFormat, parse_runs};
+use crate::stats::{FeatureSet, LeakageConfig, LeakageResult, leakage_auc_with};
+use crate::storage::Store;
+use anyhow::{Context, bail};
+use clap::Args;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Args)]
+pub struct LeakageArgs {
+    /// Outputs of model A (any format `runs import` reads).
+    #[arg(long, required_unless_present = "study")]
+    pub a: Option<PathBuf>,
+    /// Outputs of model B.
+    #[arg(long, required_unless_present = "study")]
+    pub b: Option<PathBuf>,
+    /// In files with several models: the `model` value of A's records.
+    #[arg(long)]
+    pub a_model: Option<String>,
+    /// In files with several models: the `model` value of B's records.
+    #[arg(long)]
+    pub b_model: Option<String>,
+    /// Use a study's own chains instead of files (stripped only: raw runs are not blinded text).
+    #[arg(long, conflicts_with_all = ["a", "b"])]
+    pub study: Option<String>,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub input_format: RunFormat,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+    #[arg(long, default_value_t = 20261121)]
+    pub seed: u64,
+}
+
+const SETS: [FeatureSet; 4] = [FeatureSet::Lexical, FeatureSet::Layout, FeatureSet::Length, FeatureSet::All];
+
+/// Raw text (reasoning then output) and stripped chain text of each record.
+fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let records = read_records(file, &text)?;
+    let mut runs: Vec<RawRun> = parse_runs(file, &records, format)?;
+    if let Some(m) = model {
+        runs.retain(|r| r.source_model.as_deref() == Some(m));
+        if runs.is_empty() {
+            bail!("{}: no record has model {m:?}", file.display());
+        }
+    }
+    let raw = runs
+        .iter()
+        .map(|r| match &r.reasoning {
+            Some(x) => format!("{x}\n{}", r.output),
+            None => r.output.clone(),
+        })
+        .collect();
+    let stripped = runs
+        .iter()
+        .map(|r| {
+            let chain = crate::strip::strip_run(&r.output, r.reasoning.as_deref(), crate::strip::AnswerHint::Any);
+            chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+        })
+        .collect();
+    Ok((raw, stripped))
+}
+
+fn run_sets(a: &[String], b: &[String], seed: u64) -> anyhow::Result<Vec<LeakageResult>> {
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    Ok(leakage_auc_with(&a, &b, &SETS, &LeakageConfig { seed, ..LeakageConfig::default() })?)
+}
+
+fn name(set: FeatureSet) -> &'static str {
+    match set {
+        FeatureSet::Lexical => "lexical",
+        FeatureSet::Layout => "layout",
+        FeatureSet::Length => "length",
+        FeatureSet::All => "all",
+    }
+}
+
+pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
+    let mut rows: Vec<(String, LeakageResult)> = Vec::new();
+    if let Some(study) = &args.study {
+        let store = global.open_store()?;
+        let s = store.study(study)?;
+        let items = store.study_items(s.id)?;
+        let chains: Vec<(CaseId, ChainId, ChainId)> = items.into_iter().map(|i| (i.case_id, i.chain_a, i.chain_b)).collect();
+        let (a, b) = chain_texts(&store, &chains)?;
+        for r in run_sets(&a, &b, args.seed)? {
+            rows.push(("stripped".into(), r));
+        }
+    } else {
+        let (Some(fa), Some(fb)) = (&args.a, &args.b) else {
+            bail!("give --a FILE and --b FILE, or --study NAME");
+        };
+        let (raw_a, str_a) = load(fa, args.input_format, args.a_model.as_deref())?;
+        let (raw_b, str_b) = load(fb, args.input_format, args.b_model.as_deref())?;
+        for r in run_sets(&raw_a, &raw_b, args.seed)? {
+            rows.push(("raw".into(), r));
+        }
+        for r in run_sets(&str_a, &str_b, args.seed)? {
+            rows.push(("stripped".into(), r));
+        }
+    }
+    match args.format {
+        OutputFormat::Json => {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(text, r)| {
+                    serde_json::json!({"text": text, "features": name(r.features), "auc": r.auc, "lo": r.lo, "hi": r.hi,
+                        "n_a": r.n_a, "n_b": r.n_b, "folds": r.folds})
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&v)?);
+        }
+        _ => {
+            let body: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(text, r)| {
+                    vec![text.clone(), name(r.features).into(), format!("{:.3}", r.auc), format!("[{:.3}, {:.3}]", r.lo, r.hi), format!("{}/{}", r.n_a, r.n_b), r.folds.to_string()]
+                })
+                .collect();
+            print!("{}", table::render(&["text", "features", "AUC", "95% CI", "n A/B", "folds"], &body));
+            println!("AUC 0.5 = the models cannot be told apart; 1.0 (or 0.0) = fully identifiable.");
+        }
+    }
+    Ok(())
+}
+
+fn chain_texts(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    for (_, ca, cb) in chains {
+        for (id, out) in [(ca, &mut a), (cb, &mut b)] {
+            let chain = store.chain(*id)?;
+            out.push(chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n"));
+        }
+    }
+    Ok((a, b))
+}
+
+/// Print a warning when a new study's stripped chains still tell the models apart.
+pub fn warn_for_study(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) {
+    if chains.len() < 5 {
+        println!("leakage check skipped: it needs at least 5 items (this study has {})", chains.len());
+        return;
+    }
+    let result = chain_texts(store, chains).and_then(|(a, b)| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b: Vec<&str> = b.iter().map(String::as_str).collect();
+        Ok(leakage_auc_with(&a, &b, &[FeatureSet::Lexical, FeatureSet::Layout], &LeakageConfig::default())?)
+    });
+    match result {
+        Ok(results) => {
+            for r in results {
+                let strength = (r.auc - 0.5).abs();
+                let clear = r.lo > 0.5 || r.hi < 0.5;
+                if clear && strength >= 0.15 {
+                    println!(
+                        "WARNING: the stripped chains still tell the two models apart by {} features (AUC {:.2}, 95% CI {:.2}-{:.2}); reviewers may be able to guess which is which",
+                        name(r.features), r.auc, r.lo, r.hi
+                    );
+                } else {
+                    println!("leakage check ({}): AUC {:.2} (95% CI {:.2}-{:.2})", name(r.features), r.auc, r.lo, r.hi);
+                }
+            }
+        }
+        Err(e) => println!("leakage check could not run: {e:#}"),
+    }
+}

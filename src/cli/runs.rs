@@ -1,0 +1,146 @@
+//! `blindstep runs import|list|show`.
+
+use super::{Global, OutputFormat, table};
+use crate::domain::RunId;
+use crate::ingest::run_formats::RunFormat;
+use crate::workflow::import_runs::{ImportOptions, import_runs};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct RunsArgs {
+    #[command(subcommand)]
+    pub command: RunsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RunsCommand {
+    /// Import a file of model outputs (one transaction; every run gets its chain).
+    Import {
+        file: PathBuf,
+        /// The registered model these outputs belong to.
+        #[arg(long)]
+        model: String,
+        #[arg(long, value_enum, default_value = "auto")]
+        format: RunFormat,
+        /// Keep only records whose own `model` field is this (files with several models).
+        #[arg(long)]
+        only_model: Option<String>,
+        /// Import the records that match a case and list the rest, instead of failing.
+        #[arg(long)]
+        skip_unmatched: bool,
+    },
+    /// List runs with their case, model and chain.
+    List {
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+    /// Show a run's raw output, chain and provenance.
+    Show {
+        id: i64,
+        #[arg(long, value_enum, default_value = "table")]
+        format: OutputFormat,
+    },
+}
+
+pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
+    let mut store = global.open_store()?;
+    match args.command {
+        RunsCommand::Import { file, model, format, only_model, skip_unmatched } => {
+            let model = store.model(&model)?;
+            let out = import_runs(&mut store, &file, &model, &ImportOptions { format, only_model: only_model.as_deref(), skip_unmatched })?;
+            for u in &out.skipped_unmatched {
+                eprintln!("skipped: {u}");
+            }
+            println!(
+                "{}: {} record(s) for model {:?}: {} run(s) added, {} already present, {} skipped (no matching case)",
+                file.display(),
+                out.records,
+                model.name,
+                out.report.added,
+                out.report.unchanged,
+                out.skipped_unmatched.len()
+            );
+        }
+        RunsCommand::List { model, case, format } => {
+            let runs = store.list_runs(model.as_deref(), case.as_deref())?;
+            match format {
+                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&runs)?),
+                _ => {
+                    let rows: Vec<Vec<String>> = runs
+                        .iter()
+                        .map(|r| {
+                            vec![
+                                r.id.to_string(),
+                                r.case_id.to_string(),
+                                r.model.clone(),
+                                r.steps.to_string(),
+                                if r.truncated { "yes".into() } else { "no".into() },
+                                table::clip(r.answer.as_deref().unwrap_or("-"), 30),
+                                r.origin.clone(),
+                            ]
+                        })
+                        .collect();
+                    print!("{}", table::render(&["run", "case", "model", "steps", "truncated", "answer", "origin"], &rows));
+                    println!("{} run(s)", runs.len());
+                }
+            }
+        }
+        RunsCommand::Show { id, format } => {
+            let run = store.run(RunId(id))?;
+            let chain_id = store.latest_chain_of_run(run.id)?;
+            let chain = chain_id.map(|c| store.chain(c)).transpose()?;
+            match format {
+                OutputFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({ "run": run, "chain_id": chain_id, "chain": chain }))?
+                ),
+                _ => {
+                    println!("run {} · case {} · model {} · {}", run.id, run.case_id, run.model_name, run.created_at);
+                    let p = &run.provenance;
+                    println!("origin: {}", p.origin);
+                    if let Some(f) = &p.source_file {
+                        println!("source: {f}");
+                    }
+                    let fmt = |x: Option<f64>, unit: &str| x.map(|v| format!("{v:.1}{unit}")).unwrap_or_else(|| "-".into());
+                    println!(
+                        "tokens: prompt {} completion {} · ttft {} · {} · elapsed {}",
+                        p.prompt_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+                        p.completion_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+                        fmt(p.time_to_first_token_ms, " ms"),
+                        fmt(p.tokens_per_second, " tok/s"),
+                        fmt(p.elapsed_ms, " ms"),
+                    );
+                    if let Some(d) = &p.device {
+                        println!("device: {d} · threads {}", p.threads.map(|t| t.to_string()).unwrap_or_else(|| "-".into()));
+                    }
+                    if let Some(sha) = &p.model_sha256 {
+                        println!("model sha256: {sha}");
+                    }
+                    println!("sampling: {}", serde_json::to_string(&p.sampling)?);
+                    if let Some(r) = &run.reasoning {
+                        println!("\n--- raw reasoning ---\n{r}");
+                    }
+                    println!("\n--- raw output ---\n{}", run.output);
+                    if let Some(chain) = chain {
+                        println!(
+                            "\n--- chain ({} steps, stripper {}, {}) ---",
+                            chain.steps.len(),
+                            chain.stripper_version,
+                            if chain.truncated { "truncated" } else { "complete" }
+                        );
+                        for s in &chain.steps {
+                            println!("{:>3}. {}", s.index + 1, s.text);
+                        }
+                        println!("answer: {}", chain.answer.map(|a| a.display()).unwrap_or_else(|| "-".into()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

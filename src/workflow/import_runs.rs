@@ -1,0 +1,123 @@
+//! Run import: parse a model-output file, join each record to a case, strip
+//! every run into its chain, and store everything in one transaction.
+
+use crate::domain::{Case, CaseId, Chain, Model, Task};
+use crate::ingest::records::read_records;
+use crate::ingest::run_formats::{RawRun, RunFormat, parse_runs};
+use crate::storage::{NewRun, RunImportReport, Store};
+use anyhow::{Context, bail};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// The answer shape to extract for a case.
+pub fn chain_for(case: &Case, output: &str, reasoning: Option<&str>) -> Chain {
+    match &case.task {
+        Task::Mcq { options, .. } => {
+            let letters: Vec<String> = options.keys().cloned().collect();
+            crate::strip::strip_run(output, reasoning, crate::strip::AnswerHint::Letters(&letters))
+        }
+        Task::Differential { .. } => crate::strip::strip_run(output, reasoning, crate::strip::AnswerHint::Differential),
+    }
+}
+
+pub struct ImportOptions<'a> {
+    pub format: RunFormat,
+    /// Keep only records whose own `model` field equals this.
+    pub only_model: Option<&'a str>,
+    pub skip_unmatched: bool,
+}
+
+#[derive(Debug)]
+pub struct ImportOutcome {
+    pub report: RunImportReport,
+    pub records: usize,
+    pub skipped_unmatched: Vec<String>,
+}
+
+pub fn import_runs(store: &mut Store, file: &Path, model: &Model, opts: &ImportOptions<'_>) -> anyhow::Result<ImportOutcome> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let records = read_records(file, &text)?;
+    let mut raw = parse_runs(file, &records, opts.format)?;
+    if raw.is_empty() {
+        bail!("{}: no records", file.display());
+    }
+    let models: std::collections::BTreeSet<String> = raw.iter().filter_map(|r| r.source_model.clone()).collect();
+    match opts.only_model {
+        Some(m) => {
+            raw.retain(|r| r.source_model.as_deref() == Some(m));
+            if raw.is_empty() {
+                bail!(
+                    "{}: no record has model {m:?} (models in the file: {})",
+                    file.display(),
+                    models.into_iter().collect::<Vec<_>>().join(", ")
+                );
+            }
+        }
+        None if models.len() > 1 => bail!(
+            "{}: the file holds outputs of several models ({}); pick one with --only-model",
+            file.display(),
+            models.into_iter().collect::<Vec<_>>().join(", ")
+        ),
+        None => {}
+    }
+    let cases: HashMap<CaseId, Case> = store.all_cases()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let by_question = store.case_ids_by_question()?;
+    let mut batch = Vec::new();
+    let mut unmatched = Vec::new();
+    for r in &raw {
+        match join(r, &cases, &by_question) {
+            Some(case) => {
+                let chain = chain_for(case, &r.output, r.reasoning.as_deref());
+                batch.push((
+                    NewRun {
+                        case_id: case.id.clone(),
+                        model_id: model.id,
+                        output: r.output.clone(),
+                        reasoning: r.reasoning.clone(),
+                        provenance: r.provenance.clone(),
+                        settings_key: None,
+                    },
+                    chain,
+                ));
+            }
+            None => unmatched.push(format!(
+                "{}:{}: {} matches no case",
+                file.display(),
+                r.line,
+                r.case_key.as_deref().map(|k| format!("id {k:?}")).unwrap_or_else(|| "record".into())
+            )),
+        }
+    }
+    if !unmatched.is_empty() && !opts.skip_unmatched {
+        bail!(
+            "{}\n{} record(s) match no case (import the cases first, or pass --skip-unmatched); nothing was imported",
+            unmatched.join("\n"),
+            unmatched.len()
+        );
+    }
+    let (report, _) = store.import_runs(&batch)?;
+    Ok(ImportOutcome { report, records: raw.len(), skipped_unmatched: unmatched })
+}
+
+/// Join a record to a case: by id (with or without a source prefix), else by question text.
+fn join<'a>(r: &RawRun, cases: &'a HashMap<CaseId, Case>, by_question: &HashMap<String, Vec<CaseId>>) -> Option<&'a Case> {
+    if let Some(key) = &r.case_key {
+        let key = key.trim();
+        if let Some(c) = cases.get(&CaseId(key.to_string())) {
+            return Some(c);
+        }
+        if !key.contains(':') {
+            let suffix = format!(":{key}");
+            let mut hits = cases.values().filter(|c| c.id.as_str().ends_with(&suffix));
+            if let (Some(c), None) = (hits.next(), hits.next()) {
+                return Some(c);
+            }
+        }
+    }
+    let q = r.question.as_deref()?;
+    let ids = by_question.get(&crate::storage::normalise_question(q))?;
+    match ids.as_slice() {
+        [one] => cases.get(one),
+        _ => None,
+    }
+}
