@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod leakage;
 pub mod models;
+pub mod review;
 pub mod runs;
 pub mod study;
 pub mod table;
@@ -54,6 +55,10 @@ pub enum OutputFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Open the demo study in the review TUI (built from shipped files on first run).
+    Demo(review::DemoArgs),
+    /// Review a study's items blind, step by step.
+    Review(review::ReviewArgs),
     /// Check, import, list and show cases.
     Cases(cases::CasesArgs),
     /// Register and list models.
@@ -70,6 +75,8 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
         let global = Global { db: self.db };
         match self.command {
+            Command::Demo(a) => review::demo(a, &global),
+            Command::Review(a) => review::review(a, &global),
             Command::Cases(a) => cases::run(a, &global),
             Command::Models(a) => models::run(a, &global),
             Command::Runs(a) => runs::run(a, &global),

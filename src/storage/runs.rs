@@ -135,6 +135,14 @@ impl Store {
         })
     }
 
+    /// The run a chain was made from.
+    pub fn run_of_chain(&self, chain: ChainId) -> Result<Option<RunId>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT run_id FROM chains WHERE id = ?1", [chain.0], |r| r.get(0).map(RunId))
+            .optional()?)
+    }
+
     /// The newest chain of a run.
     pub fn latest_chain_of_run(&self, run: RunId) -> Result<Option<ChainId>, StoreError> {
         Ok(self

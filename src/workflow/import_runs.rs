@@ -36,7 +36,12 @@ pub struct ImportOutcome {
 
 pub fn import_runs(store: &mut Store, file: &Path, model: &Model, opts: &ImportOptions<'_>) -> anyhow::Result<ImportOutcome> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let records = read_records(file, &text)?;
+    import_runs_text(store, file, &text, model, opts)
+}
+
+/// As [`import_runs`], from text already read (`file` names it in messages).
+pub fn import_runs_text(store: &mut Store, file: &Path, text: &str, model: &Model, opts: &ImportOptions<'_>) -> anyhow::Result<ImportOutcome> {
+    let records = read_records(file, text)?;
     let mut raw = parse_runs(file, &records, opts.format)?;
     if raw.is_empty() {
         bail!("{}: no records", file.display());

@@ -3,4 +3,6 @@
 
 pub mod assign;
 pub mod import_runs;
+pub mod review_backend;
 pub mod study;
+pub mod demo;

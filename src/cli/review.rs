@@ -1,0 +1,90 @@
+//! `blindstep review` and `blindstep demo`: the blind review TUI, or its
+//! headless replay from a file of key names.
+
+use super::Global;
+use crate::storage::Store;
+use crate::tui::{TuiOptions, run_replay, run_tui};
+use crate::workflow::demo;
+use crate::workflow::review_backend::StoreBackend;
+use anyhow::Context;
+use clap::Args;
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The study to review.
+    #[arg(long)]
+    pub study: String,
+    /// Your reviewer id, as given at study creation.
+    #[arg(long)]
+    pub reviewer: String,
+    /// Drive the review headlessly from a file of key names (one per line; `-` for stdin).
+    #[arg(long, value_name = "KEYS")]
+    pub replay: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Drive the demo headlessly from a file of key names (one per line).
+    #[arg(long, value_name = "KEYS")]
+    pub replay: Option<PathBuf>,
+    /// Only build the demo database and print where it is.
+    #[arg(long)]
+    pub setup_only: bool,
+}
+
+pub fn review(args: ReviewArgs, global: &Global) -> anyhow::Result<()> {
+    let store = global.open_store()?;
+    let mut backend = StoreBackend::open(store, &args.study, &args.reviewer)?;
+    drive(&mut backend, args.replay.as_ref())
+}
+
+fn drive(backend: &mut StoreBackend, replay: Option<&PathBuf>) -> anyhow::Result<()> {
+    match replay {
+        Some(path) => {
+            let keys = if path.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).context("reading keys from stdin")?
+            } else {
+                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+            };
+            let mut out = std::io::stdout().lock();
+            let summary = run_replay(backend, &keys, &mut out)?;
+            eprintln!("replayed {} key(s): {} save(s), {} failure(s)", summary.applied, summary.saves, summary.failures);
+            Ok(())
+        }
+        None => run_tui(backend, TuiOptions::from_env()),
+    }
+}
+
+/// Where the demo database lives unless `--db` says otherwise.
+pub fn demo_db_path(global: &Global) -> anyhow::Result<PathBuf> {
+    if let Some(p) = &global.db {
+        return Ok(p.clone());
+    }
+    let dirs = directories::ProjectDirs::from("org", "blindstep", "blindstep")
+        .context("no home directory to keep the demo database in; pass --db PATH")?;
+    let dir = dirs.data_dir();
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(dir.join("demo.db"))
+}
+
+pub fn demo(args: DemoArgs, global: &Global) -> anyhow::Result<()> {
+    let path = demo_db_path(global)?;
+    let mut store = Store::open(&path)?;
+    let built = demo::ensure_demo(&mut store)?;
+    if built || args.setup_only {
+        eprintln!(
+            "demo study {:?} {} in {} (reviewer {:?})",
+            demo::STUDY,
+            if built { "built" } else { "found" },
+            path.display(),
+            demo::REVIEWER
+        );
+    }
+    if args.setup_only {
+        return Ok(());
+    }
+    let mut backend = StoreBackend::open(store, demo::STUDY, demo::REVIEWER)?;
+    backend.feedback = Some(Box::new(demo::DemoKey::shipped()?));
+    drive(&mut backend, args.replay.as_ref())
+}
