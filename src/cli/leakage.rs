@@ -5,7 +5,7 @@ use super::{Global, OutputFormat, table};
 use crate::domain::{CaseId, ChainId};
 use crate::ingest::records::read_records;
 use crate::ingest::run_formats::{RawRun, RunFormat, parse_runs};
-use crate::stats::{FeatureSet, LeakageConfig, LeakageResult, leakage_auc_with};
+use crate::stats::{FeatureSet, LeakageConfig, LeakageDoc, LeakageResult, leakage_auc_by_case};
 use crate::storage::Store;
 use anyhow::{Context, bail};
 use clap::Args;
@@ -38,8 +38,12 @@ pub struct LeakageArgs {
 
 const SETS: [FeatureSet; 4] = [FeatureSet::Lexical, FeatureSet::Layout, FeatureSet::Length, FeatureSet::All];
 
+/// One chain for the classifier: its case (so that folds never split a case
+/// between training and testing) and its text.
+type Doc = (String, String);
+
 /// Raw text (reasoning then output) and stripped chain text of each record.
-fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let records = read_records(file, &text)?;
     let mut runs: Vec<RawRun> = parse_runs(file, &records, format)?;
@@ -49,27 +53,35 @@ fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<(
             bail!("{}: no record has model {m:?}", file.display());
         }
     }
+    let case = |i: usize, r: &RawRun| r.case_key.clone().unwrap_or_else(|| format!("record-{i}"));
     let raw = runs
         .iter()
-        .map(|r| match &r.reasoning {
-            Some(x) => format!("{x}\n{}", r.output),
-            None => r.output.clone(),
+        .enumerate()
+        .map(|(i, r)| {
+            let text = match &r.reasoning {
+                Some(x) => format!("{x}\n{}", r.output),
+                None => r.output.clone(),
+            };
+            (case(i, r), text)
         })
         .collect();
     let stripped = runs
         .iter()
-        .map(|r| {
+        .enumerate()
+        .map(|(i, r)| {
             let chain = crate::strip::strip_run(&r.output, r.reasoning.as_deref(), crate::strip::AnswerHint::Any);
-            chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")
+            (case(i, r), chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n"))
         })
         .collect();
     Ok((raw, stripped))
 }
 
-fn run_sets(a: &[String], b: &[String], seed: u64) -> anyhow::Result<Vec<LeakageResult>> {
-    let a: Vec<&str> = a.iter().map(String::as_str).collect();
-    let b: Vec<&str> = b.iter().map(String::as_str).collect();
-    Ok(leakage_auc_with(&a, &b, &SETS, &LeakageConfig { seed, ..LeakageConfig::default() })?)
+fn docs(d: &[Doc]) -> Vec<LeakageDoc<'_>> {
+    d.iter().map(|(case, text)| LeakageDoc { text, case }).collect()
+}
+
+fn run_sets(a: &[Doc], b: &[Doc], sets: &[FeatureSet], seed: u64) -> anyhow::Result<Vec<LeakageResult>> {
+    Ok(leakage_auc_by_case(&docs(a), &docs(b), sets, &LeakageConfig { seed, ..LeakageConfig::default() })?)
 }
 
 fn name(set: FeatureSet) -> &'static str {
@@ -89,7 +101,7 @@ pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
         let items = store.study_items(s.id)?;
         let chains: Vec<(CaseId, ChainId, ChainId)> = items.into_iter().map(|i| (i.case_id, i.chain_a, i.chain_b)).collect();
         let (a, b) = chain_texts(&store, &chains)?;
-        for r in run_sets(&a, &b, args.seed)? {
+        for r in run_sets(&a, &b, &SETS, args.seed)? {
             rows.push(("stripped".into(), r));
         }
     } else {
@@ -98,10 +110,10 @@ pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
         };
         let (raw_a, str_a) = load(fa, args.input_format, args.a_model.as_deref())?;
         let (raw_b, str_b) = load(fb, args.input_format, args.b_model.as_deref())?;
-        for r in run_sets(&raw_a, &raw_b, args.seed)? {
+        for r in run_sets(&raw_a, &raw_b, &SETS, args.seed)? {
             rows.push(("raw".into(), r));
         }
-        for r in run_sets(&str_a, &str_b, args.seed)? {
+        for r in run_sets(&str_a, &str_b, &SETS, args.seed)? {
             rows.push(("stripped".into(), r));
         }
     }
@@ -130,13 +142,13 @@ pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn chain_texts(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) -> anyhow::Result<(Vec<String>, Vec<String>)> {
+fn chain_texts(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
     let mut a = Vec::new();
     let mut b = Vec::new();
-    for (_, ca, cb) in chains {
+    for (case, ca, cb) in chains {
         for (id, out) in [(ca, &mut a), (cb, &mut b)] {
             let chain = store.chain(*id)?;
-            out.push(chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n"));
+            out.push((case.to_string(), chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")));
         }
     }
     Ok((a, b))
@@ -148,17 +160,16 @@ pub fn warn_for_study(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) {
         println!("leakage check skipped: it needs at least 5 items (this study has {})", chains.len());
         return;
     }
-    let result = chain_texts(store, chains).and_then(|(a, b)| {
-        let a: Vec<&str> = a.iter().map(String::as_str).collect();
-        let b: Vec<&str> = b.iter().map(String::as_str).collect();
-        Ok(leakage_auc_with(&a, &b, &[FeatureSet::Lexical, FeatureSet::Layout], &LeakageConfig::default())?)
-    });
+    let result = chain_texts(store, chains)
+        .and_then(|(a, b)| run_sets(&a, &b, &[FeatureSet::Lexical, FeatureSet::Layout], LeakageConfig::default().seed));
     match result {
         Ok(results) => {
             for r in results {
                 let strength = (r.auc - 0.5).abs();
-                let clear = r.lo > 0.5 || r.hi < 0.5;
-                if clear && strength >= 0.15 {
+                // The interval holds the out-of-fold scores fixed and is too
+                // narrow; warn only with a margin beyond it.
+                let clear = r.lo > 0.55 || r.hi < 0.45;
+                if clear && strength >= 0.2 {
                     println!(
                         "WARNING: the stripped chains still tell the two models apart by {} features (AUC {:.2}, 95% CI {:.2}-{:.2}); reviewers may be able to guess which is which",
                         name(r.features), r.auc, r.lo, r.hi

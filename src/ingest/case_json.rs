@@ -142,12 +142,18 @@ fn question_case(
         return Err(("realidx", format!("id {id:?} has characters outside a-z, 0-9, '.', '_', ':', '-'")));
     }
     let (vignette, q) = split_question(question);
-    let label = match format {
-        QuestionFormat::MedMcqa => "MedMCQA",
-        QuestionFormat::MedAgents => "MedAgentsBench",
-        _ => "MedQA",
+    // The source names the dataset, never the file: a trace file's name often
+    // carries the model's name, and the case reaches the blinded review screen.
+    let dataset = match prefix {
+        "pubmedqa" => "PubMedQA",
+        "medmcqa" => "MedMCQA",
+        "medqa" => "MedQA",
+        other => other,
     };
-    let mut source = format!("{label} ({})", file.file_name().and_then(|n| n.to_str()).unwrap_or("?"));
+    let mut source = match format {
+        QuestionFormat::MedAgents => format!("{dataset} (questions of a MedAgentsBench output file)"),
+        _ => dataset.to_string(),
+    };
     for key in ["meta_info", "subject_name"] {
         if let Some(m) = v.get(key).and_then(Value::as_str) {
             source.push_str(&format!("; {key}={m}"));
