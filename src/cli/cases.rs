@@ -123,6 +123,10 @@ pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
     let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) else {
         return cases;
     };
+    if let Some(exact) = cases.iter().position(|c| c.id.as_str() == q) {
+        // An exact id selects that case alone.
+        return cases.into_iter().skip(exact).take(1).collect();
+    }
     let matcher = SkimMatcherV2::default().ignore_case();
     let needle = q.to_lowercase();
     let min_fuzzy = 14 * q.chars().count() as i64;

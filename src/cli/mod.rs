@@ -6,6 +6,7 @@ pub mod leakage;
 pub mod models;
 pub mod review;
 pub mod runs;
+pub mod strip;
 pub mod study;
 pub mod table;
 
@@ -67,6 +68,8 @@ pub enum Command {
     Runs(runs::RunsArgs),
     /// Create, show and unblind studies.
     Study(study::StudyArgs),
+    /// Strip and segment a raw model output, to check the stripper on any text.
+    Strip(strip::StripArgs),
     /// Can a classifier tell two models apart, raw vs stripped?
     Leakage(leakage::LeakageArgs),
 }
@@ -82,6 +85,7 @@ impl Cli {
             Command::Runs(a) => runs::run(a, &global),
             Command::Study(a) => study::run(a, &global),
             Command::Leakage(a) => leakage::run(a, &global),
+            Command::Strip(a) => strip::run(a),
         }
     }
 }
