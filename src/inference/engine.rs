@@ -1,0 +1,185 @@
+//! The local generation loop (the candle examples' pipeline): chat template →
+//! tokens → prefill → sample → `forward(token, pos)` with the KV cache →
+//! incremental detokenize → stop checks. Loading lives in `gguf` and
+//! `safetensors`; this file never touches the filesystem.
+
+use super::chat_template::ChatTemplate;
+use super::detokenizer::TokenStream;
+use super::model::LocalModel;
+use super::sampler::Sampler;
+use super::stop::StopMatcher;
+use super::vocab::Vocab;
+use super::{
+    ChatMessage, Generation, GenerationConfig, Generator, InferenceError, ModelIdentity,
+    StopReason,
+};
+use candle_core::{Device, Tensor};
+use std::ops::ControlFlow;
+use std::time::Instant;
+
+pub struct CandleGenerator {
+    pub(crate) model: LocalModel,
+    pub(crate) vocab: Vocab,
+    pub(crate) template: ChatTemplate,
+    pub(crate) identity: ModelIdentity,
+    pub(crate) device: Device,
+    /// The most positions the model can attend over.
+    pub(crate) context_length: usize,
+}
+
+fn gen_err(what: &str, e: candle_core::Error) -> InferenceError {
+    InferenceError::Generation(format!("{what}: {e}"))
+}
+
+impl CandleGenerator {
+    /// Renders the conversation with the model's chat template.
+    pub fn render(&self, messages: &[ChatMessage]) -> Result<String, InferenceError> {
+        self.template.render(messages, true)
+    }
+
+    /// Token ids of a rendered prompt (BOS added when the model wants it).
+    pub fn encode(&self, rendered: &str) -> Result<Vec<u32>, InferenceError> {
+        self.vocab.encode_prompt(rendered)
+    }
+
+    /// Runs the model on raw token ids (no template); used by benchmarks.
+    pub fn generate_ids(
+        &mut self,
+        prompt: &[u32],
+        cfg: &GenerationConfig,
+        on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<Generation, InferenceError> {
+        cfg.validate()?;
+        if prompt.is_empty() {
+            return Err(InferenceError::Generation("empty prompt".into()));
+        }
+        if prompt.len() >= self.context_length {
+            return Err(InferenceError::PromptTooLong {
+                prompt_tokens: prompt.len(),
+                context_length: self.context_length,
+            });
+        }
+        let start = Instant::now();
+        self.model.reset().map_err(|e| gen_err("resetting the cache", e))?;
+        let mut sampler = Sampler::new(cfg);
+        let mut stream = TokenStream::new();
+        let mut stops = StopMatcher::new(&cfg.stop);
+        let mut history: Vec<u32> = prompt.to_vec();
+        let mut text = String::new();
+
+        let input = Tensor::new(prompt, &self.device)
+            .and_then(|t| t.unsqueeze(0))
+            .map_err(|e| gen_err("building the prompt tensor", e))?;
+        let mut logits = self
+            .model
+            .forward(&input, 0)
+            .map_err(|e| gen_err("prefill", e))?;
+        let mut pos = prompt.len();
+        let mut first_token_at: Option<Instant> = None;
+        let mut completion = 0usize;
+
+        let stopped = loop {
+            let next = sampler
+                .sample(&logits, &history)
+                .map_err(|e| gen_err("sampling", e))?;
+            if first_token_at.is_none() {
+                first_token_at = Some(Instant::now());
+            }
+            if self.vocab.eos_ids.contains(&next) {
+                break StopReason::EndOfSequence;
+            }
+            completion += 1;
+            history.push(next);
+            let piece = stream
+                .push(&self.vocab.tokenizer, next)
+                .map_err(|e| InferenceError::Generation(format!("decoding: {e}")))?;
+            if let Some(piece) = piece {
+                let step = stops.push(&piece);
+                text.push_str(&step.emit);
+                if !step.emit.is_empty() && on_token(&step.emit).is_break() {
+                    break StopReason::Cancelled;
+                }
+                if step.stopped {
+                    break StopReason::StopString;
+                }
+            }
+            if completion >= cfg.max_tokens {
+                break StopReason::MaxTokens;
+            }
+            if pos + 1 >= self.context_length {
+                break StopReason::ContextFull;
+            }
+            let input = Tensor::new(&[next], &self.device)
+                .and_then(|t| t.unsqueeze(0))
+                .map_err(|e| gen_err("building the token tensor", e))?;
+            logits = self
+                .model
+                .forward(&input, pos)
+                .map_err(|e| gen_err("decode", e))?;
+            pos += 1;
+        };
+
+        if stopped != StopReason::StopString && stopped != StopReason::Cancelled {
+            let tail = stream
+                .finish(&self.vocab.tokenizer)
+                .map_err(|e| InferenceError::Generation(format!("decoding: {e}")))?
+                .unwrap_or_default();
+            let mut rest = String::new();
+            let step = stops.push(&tail);
+            rest.push_str(&step.emit);
+            if !step.stopped {
+                rest.push_str(&stops.finish());
+            }
+            if !rest.is_empty() {
+                text.push_str(&rest);
+                let _ = on_token(&rest);
+            }
+        }
+
+        let end = Instant::now();
+        let first = first_token_at.unwrap_or(end);
+        let ttft = first.duration_since(start).as_secs_f64();
+        let decode_secs = end.duration_since(first).as_secs_f64();
+        let decoded_after_first = completion.saturating_sub(1) as f64;
+        Ok(Generation {
+            text,
+            reasoning: None,
+            prompt_tokens: prompt.len() as u64,
+            completion_tokens: completion as u64,
+            ttft_ms: ttft * 1e3,
+            tokens_per_second: if decode_secs > 0.0 {
+                decoded_after_first / decode_secs
+            } else {
+                0.0
+            },
+            prefill_tokens_per_second: if ttft > 0.0 {
+                prompt.len() as f64 / ttft
+            } else {
+                0.0
+            },
+            elapsed_ms: end.duration_since(start).as_secs_f64() * 1e3,
+            rendered_prompt: String::new(),
+            stopped,
+        })
+    }
+}
+
+impl Generator for CandleGenerator {
+    fn identity(&self) -> &ModelIdentity {
+        &self.identity
+    }
+
+    fn generate(
+        &mut self,
+        messages: &[ChatMessage],
+        cfg: &GenerationConfig,
+        on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<Generation, InferenceError> {
+        cfg.validate()?;
+        let rendered = self.render(messages)?;
+        let ids = self.encode(&rendered)?;
+        let mut generation = self.generate_ids(&ids, cfg, on_token)?;
+        generation.rendered_prompt = rendered;
+        Ok(generation)
+    }
+}

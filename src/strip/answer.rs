@@ -1,0 +1,270 @@
+//! Final-answer extraction from the answer part of an output: an option
+//! letter (also from "the answer is B", "(B)", "\boxed{B}", or the option's
+//! text such as "no"), yes/no/maybe, a ranked differential, or free text.
+//! Pure; works on strings only.
+
+use super::markup;
+use crate::domain::{FinalAnswer, Task};
+use std::collections::BTreeMap;
+
+/// What kind of answer to extract.
+#[derive(Debug, Clone, Copy)]
+pub enum AnswerHint<'a> {
+    /// Option letters, e.g. `["A", "B", "C", "D"]`.
+    Letters(&'a [String]),
+    /// Option letters with their texts (letter → text); an answer stated as
+    /// the text ("no") maps to its letter.
+    Options(&'a BTreeMap<String, String>),
+    /// A ranked differential list, most likely first.
+    Differential,
+    /// Unknown: a letter A–J, yes/no/maybe, or free text.
+    Any,
+}
+
+impl<'a> AnswerHint<'a> {
+    /// The hint for a case's task.
+    pub fn for_task(task: &'a Task) -> Self {
+        match task {
+            Task::Mcq { options, .. } => AnswerHint::Options(options),
+            Task::Differential { .. } => AnswerHint::Differential,
+        }
+    }
+
+    fn is_letter(&self, l: &str) -> bool {
+        match self {
+            AnswerHint::Letters(ls) => ls.iter().any(|x| x.eq_ignore_ascii_case(l)),
+            AnswerHint::Options(map) => map.keys().any(|x| x.eq_ignore_ascii_case(l)),
+            AnswerHint::Differential => false,
+            AnswerHint::Any => l.len() == 1 && l.bytes().all(|b| (b'A'..=b'J').contains(&b)),
+        }
+    }
+
+    fn letter_for_text(&self, text: &str) -> Option<String> {
+        let AnswerHint::Options(map) = self else {
+            return None;
+        };
+        let t = norm(text);
+        map.iter()
+            .find(|(_, v)| !norm(v).is_empty() && norm(v) == t)
+            .map(|(k, _)| k.clone())
+    }
+}
+
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Markup removed, spaces collapsed.
+fn plain(s: &str) -> String {
+    let cleaned = markup::clean_chars(s, &mut Vec::new());
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const YNM: &[&str] = &["yes", "no", "maybe"];
+
+/// A letter (or option text) right at the start of `s`: "B", "(B)", "B) no",
+/// "option B", "\"no\"".
+fn letter_at(s: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> {
+    let t = s.trim_start_matches([' ', '(', '[', '"', '\'', ':']);
+    let lower = t.to_ascii_lowercase();
+    let t = ["option ", "choice "]
+        .iter()
+        .find_map(|p| lower.starts_with(p).then(|| &t[p.len()..]))
+        .unwrap_or(t);
+    let word: &str = t.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+    if !word.is_empty() && hint.is_letter(word) && word.len() <= 2 {
+        let after = &t[word.len()..];
+        // "A" but not "A 45-year-old…": the letter must stand alone.
+        let alone = after.is_empty()
+            || after.starts_with([')', '.', ':', ',', ']', '"', '\''])
+            || after.trim().is_empty()
+            || after.trim_start().starts_with(['(', '-']);
+        if alone {
+            return Some(FinalAnswer::Letter(word.to_ascii_uppercase()));
+        }
+    }
+    let phrase: String = t
+        .split(['.', ',', ';', '(', '\n'])
+        .next()
+        .unwrap_or_default()
+        .trim_matches(['"', '\'', ' '])
+        .to_string();
+    if let Some(l) = hint.letter_for_text(&phrase) {
+        return Some(FinalAnswer::Letter(l));
+    }
+    let first = norm(word);
+    if matches!(hint, AnswerHint::Any) && YNM.contains(&first.as_str()) {
+        return Some(FinalAnswer::YesNoMaybe(first));
+    }
+    None
+}
+
+const STATEMENTS: &[&str] = &[
+    "answer is",
+    "answer:",
+    "answer would be",
+    "answer should be",
+    "answer must be",
+    "answer will be",
+    "answer is option",
+    "go with",
+    "i choose",
+];
+
+/// An explicit answer statement ("the answer is B"), the last one in `text`.
+pub fn from_statement(text: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> {
+    let p = plain(text);
+    let lower = p.to_ascii_lowercase();
+    let mut best: Option<(usize, FinalAnswer)> = None;
+    for s in STATEMENTS {
+        for (i, _) in lower.match_indices(s) {
+            if let Some(a) = letter_at(&p[i + s.len()..], hint)
+                && best.as_ref().is_none_or(|(j, _)| i >= *j)
+            {
+                best = Some((i, a));
+            }
+        }
+    }
+    best.map(|(_, a)| a)
+}
+
+/// Does a short paragraph state an answer (so it is not reasoning)?
+pub fn looks_like_answer(text: &str, hint: &AnswerHint<'_>) -> bool {
+    if matches!(hint, AnswerHint::Differential) {
+        return false;
+    }
+    let p = plain(text);
+    let whole = letter_at(&p, hint).is_some() && p.split_whitespace().count() <= 4;
+    whole || from_statement(&p, hint).is_some()
+}
+
+/// The final answer from an answer region's text.
+pub fn extract(text: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> {
+    if matches!(hint, AnswerHint::Differential) {
+        let list = differential(text);
+        return (!list.is_empty()).then_some(FinalAnswer::Differential(list));
+    }
+    let p = plain(text);
+    if p.is_empty() {
+        return None;
+    }
+    if let Some(a) = from_statement(&p, hint) {
+        return Some(a);
+    }
+    if let Some(a) = letter_at(&p, hint) {
+        return Some(a);
+    }
+    Some(FinalAnswer::Text(free_text(text)))
+}
+
+/// A free-text answer on one line: list markers and markup gone, items
+/// joined by "; " (a line ending in ":" runs on into the next).
+fn free_text(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let l = markup::classify_line(line);
+        if matches!(l.kind, markup::LineKind::Blank | markup::LineKind::Rule) {
+            continue;
+        }
+        let item = plain(&line[l.start..l.end]);
+        if item.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if out.ends_with(':') { " " } else { "; " });
+        }
+        out.push_str(&item);
+    }
+    out
+}
+
+/// One differential item: the diagnosis name without its justification.
+fn diagnosis_name(item: &str) -> String {
+    let mut s = item.trim();
+    if let Some(t) = markup::bold_title(s) {
+        let (a, b, rest) = match t {
+            markup::Title::Whole(a, b) => (a, b, s.len()),
+            markup::Title::Label(a, b, r) => (a, b, r),
+        };
+        let label = s[a..b].to_ascii_lowercase();
+        if label.contains("likely") || label.contains("diagnos") || label.contains("differential")
+        {
+            s = &s[rest..];
+        } else {
+            s = &s[a..b];
+        }
+    }
+    let cut = [" - ", " – ", " — ", ": ", "; ", " because ", " due to ", " given ", " as "]
+        .iter()
+        .filter_map(|c| s.find(c))
+        .min()
+        .unwrap_or(s.len());
+    plain(&s[..cut]).trim_end_matches(['.', ',', ';', ':']).trim().to_string()
+}
+
+/// A ranked differential from list lines, or from one line split on `;`/`,`.
+pub fn differential(text: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut listed = false;
+    for line in text.lines() {
+        let l = markup::classify_line(line);
+        match l.kind {
+            markup::LineKind::Item => {
+                listed = true;
+                items.push(diagnosis_name(&line[l.start..l.end]));
+            }
+            markup::LineKind::Text if !listed => items.push(line[l.start..l.end].to_string()),
+            _ => {}
+        }
+    }
+    if !listed {
+        let joined = items.join(" ");
+        let sep = if joined.contains(';') { ';' } else { ',' };
+        items = joined.split(sep).map(diagnosis_name).collect();
+    }
+    items.retain(|s| !s.is_empty());
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_in_many_shapes() {
+        let letters: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
+        let h = AnswerHint::Letters(&letters);
+        for s in ["B", "**B**", "(B)", "B) no", "Answer: B", "The correct answer is option B.", "\\boxed{B}"] {
+            assert_eq!(extract(s, &h), Some(FinalAnswer::Letter("B".into())), "{s}");
+        }
+        assert_eq!(extract("E", &h), Some(FinalAnswer::Text("E".into())));
+    }
+
+    #[test]
+    fn option_texts_and_yes_no_maybe() {
+        let opts: BTreeMap<String, String> =
+            [("A", "yes"), ("B", "no"), ("C", "maybe")].map(|(a, b)| (a.into(), b.into())).into();
+        let h = AnswerHint::Options(&opts);
+        assert_eq!(extract("So the answer is \"maybe\".", &h), Some(FinalAnswer::Letter("C".into())));
+        assert_eq!(extract("No", &h), Some(FinalAnswer::Letter("B".into())));
+        assert_eq!(extract("maybe", &AnswerHint::Any), Some(FinalAnswer::YesNoMaybe("maybe".into())));
+        assert!(looks_like_answer("The answer is A) yes.", &h));
+        assert!(!looks_like_answer("A 45-year-old man with fever.", &AnswerHint::Any));
+    }
+
+    #[test]
+    fn differentials() {
+        let d = "1. **Acute appendicitis** – RLQ pain\n2. Ectopic pregnancy: must exclude\n- Ovarian torsion";
+        assert_eq!(
+            differential(d),
+            vec!["Acute appendicitis", "Ectopic pregnancy", "Ovarian torsion"]
+        );
+        assert_eq!(differential("Pneumonia; pulmonary embolism"), vec!["Pneumonia", "pulmonary embolism"]);
+    }
+}

@@ -1,0 +1,105 @@
+//! Content words: what is left of a sentence once stopwords and words about
+//! the task itself ("question", "options", "let", "check") are set aside. A
+//! step with no content word and no clinical token has nothing to judge; the
+//! same words key the near-duplicate test. Pure.
+
+use super::lexicon;
+
+/// Function words (sorted).
+const STOPWORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as",
+    "at", "be", "because", "been", "before", "being", "both", "but", "by", "can", "could", "did",
+    "do", "does", "doing", "each", "either", "else", "even", "every", "for", "from", "further",
+    "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however",
+    "if", "in", "into", "is", "it", "its", "itself", "just", "let", "may", "me", "might", "more",
+    "most", "must", "my", "of", "off", "on", "once", "one", "only", "or", "other", "our", "out",
+    "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their",
+    "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under",
+    "until", "up", "us", "very", "was", "we", "were", "what", "when", "where", "whether", "which",
+    "while", "who", "whom", "why", "will", "with", "would", "you", "your",
+];
+
+/// Words about the task, the reasoning process or the conversation (sorted).
+const META: &[&str] = &[
+    "again", "analysis", "analyze", "analyzing", "answer", "answers", "approach", "ask", "asked",
+    "asking", "asks", "back", "begin", "break", "carefully", "case", "check", "checking", "choice",
+    "choices", "clarify", "closer", "confirm", "consider", "considering", "correct", "detail",
+    "details", "double", "figure", "first", "focus", "go", "going", "got", "information", "key",
+    "know", "look", "looking", "make", "maybe", "mean", "means", "move", "need", "next", "note",
+    "now", "okay", "option", "options", "parse", "part", "patient", "point", "points", "proceed",
+    "process", "provided", "question", "questions", "read", "recall", "remember", "request",
+    "review", "right", "see", "sense", "situation", "start", "starting", "step", "steps", "summary",
+    "sure", "tackle", "thing", "things", "think", "thinking", "thought", "try", "understand",
+    "understanding", "user", "verify", "wait", "want", "way", "yes",
+];
+
+fn in_sorted(list: &[&str], w: &str) -> bool {
+    list.binary_search(&w).is_ok()
+}
+
+/// Lowercased content words of `text` (no stopwords, no task words, no single
+/// letters), in order.
+pub fn content_words(text: &str) -> Vec<String> {
+    lexicon::words(text)
+        .into_iter()
+        .map(|(s, e)| lexicon::normalise_word(&text[s..e]))
+        .filter(|w| {
+            w.chars().count() > 1 && !in_sorted(STOPWORDS, w) && !in_sorted(META, w)
+        })
+        .collect()
+}
+
+/// Does `text` say anything a clinician could judge?
+pub fn has_content(text: &str) -> bool {
+    lexicon::has_clinical(text) || !content_words(text).is_empty()
+}
+
+/// Verbs that open a plan about the task once "Let me"/"I need to" is gone
+/// ("Recall what the score measures", "Look at the results").
+const TASK_VERBS: &[&str] = &[
+    "analyse", "analyze", "break", "check", "clarify", "consider", "determine", "examine",
+    "figure", "focus", "go", "look", "make", "note", "parse", "piece", "recall", "remember",
+    "review", "see", "start", "think", "understand", "verify",
+];
+
+/// A self-talk plan with no clinical token: "Recall what the score measures."
+pub fn is_task_plan(text: &str) -> bool {
+    let first = text
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    TASK_VERBS.contains(&first.as_str()) && !lexicon::has_clinical(text)
+}
+
+/// The near-duplicate key: distinct content words and clinical tokens, sorted.
+pub fn key(text: &str) -> Vec<String> {
+    let mut k = content_words(text);
+    k.extend(lexicon::clinical_set(text));
+    k.sort();
+    k.dedup();
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_are_sorted() {
+        for list in [STOPWORDS, META] {
+            for w in list.windows(2) {
+                assert!(w[0] < w[1], "{:?} before {:?}", w[0], w[1]);
+            }
+        }
+    }
+
+    #[test]
+    fn meta_sentences_have_no_content() {
+        assert!(!has_content("Go through the options again."));
+        assert!(!has_content("Tackle this question."));
+        assert!(!has_content("The answer is C."));
+        assert!(has_content("The answer is no."));
+        assert!(has_content("The Barthel Index measures disability."));
+    }
+}

@@ -1,0 +1,385 @@
+//! The documented, versioned list of style markers the stripper removes, with
+//! why each goes, and a counter of the markers left in a text (the "removed
+//! markers per 1,000 words" metric and the leakage check read it). Changing
+//! this list changes output: bump [`super::VERSION`]. Pure data; no I/O.
+//!
+//! Word markers are matched case-insensitively on whole words; `’` counts as
+//! `'`. Contractions are expanded before word markers are matched, so the
+//! patterns are written expanded ("let us", "i am").
+
+/// Why a marker identifies a model or sways a judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Discourse fillers and connectives that open a sentence ("Okay,", "So", "Wait,").
+    Filler,
+    /// Thinking aloud about the task ("Let me", "I need to").
+    SelfTalk,
+    /// First-person framing of a claim ("I think X" → "X").
+    FirstPerson,
+    /// Enthusiasm and certainty adverbs used as tone ("definitely", "clearly").
+    Tone,
+    /// Model-specific ways of announcing the answer ("the correct answer would be").
+    AnswerPhrase,
+    /// Sign-offs and chat pleasantries ("Hope this helps").
+    SignOff,
+    /// Markdown and HTML: emphasis, headers, code, links, tags.
+    Markdown,
+    /// Bullets and numbering at the start of an item.
+    ListMarker,
+    /// Emojis and pictographs.
+    Emoji,
+    /// Exclamation, ellipses, dashes: punctuation habits that differ by model.
+    Punctuation,
+    /// Curly quotes and quotation marks around a word or two.
+    Quote,
+    /// Contractions ("isn't" → "is not"), which some models use and others avoid.
+    Contraction,
+    /// Repeated spaces, tabs, non-breaking and zero-width spaces.
+    Whitespace,
+}
+
+/// How a marker is matched and removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Removed at the start of a sentence (after earlier leading markers),
+    /// with the punctuation that follows it.
+    Lead,
+    /// Removed at the start of a sentence only when a comma follows; without
+    /// one the word may carry content ("Then the fever rose").
+    LeadComma,
+    /// Removed at the start of a sentence unless the next word is listed.
+    LeadUnless(&'static [&'static str]),
+    /// Removed at the start of a sentence when the next word ends in `-ing`.
+    LeadBeforeGerund,
+    /// Replaced at the start of a sentence.
+    LeadReplace(&'static str),
+    /// Removed at the start of a sentence with the short clause it opens, up
+    /// to a comma or colon within eight words ("Looking at the results, X" → "X").
+    LeadClause,
+    /// Removed anywhere, as a whole word or phrase, except right after a
+    /// negation ("not clearly" keeps its adverb: removing it would change the claim).
+    Word,
+    /// Replaced anywhere, as a whole word or phrase.
+    Replace(&'static str),
+    /// The whole sentence goes (sign-offs carry no claim).
+    Sentence,
+    /// A character or markup pattern handled by the markup cleaner; the
+    /// pattern names it.
+    Markup,
+}
+
+/// One removed style marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StyleMarker {
+    /// Stable identifier (used in `removed` lists and metrics).
+    pub id: &'static str,
+    /// The phrase (lowercase, expanded) or the markup it names.
+    pub pattern: &'static str,
+    pub category: Category,
+    pub rule: Rule,
+    /// Why it is removed.
+    pub why: &'static str,
+}
+
+const fn m(
+    id: &'static str,
+    pattern: &'static str,
+    category: Category,
+    rule: Rule,
+    why: &'static str,
+) -> StyleMarker {
+    StyleMarker {
+        id,
+        pattern,
+        category,
+        rule,
+        why,
+    }
+}
+
+use Category as C;
+use Rule as R;
+
+const FILLER: &str = "discourse filler: carries no claim and its frequency identifies the model";
+const CONNECTIVE: &str = "sentence-opening connective: R1/QwQ habit ('So', 'Therefore,'); the \
+    step order already carries the sequence";
+const SELF_TALK: &str = "thinking aloud about the task; the rest of the sentence is kept as an \
+    imperative or dropped when it has no clinical content";
+const FIRST_PERSON: &str = "first-person framing: the claim is kept, the framing identifies \
+    thinking models and changes how a judge weighs the claim";
+const TONE: &str = "tone adverb: adds certainty or enthusiasm, not content; kept after a negation";
+const ANSWER: &str = "model-specific answer announcement; normalised so both sides say 'the \
+    answer is'";
+const SIGN_OFF: &str = "chat sign-off: no clinical claim";
+const MARKDOWN: &str = "markdown/HTML layout differs by model and API; text is kept";
+const LIST: &str = "list numbering and bullets; steps are numbered by the tool";
+
+/// The removed markers, in matching order (longer phrases first).
+pub static MARKERS: &[StyleMarker] = &[
+    // Sign-offs.
+    m("signoff_hope", "hope this helps", C::SignOff, R::Sentence, SIGN_OFF),
+    m("signoff_let_know", "let me know if", C::SignOff, R::Sentence, SIGN_OFF),
+    m("signoff_feel_free", "feel free to", C::SignOff, R::Sentence, SIGN_OFF),
+    m("signoff_good_luck", "good luck", C::SignOff, R::Sentence, SIGN_OFF),
+    m("signoff_happy_help", "happy to help", C::SignOff, R::Sentence, SIGN_OFF),
+    m("signoff_questions", "any other questions", C::SignOff, R::Sentence, SIGN_OFF),
+    // Fillers and connectives at the start of a sentence.
+    m("filler_okay", "okay", C::Filler, R::Lead, FILLER),
+    m("filler_ok", "ok", C::Filler, R::Lead, FILLER),
+    m("filler_alright", "alright", C::Filler, R::Lead, FILLER),
+    m("filler_all_right", "all right", C::Filler, R::LeadComma, FILLER),
+    m("filler_hmm", "hmm", C::Filler, R::Lead, FILLER),
+    m("filler_hm", "hm", C::Filler, R::Lead, FILLER),
+    m("filler_um", "um", C::Filler, R::Lead, FILLER),
+    m("filler_uh", "uh", C::Filler, R::Lead, FILLER),
+    m("filler_oh", "oh", C::Filler, R::Lead, FILLER),
+    m("filler_ah", "ah", C::Filler, R::Lead, FILLER),
+    m("filler_aha", "aha", C::Filler, R::Lead, FILLER),
+    m("filler_well", "well", C::Filler, R::LeadComma, FILLER),
+    m("filler_but_wait", "but wait", C::Filler, R::Lead, FILLER),
+    m("filler_wait", "wait", C::Filler, R::Lead, FILLER),
+    m("filler_right", "right", C::Filler, R::LeadComma, FILLER),
+    m("filler_yeah", "yeah", C::Filler, R::Lead, FILLER),
+    m("filler_anyway", "anyway", C::Filler, R::Lead, FILLER),
+    m("filler_now", "now", C::Filler, R::LeadComma, CONNECTIVE),
+    m(
+        "filler_so",
+        "so",
+        C::Filler,
+        R::LeadUnless(&["far", "called", "much", "many", "long", "few", "little"]),
+        CONNECTIVE,
+    ),
+    m("filler_therefore", "therefore", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_thus", "thus", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_hence", "hence", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_alternatively", "alternatively", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_also", "also", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_additionally", "additionally", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_moreover", "moreover", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_furthermore", "furthermore", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_then", "then", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_first", "first", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_firstly", "firstly", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_second", "second", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_secondly", "secondly", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_third", "third", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_next", "next", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_finally", "finally", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_lastly", "lastly", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_again", "again", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_overall", "overall", C::Filler, R::LeadComma, CONNECTIVE),
+    m("filler_in_conclusion", "in conclusion", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_in_summary", "in summary", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_to_summarize", "to summarize", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_to_sum_up", "to sum up", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_all_in_all", "all in all", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_putting_together", "putting it all together", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_putting_this", "putting this together", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_looking_back", "looking back", C::Filler, R::LeadClause, CONNECTIVE),
+    m("filler_looking_at", "looking at", C::Filler, R::LeadClause, CONNECTIVE),
+    m("filler_that_said", "that said", C::Filler, R::Lead, CONNECTIVE),
+    m("filler_having_said", "having said that", C::Filler, R::Lead, CONNECTIVE),
+    // Self-talk: the plan or imperative that follows is kept.
+    m("self_let_us", "let us", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_let_me", "let me", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_will_need_to", "i will need to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_also_need_to", "i also need to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_need_to", "i need to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_should", "i should", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_have_to", "i have to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_must", "i must", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_want_to", "i want to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_am_going_to", "i am going to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_am_trying_to", "i am trying to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_will", "i will", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_would", "i would", C::SelfTalk, R::LeadUnless(&["say"]), SELF_TALK),
+    m("self_i_can", "i can", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_we_need_to", "we need to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_we_should", "we should", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_we_have_to", "we have to", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_we_can", "we can", C::SelfTalk, R::Lead, SELF_TALK),
+    m("self_i_am_gerund", "i am", C::SelfTalk, R::LeadBeforeGerund, SELF_TALK),
+    m("self_i_have_been", "i have been", C::SelfTalk, R::LeadBeforeGerund, SELF_TALK),
+    m(
+        "self_user_asking",
+        "the user is asking",
+        C::SelfTalk,
+        R::LeadReplace("the question is"),
+        "the 'user' framing is a chat-model habit; both sides say 'the question is'",
+    ),
+    m(
+        "self_question_asking",
+        "the question is asking",
+        C::SelfTalk,
+        R::LeadReplace("the question is"),
+        "chat-model framing of the task",
+    ),
+    m(
+        "self_not_sure",
+        "i am not sure",
+        C::FirstPerson,
+        R::LeadReplace("it is not certain"),
+        "first-person doubt restated impersonally; the negation is kept",
+    ),
+    // First-person framing anywhere.
+    m("fp_i_think_that", "i think that", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_think", "i think", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_believe_that", "i believe that", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_believe", "i believe", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_recall_that", "i recall that", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_recall", "i recall", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_remember_that", "i remember that", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_remember", "i remember", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_know_that", "i know that", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_guess", "i guess", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_suspect", "i suspect", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_suppose", "i suppose", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_feel_like", "i feel like", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_would_say", "i would say", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_am_pretty_sure", "i am pretty sure", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_i_am_fairly_sure", "i am fairly sure", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_if_i_remember", "if i remember correctly", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_if_i_recall", "if i recall correctly", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_from_what_i_remember", "from what i remember", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_from_what_i_recall", "from what i recall", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_as_i_recall", "as i recall", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_as_far_as_i_know", "as far as i know", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_in_my_opinion", "in my opinion", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_in_my_view", "in my view", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_my_first_thought", "my first thought is that", C::FirstPerson, R::Word, FIRST_PERSON),
+    m("fp_to_be_honest", "to be honest", C::FirstPerson, R::Word, FIRST_PERSON),
+    // Tone adverbs anywhere.
+    m("tone_definitely", "definitely", C::Tone, R::Word, TONE),
+    m("tone_certainly", "certainly", C::Tone, R::Word, TONE),
+    m("tone_clearly", "clearly", C::Tone, R::Word, TONE),
+    m("tone_obviously", "obviously", C::Tone, R::Word, TONE),
+    m("tone_really", "really", C::Tone, R::Word, TONE),
+    m("tone_super", "super", C::Tone, R::Word, TONE),
+    m("tone_absolutely", "absolutely", C::Tone, R::Word, TONE),
+    m("tone_basically", "basically", C::Tone, R::Word, TONE),
+    m("tone_essentially", "essentially", C::Tone, R::Word, TONE),
+    m("tone_actually", "actually", C::Tone, R::Word, TONE),
+    m("tone_simply", "simply", C::Tone, R::Word, TONE),
+    m("tone_indeed", "indeed", C::Tone, R::Word, TONE),
+    m("tone_truly", "truly", C::Tone, R::Word, TONE),
+    m("tone_honestly", "honestly", C::Tone, R::Word, TONE),
+    m("tone_literally", "literally", C::Tone, R::Word, TONE),
+    m("tone_totally", "totally", C::Tone, R::Word, TONE),
+    m("tone_undoubtedly", "undoubtedly", C::Tone, R::Word, TONE),
+    m("tone_surely", "surely", C::Tone, R::Word, TONE),
+    m("tone_of_course", "of course", C::Tone, R::Word, TONE),
+    m("tone_for_sure", "for sure", C::Tone, R::Word, TONE),
+    // Answer announcements.
+    m("answer_correct", "the correct answer", C::AnswerPhrase, R::Replace("the answer"), ANSWER),
+    m("answer_right", "the right answer", C::AnswerPhrase, R::Replace("the answer"), ANSWER),
+    m("answer_final", "the final answer", C::AnswerPhrase, R::Replace("the answer"), ANSWER),
+    m("answer_best", "the best answer", C::AnswerPhrase, R::Replace("the answer"), ANSWER),
+    m("answer_would_be", "answer would be", C::AnswerPhrase, R::Replace("answer is"), ANSWER),
+    m("answer_should_be", "answer should be", C::AnswerPhrase, R::Replace("answer is"), ANSWER),
+    m("answer_must_be", "answer must be", C::AnswerPhrase, R::Replace("answer is"), ANSWER),
+    m("answer_will_be", "answer will be", C::AnswerPhrase, R::Replace("answer is"), ANSWER),
+    m("answer_has_to_be", "answer has to be", C::AnswerPhrase, R::Replace("answer is"), ANSWER),
+    // Markup, characters, quotes, contractions, whitespace.
+    m("md_bold", "**", C::Markdown, R::Markup, MARKDOWN),
+    m("md_bold_underscore", "__", C::Markdown, R::Markup, MARKDOWN),
+    m("md_emphasis", "* or _ around words", C::Markdown, R::Markup, MARKDOWN),
+    m("md_code", "`", C::Markdown, R::Markup, MARKDOWN),
+    m("md_header", "# at the start of a line", C::Markdown, R::Markup, MARKDOWN),
+    m("md_blockquote", "> at the start of a line", C::Markdown, R::Markup, MARKDOWN),
+    m("md_link", "[text](url)", C::Markdown, R::Markup, MARKDOWN),
+    m("md_rule", "---, ***, ___ lines", C::Markdown, R::Markup, MARKDOWN),
+    m("md_table", "| table cells", C::Markdown, R::Markup, MARKDOWN),
+    m("md_latex_boxed", "\\boxed{…}", C::Markdown, R::Markup, MARKDOWN),
+    m(
+        "html_tag",
+        "<think>, </think>, <step n>, <br>, <b>, <i> …",
+        C::Markdown,
+        R::Markup,
+        MARKDOWN,
+    ),
+    m("list_bullet", "- * + • at the start of an item", C::ListMarker, R::Markup, LIST),
+    m(
+        "list_number",
+        "1. 1) (1) a) A. Step 1: at the start of an item",
+        C::ListMarker,
+        R::Markup,
+        LIST,
+    ),
+    m(
+        "title",
+        "a bold or header line, or a short 'Label:' opening an item, with no clinical token",
+        C::Markdown,
+        R::Markup,
+        "step titles are layout (o3-mini bolds them, R1 writes 'Label:'); a title holding a \
+         clinical token is kept as text",
+    ),
+    m(
+        "emoji",
+        "emoji and pictographs (U+1F000–U+1FAFF, U+2600–U+27BF except ♀ ♂, U+FE0F, U+200D)",
+        C::Emoji,
+        R::Markup,
+        "emojis carry tone, not content",
+    ),
+    m(
+        "punct_exclamation",
+        "!",
+        C::Punctuation,
+        R::Markup,
+        "exclamation is tone; a sentence-final one becomes a full stop",
+    ),
+    m(
+        "punct_ellipsis",
+        "… or ...",
+        C::Punctuation,
+        R::Markup,
+        "trailing-off is a thinking-model habit; becomes a full stop or a space",
+    ),
+    m(
+        "punct_em_dash",
+        "— and spaced – or --",
+        C::Punctuation,
+        R::Markup,
+        "dash habits differ by model; becomes a comma (between digits a hyphen)",
+    ),
+    m(
+        "quote_curly",
+        "“ ” ‘ ’",
+        C::Quote,
+        R::Markup,
+        "quote style differs by model; straight quotes",
+    ),
+    m(
+        "quote_short",
+        "\"…\" around one to three words",
+        C::Quote,
+        R::Markup,
+        "scare quotes around a word are a model habit; the words are kept",
+    ),
+    m(
+        "contraction",
+        "n't 'm 're 've 'll 'd and pronoun 's",
+        C::Contraction,
+        R::Markup,
+        "contraction rate differs by model; expanded ('isn't' → 'is not')",
+    ),
+    m(
+        "ws_repeated",
+        "two or more spaces, tabs",
+        C::Whitespace,
+        R::Markup,
+        "layout, not content",
+    ),
+    m(
+        "ws_special",
+        "non-breaking and zero-width spaces",
+        C::Whitespace,
+        R::Markup,
+        "layout, not content",
+    ),
+];
+
+/// The list, for callers of the public API.
+pub fn style_markers() -> &'static [StyleMarker] {
+    MARKERS
+}

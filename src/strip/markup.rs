@@ -1,0 +1,482 @@
+//! Markup: what a line is (blank, rule, header, list item, text), the list
+//! markers and titles that open it, and the character-level cleaner (emphasis,
+//! tags, emojis, quotes, dashes, ellipses, exclamation, odd spaces). Pure
+//! string work; knows nothing of sentences or clinical content.
+
+/// What a raw line is, with the byte range of its content (markers removed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Blank,
+    /// `---`, `***`, a table separator, or a line of only markup.
+    Rule,
+    /// `# Title`.
+    Header,
+    /// A list item or a `<step n>` / `Step n:` item.
+    Item,
+    /// Anything else (block quotes included, their `>` removed).
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    /// Content range, relative to the line.
+    pub start: usize,
+    pub end: usize,
+}
+
+const BULLETS: &[char] = &['-', '*', '+', '•', '◦', '▪', '‣', '●', '○', '■', '□', '–', '—', '·'];
+
+/// Length of a leading list marker (with the spaces after it), if `s` starts
+/// with one: bullets, `1.`, `1)`, `(1)`, `(a)`, `<step 1>`, `Step 1:`.
+pub fn list_marker_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let after_spaces = |i: usize| i + s[i..].len() - s[i..].trim_start().len();
+    let first = s.chars().next()?;
+    if BULLETS.contains(&first) {
+        let n = first.len_utf8();
+        // "**bold" and "--" are not bullets; the bullet needs a space after it.
+        if s[n..].starts_with([' ', '\t']) {
+            return Some(after_spaces(n));
+        }
+        return None;
+    }
+    if first.is_ascii_digit() {
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits <= 3
+            && matches!(b.get(digits), Some(b'.' | b')'))
+            && matches!(b.get(digits + 1), Some(b' ' | b'\t'))
+        {
+            return Some(after_spaces(digits + 1));
+        }
+        return None;
+    }
+    if first == '(' {
+        let inner = b[1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let is_num = inner > 0 && inner <= 3 && b[1..=inner].iter().all(u8::is_ascii_digit);
+        let is_letter = inner == 1 && b[1].is_ascii_lowercase();
+        if (is_num || is_letter)
+            && b.get(inner + 1) == Some(&b')')
+            && matches!(b.get(inner + 2), Some(b' ' | b'\t'))
+        {
+            return Some(after_spaces(inner + 2));
+        }
+        return None;
+    }
+    if first == '<' {
+        let lower = s.get(..6.min(s.len()))?.to_ascii_lowercase();
+        if lower.starts_with("<step") {
+            let close = s.find('>')?;
+            let inner = s[5..close].trim();
+            if close <= 12 && inner.bytes().all(|c| c.is_ascii_digit()) {
+                return Some(after_spaces(close + 1));
+            }
+        }
+        return None;
+    }
+    // "Step 1:", "Step 1.", "Step 1 -", "Step 1)".
+    if s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("step ")) {
+        let rest = &s[5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && digits <= 3 {
+            let tail = &rest[digits..];
+            let punct = tail.len() - tail.trim_start_matches([':', '.', ')', '-', ' ']).len();
+            if punct > 0 && (tail[..punct].contains([':', '.', ')', '-']) || tail.len() == punct)
+            {
+                return Some(5 + digits + punct);
+            }
+        }
+    }
+    None
+}
+
+/// Peel every leading header hash, block-quote `>` and list marker (repeatedly,
+/// so `> - 1. x` yields `x`), also under leading `**`. Returns the content
+/// start and whether a header, an item marker or a quote was seen.
+pub fn peel(s: &str) -> (usize, bool, bool) {
+    let mut i = s.len() - s.trim_start().len();
+    let (mut header, mut item) = (false, false);
+    loop {
+        let rest = &s[i..];
+        if rest.starts_with('#') {
+            let hashes = rest.bytes().take_while(|&c| c == b'#').count();
+            let after = &rest[hashes..];
+            if hashes <= 6 && (after.is_empty() || after.starts_with([' ', '\t'])) {
+                header = true;
+                i += hashes + after.len() - after.trim_start().len();
+                continue;
+            }
+        }
+        // A block quote, but not a comparison ("> 5 cm", ">= 2").
+        let after = rest.get(1..).unwrap_or_default();
+        if rest.starts_with('>')
+            && !after.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '=')
+        {
+            i += 1 + after.len() - after.trim_start().len();
+            continue;
+        }
+        // A marker inside bold: "**Step 1:** x", "**1.** x".
+        let (bold, inner) = match rest.strip_prefix("**") {
+            Some(inner) => (2, inner),
+            None => (0, rest),
+        };
+        if let Some(n) = list_marker_len(inner) {
+            item = true;
+            i += bold + n;
+            continue;
+        }
+        return (i, header, item);
+    }
+}
+
+/// Classify one raw line (no newline in it).
+pub fn classify_line(line: &str) -> Line {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return Line {
+            kind: LineKind::Blank,
+            start: 0,
+            end: 0,
+        };
+    }
+    if is_rule(trimmed) {
+        return Line {
+            kind: LineKind::Rule,
+            start: 0,
+            end: 0,
+        };
+    }
+    let (start, header, item) = peel(line);
+    let end = line.trim_end().len().max(start);
+    let kind = if start >= end {
+        LineKind::Rule
+    } else if header {
+        LineKind::Header
+    } else if item {
+        LineKind::Item
+    } else {
+        LineKind::Text
+    };
+    Line { kind, start, end }
+}
+
+fn is_rule(t: &str) -> bool {
+    let only = |set: &[char]| t.chars().all(|c| set.contains(&c) || c == ' ');
+    (t.len() >= 3 && (only(&['-']) || only(&['*']) || only(&['_']) || only(&['='])))
+        || (t.starts_with('|') && only(&['|', '-', ':']))
+}
+
+/// A title: a whole-bold line (`**Patient Overview**`, `**Plan:**`), or a
+/// leading bold label with text after it (`**Growth**: The patient…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Title {
+    /// The whole content is a title (range of the title text).
+    Whole(usize, usize),
+    /// A label (range) and where the text after it starts.
+    Label(usize, usize, usize),
+}
+
+/// Find a bold title or label at the start of `s`.
+pub fn bold_title(s: &str) -> Option<Title> {
+    let inner = s.strip_prefix("**").or_else(|| s.strip_prefix("__"))?;
+    let close = inner.find("**").or_else(|| inner.find("__"))?;
+    let label = inner[..close].trim_end_matches([':', ' ']);
+    if label.trim().is_empty() || label.len() > 120 {
+        return None;
+    }
+    let label_start = 2;
+    let label_end = 2 + label.len();
+    let after = &s[2 + close + 2..];
+    let after_colon = after.trim_start_matches([':', ' ', '\t', '-', '–']);
+    let text_start = s.len() - after_colon.len();
+    if after_colon.trim().is_empty() {
+        Some(Title::Whole(label_start, label_end))
+    } else if inner[..close].trim_end().ends_with(':') || after.trim_start().starts_with([':', '-', '–'])
+    {
+        Some(Title::Label(label_start, label_end, text_start))
+    } else {
+        None
+    }
+}
+
+/// A short plain label opening an item: `Assess the defect: The patient…`
+/// (at most six words before the colon, no sentence punctuation, text after).
+pub fn plain_label(s: &str) -> Option<(usize, usize)> {
+    let colon = s.find(": ")?;
+    let label = &s[..colon];
+    let words = label.split_whitespace().count();
+    if words == 0 || words > 6 || label.contains(['.', '?', '!', ',', ';', '(', '"']) {
+        return None;
+    }
+    let rest = s[colon + 1..].trim_start();
+    let starts_upper = rest.chars().next().is_some_and(|c| c.is_uppercase());
+    starts_upper.then(|| (colon, s.len() - rest.len()))
+}
+
+pub fn is_emoji(c: char) -> bool {
+    let u = c as u32;
+    matches!(u,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE0F | 0x200D | 0x20E3
+        | 0xE0020..=0xE007F)
+        && c != '♀'
+        && c != '♂'
+}
+
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+const TAGS: &[&str] = &[
+    "answer", "b", "br", "em", "i", "p", "reasoning", "step", "strong", "think", "thinking", "u",
+];
+
+/// Length of a known HTML-ish tag at the start of `s`.
+fn tag_len(s: &str) -> Option<usize> {
+    let close = s.bytes().take(24).position(|b| b == b'>')?;
+    let inner = s[1..close].trim_start_matches('/').trim_end_matches('/').trim();
+    let name_len = inner.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let name = inner[..name_len].to_ascii_lowercase();
+    let rest_ok = inner[name_len..]
+        .bytes()
+        .all(|c| c.is_ascii_digit() || c == b' ');
+    (TAGS.contains(&name.as_str()) && rest_ok).then_some(close + 1)
+}
+
+fn prev_non_space(out: &str) -> Option<char> {
+    out.trim_end().chars().next_back()
+}
+
+fn next_non_space(s: &str) -> Option<char> {
+    s.trim_start().chars().next()
+}
+
+/// Character-level cleaning of one piece of text; pushes the ids of what it
+/// removed. Newlines become spaces.
+pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let rest = &s[i..];
+        let Some(c) = rest.chars().next() else { break };
+        let n = c.len_utf8();
+        match c {
+            '*' | '_' if rest.starts_with("**") || rest.starts_with("__") => {
+                removed.push(if c == '*' { "md_bold" } else { "md_bold_underscore" });
+                let run = rest.bytes().take_while(|&b| b == c as u8).count();
+                i += run;
+            }
+            '*' | '_' => {
+                let prev = out.chars().next_back();
+                let next = rest[1..].chars().next();
+                let alnum = |x: Option<char>| x.is_some_and(char::is_alphanumeric);
+                let space = |x: Option<char>| x.is_none_or(char::is_whitespace);
+                let keep = if c == '_' {
+                    alnum(prev) && alnum(next)
+                } else {
+                    (space(prev) && space(next))
+                        || (prev.is_some_and(|p| p.is_ascii_digit())
+                            && next.is_some_and(|x| x.is_ascii_digit()))
+                };
+                if keep {
+                    out.push(c);
+                } else {
+                    removed.push("md_emphasis");
+                }
+                i += 1;
+            }
+            '`' => {
+                removed.push("md_code");
+                i += 1;
+            }
+            '<' => match tag_len(rest) {
+                Some(len) => {
+                    removed.push("html_tag");
+                    out.push(' ');
+                    i += len;
+                }
+                None => {
+                    out.push('<');
+                    i += 1;
+                }
+            },
+            '[' => {
+                // [text](http…) → text
+                if let Some(close) = rest.find("](")
+                    && rest[close + 2..].starts_with("http")
+                    && let Some(paren) = rest[close + 2..].find(')')
+                    && !rest[1..close].contains(['[', ']'])
+                {
+                    removed.push("md_link");
+                    out.push_str(&rest[1..close]);
+                    i += close + 2 + paren + 1;
+                } else {
+                    out.push('[');
+                    i += 1;
+                }
+            }
+            '\\' if rest.starts_with("\\boxed{") => {
+                removed.push("md_latex_boxed");
+                let inner = &rest[7..];
+                match inner.find('}') {
+                    Some(close) => {
+                        out.push_str(&inner[..close]);
+                        i += 7 + close + 1;
+                    }
+                    None => i += 7,
+                }
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' => {
+                removed.push("quote_curly");
+                out.push('"');
+                i += n;
+            }
+            '\u{2018}' | '\u{2019}' | '\u{201A}' => {
+                removed.push("quote_curly");
+                out.push('\'');
+                i += n;
+            }
+            '\u{2212}' => {
+                out.push('-');
+                i += n;
+            }
+            '—' | '–' | '―' => {
+                dash(&mut out, &s[i + n..], removed);
+                i += n;
+            }
+            '-' if rest.starts_with("--") => {
+                let run = rest.bytes().take_while(|&b| b == b'-').count();
+                dash(&mut out, &s[i + run..], removed);
+                i += run;
+            }
+            '…' => {
+                ellipsis(&mut out, &s[i + n..], removed);
+                i += n;
+            }
+            '.' if rest.starts_with("...") => {
+                let run = rest.bytes().take_while(|&b| b == b'.').count();
+                ellipsis(&mut out, &s[i + run..], removed);
+                i += run;
+            }
+            '!' => {
+                removed.push("punct_exclamation");
+                let next = s[i + 1..].chars().next();
+                if next.is_none_or(|x| x.is_whitespace() || matches!(x, '"' | '\'' | ')'))
+                    && !out.trim_end().ends_with(['.', '?'])
+                {
+                    out.push('.');
+                }
+                i += 1;
+            }
+            '\t' | '\u{00A0}' | '\u{2009}' | '\u{202F}' | '\u{2002}' | '\u{2003}' | '\u{3000}' => {
+                removed.push(if c == '\t' { "ws_repeated" } else { "ws_special" });
+                out.push(' ');
+                i += n;
+            }
+            '\n' | '\r' => {
+                out.push(' ');
+                i += n;
+            }
+            c if is_zero_width(c) => {
+                removed.push("ws_special");
+                i += n;
+            }
+            c if is_emoji(c) => {
+                removed.push("emoji");
+                out.push(' ');
+                i += n;
+            }
+            _ => {
+                out.push_str(&s[i..i + n]);
+                i += n;
+            }
+        }
+    }
+    out
+}
+
+fn dash(out: &mut String, after: &str, removed: &mut Vec<&'static str>) {
+    let before_digit = prev_non_space(out).is_some_and(|c| c.is_ascii_digit());
+    let after_digit = next_non_space(after).is_some_and(|c| c.is_ascii_digit());
+    removed.push("punct_em_dash");
+    if before_digit && after_digit {
+        let t = out.trim_end().len();
+        out.truncate(t);
+        out.push('-');
+    } else {
+        out.push_str(", ");
+    }
+}
+
+fn ellipsis(out: &mut String, after: &str, removed: &mut Vec<&'static str>) {
+    removed.push("punct_ellipsis");
+    let next = next_non_space(after);
+    if next.is_none_or(|c| c.is_uppercase() || matches!(c, '"' | ')' | '\'')) {
+        out.push('.');
+    } else {
+        out.push(' ');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_markers() {
+        for (s, n) in [
+            ("- item", 2),
+            ("1. item", 3),
+            ("12) item", 4),
+            ("(3) item", 4),
+            ("(b) item", 4),
+            ("<step 2> item", 9),
+            ("<step 10>item", 9),
+            ("Step 3: item", 8),
+            ("• item", 4),
+        ] {
+            assert_eq!(list_marker_len(s), Some(n), "{s}");
+        }
+        for s in ["-0.563 r", "1.5 mg", "**bold**", "2004 was", "(A) yes", "Steps taken"] {
+            assert_eq!(list_marker_len(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn lines_are_classified() {
+        let l = classify_line("### Chain of Thought:");
+        assert_eq!(l.kind, LineKind::Header);
+        assert_eq!(l.start, 4);
+        let l = classify_line("> - **Step 1:** Check K+");
+        assert_eq!(l.kind, LineKind::Item);
+        assert_eq!(&"> - **Step 1:** Check K+"[l.start..l.end], "** Check K+");
+        assert_eq!(classify_line("  ---  ").kind, LineKind::Rule);
+        assert_eq!(classify_line("|---|:--:|").kind, LineKind::Rule);
+        assert_eq!(classify_line("Plain text.").kind, LineKind::Text);
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(bold_title("**Patient Overview**  "), Some(Title::Whole(2, 18)));
+        assert_eq!(bold_title("**Plan:**"), Some(Title::Whole(2, 6)));
+        let s = "**Evaluate Growth**: The patient";
+        assert_eq!(bold_title(s), Some(Title::Label(2, 17, 21)));
+        assert_eq!(bold_title("**Hb** is low"), None);
+        assert_eq!(plain_label("Assess the defect: The patient"), Some((17, 19)));
+        assert_eq!(plain_label("Hb was 7.2: low"), None);
+    }
+
+    #[test]
+    fn cleans_characters() {
+        let mut r = Vec::new();
+        let s = clean_chars("**Wow**! “No” risk — see <think>the 1.1–2.5 range… ok 🙂", &mut r);
+        assert_eq!(s, "Wow. \"No\" risk ,  see  the 1.1-2.5 range  ok  ");
+        assert!(r.contains(&"emoji") && r.contains(&"md_bold") && r.contains(&"quote_curly"));
+        let s = clean_chars("5 * 3 and *p* < 0.05 and snake_case and _x_", &mut r);
+        assert_eq!(s, "5 * 3 and p < 0.05 and snake_case and x");
+        let s = clean_chars("\\boxed{B} [PubMed](https://x.org/1) a...B", &mut r);
+        assert_eq!(s, "B PubMed a.B");
+    }
+}

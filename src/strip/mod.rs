@@ -1,0 +1,203 @@
+//! Style stripping and segmentation (SPEC §4): separate reasoning from the
+//! final answer, remove style that identifies a model or sways a judge while
+//! keeping every clinical claim, segment into judgeable steps, and keep the
+//! raw byte spans of every step. Pure: values in, values out; no I/O, no
+//! clock, no randomness, so the same input and [`VERSION`] give the same chain.
+//!
+//! # Which text becomes the chain
+//!
+//! When the visible output holds an explicit chain (a "Chain of Thought"
+//! section or `<step n>` items, as MedR-Bench prompts ask for), that chain is
+//! used and hidden thinking (a `<think>` block, a `reasoning_content` /
+//! `thinking_process` field, an o3-style "> Reasoning" summary) is not. Why:
+//! the two models of a pair must give comparable chains, and only some models
+//! expose raw thinking (o3-mini's summary is written by another model and
+//! says nothing clinical); the explicit chain is what each model presents as
+//! its reasoning. Otherwise the hidden thinking is the chain, followed by any
+//! visible explanation beside the answer (R1/QwQ `<think>…</think>B`); with
+//! neither, the visible text minus the answer (GPT-style lists, markdown).
+//! An unclosed `<think>` marks the chain truncated and gives no answer.
+//!
+//! # Steps
+//!
+//! One step per sentence (abbreviation- and number-aware), never across a
+//! paragraph or list item; run-ons split at `;` or a clause break; fragments
+//! under [`steps::MIN_WORDS`] words merged within their item; sentences with
+//! no content word and no clinical token dropped; near-duplicates (content
+//! Jaccard ≥ 0.8 with no new clinical token) collapsed into the first, their
+//! spans kept in [`Step::duplicates`].
+
+pub mod answer;
+pub mod content;
+pub mod extract;
+pub mod lexicon;
+pub mod markers;
+pub mod markup;
+pub mod segment;
+pub mod steps;
+pub mod style;
+
+pub use answer::AnswerHint;
+pub use extract::Source;
+pub use markers::{Category, StyleMarker, style_markers};
+
+use crate::domain::{Chain, FinalAnswer, RawField, Span, Step};
+
+/// The stripper/segmenter version; bump when output changes.
+pub const VERSION: &str = "strip-1";
+
+/// A chain with what was removed from each step, for researchers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detailed {
+    pub chain: Chain,
+    /// Per step: marker ids removed, and `dropped: …`, `title: …`,
+    /// `duplicate: …` notes.
+    pub removed: Vec<Vec<String>>,
+    /// Which rule chose the chain.
+    pub source: Source,
+    /// Where the answer was read, if anywhere.
+    pub answer_span: Option<Span>,
+}
+
+/// Strip and segment one run's raw output. `reasoning` is a separate
+/// reasoning field (reasoning_content / thinking_process) when the source had
+/// one; spans point into `output` (RawField::Output) or `reasoning`
+/// (RawField::Reasoning).
+pub fn strip_run(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>) -> Chain {
+    strip_run_detailed(output, reasoning, hint).chain
+}
+
+/// [`strip_run`] with the removed markers per step and the extraction source.
+pub fn strip_run_detailed(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>) -> Detailed {
+    let ex = extract::extract(output, reasoning, &hint);
+    let detailed = steps::build(output, reasoning, &ex.chain);
+    let raw_of = |f: RawField| match f {
+        RawField::Output => output,
+        RawField::Reasoning => reasoning.unwrap_or_default(),
+    };
+    let answer = match ex.answer {
+        Some(r) => answer::extract(&raw_of(r.field)[r.start..r.end], &hint),
+        None if ex.truncated => None,
+        None => fallback_answer(&ex.chain, &raw_of, &hint),
+    };
+    let (steps, removed): (Vec<Step>, Vec<Vec<String>>) =
+        detailed.into_iter().map(|d| (d.step, d.removed)).unzip();
+    Detailed {
+        chain: Chain {
+            steps,
+            answer,
+            truncated: ex.truncated,
+            stripper_version: VERSION.to_string(),
+        },
+        removed,
+        source: ex.source,
+        answer_span: ex.answer.map(|r| Span {
+            field: r.field,
+            start: r.start,
+            end: r.end,
+        }),
+    }
+}
+
+/// No answer part: an explicit "the answer is X" near the end of the chain.
+fn fallback_answer<'a>(
+    chain: &[extract::Region],
+    raw_of: &dyn Fn(RawField) -> &'a str,
+    hint: &AnswerHint<'_>,
+) -> Option<FinalAnswer> {
+    if matches!(hint, AnswerHint::Differential) {
+        return None;
+    }
+    let last = chain.last()?;
+    let text = &raw_of(last.field)[last.start..last.end];
+    let tail_start = text
+        .rmatch_indices("\n\n")
+        .nth(1)
+        .map_or(0, |(i, _)| i);
+    answer::from_statement(&text[tail_start..], hint)
+}
+
+/// One pass: every line's sentences, style-stripped, joined by spaces.
+fn strip_text_once(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let l = markup::classify_line(line);
+        if matches!(l.kind, markup::LineKind::Blank | markup::LineKind::Rule) {
+            continue;
+        }
+        let content = &line[l.start..l.end];
+        for (a, b) in segment::sentences(content) {
+            let (s, _) = style::strip_sentence(&content[a..b]);
+            if !s.is_empty() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push_str(&s);
+            }
+        }
+    }
+    out
+}
+
+/// Style-strip a single piece of text (no segmentation into steps, nothing
+/// dropped but sign-offs and pure filler). Idempotent.
+pub fn strip_text(text: &str) -> String {
+    let mut t = strip_text_once(text);
+    if t == text {
+        return t;
+    }
+    for _ in 0..4 {
+        let u = strip_text_once(&t);
+        if u == t {
+            break;
+        }
+        t = u;
+    }
+    t
+}
+
+/// Style markers left in `text` (one id per occurrence); 0 after stripping.
+pub fn find_markers(text: &str) -> Vec<&'static str> {
+    style::find_markers(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn r1_think_then_letter() {
+        let out = "<think>\nOkay, let's tackle this question. The K+ is 2.9 mmol/L, so hypokalemia is likely.\n\nLet me check the options again.\n</think>\n\nB";
+        let c = strip_run(out, None, AnswerHint::Any);
+        assert_eq!(c.answer, Some(FinalAnswer::Letter("B".into())));
+        assert_eq!(
+            c.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
+            vec!["The K+ is 2.9 mmol/L, so hypokalemia is likely."]
+        );
+        assert!(!c.truncated);
+        assert_eq!(c.stripper_version, VERSION);
+    }
+
+    #[test]
+    fn truncated_think() {
+        let c = strip_run("<think>Fever and rash. The answer is B", None, AnswerHint::Any);
+        assert!(c.truncated);
+        assert_eq!(c.answer, None);
+        assert_eq!(c.steps.len(), 1);
+    }
+
+    #[test]
+    fn fallback_statement_in_thinking() {
+        let c = strip_run("Fever, so sepsis is likely. The answer is C.", None, AnswerHint::Any);
+        assert_eq!(c.answer, Some(FinalAnswer::Letter("C".into())));
+        assert_eq!(c.steps[0].text, "Fever, so sepsis is likely.");
+    }
+
+    #[test]
+    fn strip_text_is_idempotent_on_examples() {
+        for s in ["Okay, **so** the answer's B!", "- 1. Hb 7.2 g/dL.\n- 2. Give 2.5 mg b.i.d.", "😊"] {
+            let t = strip_text(s);
+            assert_eq!(strip_text(&t), t, "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,438 @@
+//! From reasoning regions to judgeable steps: lines → units (paragraphs and
+//! list items) → sentences (abbreviation-aware, run-ons split) → style-
+//! stripped pieces; titles without clinical content dropped; pieces with
+//! nothing to judge dropped; fragments too short to judge merged within their
+//! unit; near-duplicate repeats collapsed into the first (their spans kept as
+//! provenance). Pure.
+
+use super::content;
+use super::extract::Region;
+use super::lexicon;
+use super::markup::{self, LineKind, Title};
+use super::segment;
+use super::style;
+use crate::domain::{RawField, Span, Step};
+use std::collections::HashMap;
+
+/// Pieces with fewer words than this are merged into a neighbour in their unit.
+pub const MIN_WORDS: usize = 4;
+/// Jaccard similarity of content keys at or above which a step repeats an earlier one.
+pub const DUPLICATE_JACCARD: f64 = 0.8;
+
+/// A step with what was removed to make it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailedStep {
+    pub step: Step,
+    /// Marker ids removed from its sentences, and `dropped: …` / `title: …`
+    /// notes for raw text dropped just before it.
+    pub removed: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct Piece {
+    unit: usize,
+    spans: Vec<Span>,
+    text: String,
+    removed: Vec<String>,
+    keep: bool,
+}
+
+struct Builder<'a> {
+    raw: &'a str,
+    field: RawField,
+    unit: usize,
+    pieces: Vec<Piece>,
+    notes: Vec<String>,
+}
+
+fn snippet(s: &str) -> String {
+    let t: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match t.char_indices().nth(80) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t,
+    }
+}
+
+impl Builder<'_> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span {
+            field: self.field,
+            start,
+            end,
+        }
+    }
+
+    /// A title or label: kept as text when it holds a clinical token.
+    fn title(&mut self, start: usize, end: usize) {
+        let raw = &self.raw[start..end];
+        if lexicon::has_clinical(raw) {
+            self.sentence(start, end);
+            if let Some(p) = self.pieces.last_mut() {
+                p.text = sentence_case(&p.text);
+            }
+        } else if !raw.trim().is_empty() {
+            self.notes.push(format!("title: {}", snippet(raw)));
+        }
+    }
+
+    fn sentence(&mut self, start: usize, end: usize) {
+        let (text, ids) = style::strip_sentence(&self.raw[start..end]);
+        let mut removed: Vec<String> = std::mem::take(&mut self.notes);
+        removed.extend(ids.iter().map(|s| s.to_string()));
+        let self_talk = ids.iter().any(|id| id.starts_with("self_"));
+        let keep = !text.is_empty()
+            && content::has_content(&text)
+            && !(self_talk && content::is_task_plan(&text));
+        if !keep && !self.raw[start..end].trim().is_empty() {
+            removed.push(format!("dropped: {}", snippet(&self.raw[start..end])));
+        }
+        self.pieces.push(Piece {
+            unit: self.unit,
+            spans: vec![self.span(start, end)],
+            text,
+            removed,
+            keep,
+        });
+    }
+
+    /// Content of one line (absolute range), first in its unit or not.
+    fn content(&mut self, start: usize, end: usize, first: bool, item: bool) {
+        let mut start = start;
+        let s = &self.raw[start..end];
+        if first {
+            match markup::bold_title(s) {
+                Some(Title::Whole(a, b)) => {
+                    self.title(start + a, start + b);
+                    return;
+                }
+                Some(Title::Label(a, b, rest)) => {
+                    self.title(start + a, start + b);
+                    start += rest;
+                }
+                // Plain labels only open list items ("1. Stabilise: Give…");
+                // in prose "X: Y" is usually a claim.
+                None if item => {
+                    if let Some((colon, rest)) = markup::plain_label(s) {
+                        self.title(start, start + colon);
+                        start += rest;
+                    }
+                }
+                None => {}
+            }
+        }
+        let line = &self.raw[start..end];
+        for (a, b) in segment::sentences(line) {
+            for (c, d) in segment::split_run_on(&line[a..b]) {
+                self.sentence(start + a + c, start + a + d);
+            }
+        }
+    }
+
+    fn region(&mut self, r: &Region) {
+        let mut new_unit = true;
+        let mut pos = r.start;
+        for line in self.raw[r.start..r.end].split_inclusive('\n') {
+            let (ls, le) = (pos, pos + line.trim_end_matches(['\n', '\r']).len());
+            pos += line.len();
+            let l = markup::classify_line(&self.raw[ls..le]);
+            let (cs, ce) = (ls + l.start, ls + l.end);
+            match l.kind {
+                LineKind::Blank | LineKind::Rule => new_unit = true,
+                LineKind::Header => {
+                    self.unit += 1;
+                    let (a, b) = (cs, ce);
+                    let t = self.raw[a..b].trim_end_matches([':', ' ', '#']);
+                    self.title(a, a + t.len());
+                    new_unit = true;
+                }
+                LineKind::Item | LineKind::Text => {
+                    let first = new_unit || l.kind == LineKind::Item;
+                    if first {
+                        self.unit += 1;
+                    }
+                    self.content(cs, ce, first, l.kind == LineKind::Item);
+                    new_unit = false;
+                }
+            }
+        }
+        self.unit += 1;
+    }
+}
+
+/// "Target Underlying Small Cell Lung Cancer (SCLC)." → "Target underlying
+/// small cell lung cancer (SCLC)." Title case marks a heading, not a claim;
+/// acronyms and mixed-case words stay.
+fn sentence_case(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let capitalised = |w: &str| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(char::is_uppercase)
+            && cs.clone().next().is_some()
+            && cs.all(|c| !c.is_alphabetic() || c.is_lowercase())
+    };
+    if words.len() < 2 || words.iter().filter(|w| capitalised(w)).count() * 2 < words.len() {
+        return text.to_string();
+    }
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| if i > 0 && capitalised(w) { w.to_lowercase() } else { w.to_string() })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+fn join(a: &str, b: &str) -> String {
+    match (a.is_empty(), b.is_empty()) {
+        (true, _) => b.to_string(),
+        (_, true) => a.to_string(),
+        _ => format!("{a} {b}"),
+    }
+}
+
+/// Merge short kept pieces into a neighbour in the same unit.
+fn merge_short(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut carry: Option<Piece> = None;
+    for mut p in pieces {
+        if let Some(c) = carry.take() {
+            if c.unit != p.unit {
+                attach_to_last(&mut out, c);
+            } else {
+                p.text = join(&c.text, &p.text);
+                let mut spans = c.spans;
+                spans.extend(p.spans);
+                p.spans = spans;
+                let mut removed = c.removed;
+                removed.extend(p.removed);
+                p.removed = removed;
+            }
+        }
+        if word_count(&p.text) < MIN_WORDS {
+            carry = Some(p);
+        } else {
+            out.push(p);
+        }
+    }
+    if let Some(c) = carry {
+        attach_to_last(&mut out, c);
+    }
+    out
+}
+
+/// Append a short piece to the previous one in its unit, or keep it alone.
+fn attach_to_last(out: &mut Vec<Piece>, c: Piece) {
+    match out.last_mut() {
+        Some(last) if last.unit == c.unit => {
+            last.text = join(&last.text, &c.text);
+            last.spans.extend(c.spans);
+            last.removed.extend(c.removed);
+        }
+        _ => out.push(c),
+    }
+}
+
+/// Adjacent spans separated only by whitespace become one.
+fn coalesce<'a>(raw_of: &dyn Fn(RawField) -> &'a str, spans: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for s in spans {
+        if let Some(last) = out.last_mut()
+            && last.field == s.field
+            && last.end <= s.start
+            && raw_of(s.field)[last.end..s.start].trim().is_empty()
+        {
+            last.end = s.end;
+            continue;
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn jaccard(a: &[String], b: &[String]) -> f64 {
+    let (mut i, mut j, mut both) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - both;
+    if union == 0 { 1.0 } else { both as f64 / union as f64 }
+}
+
+fn is_subset(small: &[String], big: &[String]) -> bool {
+    small.iter().all(|x| big.binary_search(x).is_ok())
+}
+
+/// Build the steps of a chain from its regions. `output`/`reasoning` are the
+/// raw fields the regions point into.
+pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<DetailedStep> {
+    let raw_of = |f: RawField| match f {
+        RawField::Output => output,
+        RawField::Reasoning => reasoning.unwrap_or_default(),
+    };
+    let mut all: Vec<Piece> = Vec::new();
+    let mut unit = 0;
+    let mut trailing_notes = Vec::new();
+    for r in regions {
+        let mut b = Builder {
+            raw: raw_of(r.field),
+            field: r.field,
+            unit,
+            pieces: Vec::new(),
+            notes: Vec::new(),
+        };
+        b.region(r);
+        unit = b.unit + 1;
+        trailing_notes.extend(b.notes);
+        all.extend(b.pieces);
+    }
+    let any_text = all.iter().any(|p| !p.text.is_empty());
+    let mut kept: Vec<Piece> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for p in all.iter() {
+        if p.keep {
+            let mut q = p.clone();
+            let mut removed = std::mem::take(&mut notes);
+            removed.extend(q.removed);
+            q.removed = removed;
+            kept.push(q);
+        } else {
+            notes.extend(p.removed.iter().cloned());
+        }
+    }
+    // Nothing judgeable left but some text: keep what there is, rather than
+    // show an empty chain for non-empty reasoning.
+    if kept.is_empty() && any_text {
+        kept = all.into_iter().filter(|p| !p.text.is_empty()).collect();
+        notes.clear();
+    }
+    notes.extend(trailing_notes);
+    let merged = merge_short(kept);
+
+    let mut steps: Vec<DetailedStep> = Vec::new();
+    let mut keys: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for p in merged {
+        let text = super::strip_text(&p.text);
+        if text.is_empty() {
+            continue;
+        }
+        let key = content::key(&text);
+        let clinical = lexicon::clinical_set(&text);
+        // Candidates share at least one key word with the new step.
+        let mut counts: HashMap<usize, usize> = HashMap::new();
+        for k in &key {
+            for &s in index.get(k).map(Vec::as_slice).unwrap_or_default() {
+                *counts.entry(s).or_default() += 1;
+            }
+        }
+        let mut cands: Vec<usize> = counts.into_keys().collect();
+        cands.sort_unstable();
+        let dup = cands.into_iter().find(|&s| {
+            let (k, c) = &keys[s];
+            jaccard(k, &key) >= DUPLICATE_JACCARD && is_subset(&clinical, c)
+        });
+        let dup = dup.or_else(|| {
+            // Steps with empty keys repeat only an identical text.
+            key.is_empty()
+                .then(|| steps.iter().position(|s| s.step.text == text))
+                .flatten()
+        });
+        if let Some(s) = dup {
+            let st = &mut steps[s];
+            st.step.duplicates.extend(p.spans);
+            st.removed.push(format!("duplicate: {}", snippet(&text)));
+            st.removed.extend(p.removed);
+            continue;
+        }
+        for k in &key {
+            index.entry(k.clone()).or_default().push(steps.len());
+        }
+        keys.push((key, clinical));
+        let i = steps.len();
+        steps.push(DetailedStep {
+            step: Step {
+                index: i,
+                text,
+                spans: coalesce(&raw_of, p.spans),
+                duplicates: Vec::new(),
+            },
+            removed: p.removed,
+        });
+    }
+    if let Some(last) = steps.last_mut() {
+        last.removed.extend(notes);
+    }
+    for s in &mut steps {
+        s.step.duplicates = coalesce(&raw_of, std::mem::take(&mut s.step.duplicates));
+        let mut seen = std::collections::HashSet::new();
+        s.removed.retain(|r| seen.insert(r.clone()));
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps_of(raw: &str) -> Vec<String> {
+        let r = Region {
+            field: RawField::Output,
+            start: 0,
+            end: raw.len(),
+        };
+        build(raw, None, &[r]).into_iter().map(|s| s.step.text).collect()
+    }
+
+    #[test]
+    fn drops_meta_merges_short_and_collapses_repeats() {
+        let raw = "Okay, let's tackle this question. Hb is 7.2 g/dL. Low.\n\n\
+                   Let me go through the options again.\n\n\
+                   So the anemia is severe, given Hb 7.2 g/dL.\n\n\
+                   Wait, the anemia is severe given Hb 7.2 g/dL.";
+        assert_eq!(
+            steps_of(raw),
+            vec!["Hb is 7.2 g/dL. Low.", "The anemia is severe, given Hb 7.2 g/dL."]
+        );
+    }
+
+    #[test]
+    fn titles_without_clinical_tokens_go() {
+        let raw = "<step 1> **Patient Overview**\nThe patient is 36 and takes 100 mg thyroxine daily.\n\
+                   <step 2> **Hypokalemia**: needs IV KCl now.\n\
+                   <step 3> Assess the defect: The graft must cover the shaft.";
+        assert_eq!(
+            steps_of(raw),
+            vec![
+                "The patient is 36 and takes 100 mg thyroxine daily.",
+                "Hypokalemia. Needs IV KCl now.",
+                "The graft must cover the shaft.",
+            ]
+        );
+    }
+
+    #[test]
+    fn spans_point_at_raw_sentences() {
+        let raw = "Hmm.\nThe troponin is 2.3 ng/mL. It rose from 0.1 ng/mL.";
+        let r = Region {
+            field: RawField::Output,
+            start: 0,
+            end: raw.len(),
+        };
+        let steps = build(raw, None, &[r]);
+        assert_eq!(steps.len(), 2);
+        let s = steps[1].step.spans[0];
+        assert_eq!(&raw[s.start..s.end], "It rose from 0.1 ng/mL.");
+        assert!(steps[0].removed.iter().any(|r| r == "dropped: Hmm."));
+    }
+}

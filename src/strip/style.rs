@@ -1,0 +1,556 @@
+//! Style removal for one sentence: markup and characters (via `markup`),
+//! contractions, the leading and in-sentence word markers of `markers`, short
+//! quotes, then punctuation, spacing and capitalisation. Also the detector of
+//! markers left in a text. Pure; never drops a clinical token (no marker is a
+//! clinical word, and removals skip words after a negation).
+
+use super::markers::{MARKERS, Rule, StyleMarker};
+use super::markup;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Markers applied anywhere in a sentence, by their first word.
+static BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static StyleMarker>>> =
+    LazyLock::new(|| {
+        let mut map: HashMap<&'static str, Vec<&'static StyleMarker>> = HashMap::new();
+        for m in MARKERS {
+            if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
+                let first = m.pattern.split(' ').next().unwrap_or(m.pattern);
+                map.entry(first).or_default().push(m);
+            }
+        }
+        map
+    });
+
+const NEGATORS: &[&str] = &["never", "no", "nor", "not", "without"];
+const PRONOUNS_S: &[&str] = &[
+    "he", "here", "how", "it", "she", "that", "there", "what", "where", "who",
+];
+const PRONOUNS_D: &[&str] = &["he", "i", "it", "she", "that", "there", "they", "we", "who", "you"];
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Does `pattern` (lowercase words, single spaces) match `s` at `at`, ending
+/// on a word boundary? Returns the end.
+pub fn match_phrase(s: &str, at: usize, pattern: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = at;
+    for &p in pattern.as_bytes() {
+        if p == b' ' {
+            if b.get(i) != Some(&b' ') {
+                return None;
+            }
+            while b.get(i) == Some(&b' ') {
+                i += 1;
+            }
+        } else {
+            if b.get(i).map(u8::to_ascii_lowercase) != Some(p) {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    let next = s[i..].chars().next();
+    let bounded = match next {
+        None => true,
+        Some(c) if is_word_char(c) => false,
+        Some('-' | '\'') => !s[i + 1..].chars().next().is_some_and(is_word_char),
+        Some(_) => true,
+    };
+    bounded.then_some(i)
+}
+
+fn starts_word(s: &str, at: usize) -> bool {
+    !s[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| is_word_char(c) || c == '-' || c == '\'')
+}
+
+fn trim_lead(s: &str) -> &str {
+    let mut t = s.trim_start();
+    loop {
+        let before = t.len();
+        t = t.trim_start_matches([',', ';', ':', ' ']);
+        if t.starts_with(". ") || t == "." {
+            t = &t[1..];
+        }
+        t = t.trim_start();
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+/// One leading marker at the start of `s`: (bytes consumed, replacement, id).
+fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
+    for m in MARKERS {
+        let end = match m.rule {
+            Rule::Lead | Rule::LeadComma | Rule::LeadUnless(_) | Rule::LeadBeforeGerund => {
+                match_phrase(s, 0, m.pattern)
+            }
+            Rule::LeadReplace(_) | Rule::LeadClause => match_phrase(s, 0, m.pattern),
+            _ => None,
+        };
+        let Some(end) = end else { continue };
+        let rest = &s[end..];
+        let next_word = rest
+            .trim_start()
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let ok = match m.rule {
+            Rule::LeadComma => rest.trim_start().starts_with(','),
+            Rule::LeadUnless(words) => {
+                !words.contains(&next_word.as_str()) && !rest.trim_start().starts_with('-')
+            }
+            Rule::LeadBeforeGerund => next_word.len() > 4 && next_word.ends_with("ing"),
+            _ => true,
+        };
+        if !ok {
+            continue;
+        }
+        if let Rule::LeadReplace(r) = m.rule {
+            return Some((end, r, m.id));
+        }
+        if m.rule == Rule::LeadClause {
+            let Some(stop) = rest.find([',', ':']) else { continue };
+            if rest[..stop].split_whitespace().count() > 8 {
+                continue;
+            }
+            return Some((s.len() - trim_after_marker(&rest[stop..]).len(), "", m.id));
+        }
+        return Some((s.len() - trim_after_marker(rest).len(), "", m.id));
+    }
+    None
+}
+
+/// The punctuation after a removed leading marker ("Okay, ", "Hmm. "), but
+/// not a decimal point (".5 mg").
+fn trim_after_marker(rest: &str) -> &str {
+    let mut t = rest;
+    loop {
+        let before = t.len();
+        t = t.trim_start_matches([',', ';', ':', ' ']);
+        if (t.starts_with('.') || t.starts_with('?'))
+            && !t[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
+            t = &t[1..];
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
+fn match_case(replacement: &str, original: &str) -> String {
+    let upper = original.chars().next().is_some_and(char::is_uppercase);
+    let mut out = String::with_capacity(replacement.len());
+    for (i, c) in replacement.chars().enumerate() {
+        if i == 0 && upper {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn prev_word_lower(s: &str) -> String {
+    s.trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
+}
+
+/// In-sentence word markers. `None` when a sentence marker drops the sentence.
+fn word_markers(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        let Some(c) = s[i..].chars().next() else { break };
+        if c.is_ascii_alphabetic() && starts_word(s, i) {
+            let wend = s[i..]
+                .find(|c: char| !c.is_ascii_alphabetic())
+                .map_or(s.len(), |p| i + p);
+            let first = s[i..wend].to_ascii_lowercase();
+            let mut hit = None;
+            if let Some(cands) = BY_FIRST_WORD.get(first.as_str()) {
+                for m in cands {
+                    if let Some(end) = match_phrase(s, i, m.pattern) {
+                        hit = Some((m, end));
+                        break;
+                    }
+                }
+            }
+            if let Some((m, end)) = hit {
+                match m.rule {
+                    // A sign-off goes with its sentence, unless the sentence
+                    // also holds a clinical token; then only the phrase goes.
+                    Rule::Sentence if !super::lexicon::has_clinical(s) => {
+                        removed.push(m.id);
+                        return None;
+                    }
+                    Rule::Sentence => {
+                        removed.push(m.id);
+                        i = end;
+                        continue;
+                    }
+                    Rule::Word if NEGATORS.contains(&prev_word_lower(&out).as_str()) => {}
+                    Rule::Word => {
+                        removed.push(m.id);
+                        i = end;
+                        continue;
+                    }
+                    Rule::Replace(r) => {
+                        removed.push(m.id);
+                        out.push_str(&match_case(r, &s[i..end]));
+                        i = end;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            out.push_str(&s[i..wend]);
+            i = wend;
+            continue;
+        }
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Some(out)
+}
+
+/// Expand contractions ("isn't" → "is not", "it's" → "it is", "let's" → "let us").
+fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> String {
+    if !s.contains('\'') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut last = 0;
+    for (start, end) in super::lexicon::words(s) {
+        let w = &s[start..end];
+        let Some(apos) = w.rfind('\'') else { continue };
+        let (base, suffix) = (&w[..apos], w[apos + 1..].to_ascii_lowercase());
+        let lower_base = base.to_ascii_lowercase();
+        let next_word = s[end..].split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+        let expanded: Option<String> = if suffix == "t" && lower_base.ends_with('n') {
+            let stem = &base[..base.len() - 1];
+            Some(match lower_base.as_str() {
+                "can" => format!("{base}not"),
+                "won" => format!("{}ill not", &base[..1]),
+                "shan" => format!("{}all not", &base[..2]),
+                "ain" => match_case("is not", base),
+                _ => format!("{stem} not"),
+            })
+        } else if suffix == "s" && lower_base == "let" {
+            Some(format!("{base} us"))
+        } else if suffix == "s" && PRONOUNS_S.contains(&lower_base.as_str()) {
+            let verb = if next_word == "been" || next_word == "got" { "has" } else { "is" };
+            Some(format!("{base} {verb}"))
+        } else if suffix == "d" && PRONOUNS_D.contains(&lower_base.as_str()) {
+            Some(format!("{base} would"))
+        } else {
+            let full = match suffix.as_str() {
+                "m" if lower_base == "i" => Some("am"),
+                "re" => Some("are"),
+                "ve" => Some("have"),
+                "ll" => Some("will"),
+                _ => None,
+            };
+            full.filter(|_| base.chars().all(char::is_alphabetic))
+                .map(|f| format!("{base} {f}"))
+        };
+        if let Some(e) = expanded {
+            removed.push("contraction");
+            out.push_str(&s[last..start]);
+            out.push_str(&e);
+            last = end;
+        }
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+/// Remove straight double quotes around one to three words, and single
+/// quotes used the same way.
+fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> String {
+    let mut out = s.to_string();
+    for q in ['"', '\''] {
+        let mut res = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(open) = rest.find(q) {
+            let after = &rest[open + 1..];
+            let opens_word = q == '"'
+                || (!rest[..open].chars().next_back().is_some_and(is_word_char)
+                    && after.chars().next().is_some_and(is_word_char));
+            let close = if opens_word { after.find(q) } else { None };
+            match close {
+                Some(close)
+                    if {
+                        let inner = &after[..close];
+                        let words = inner.split_whitespace().count();
+                        let closes_word = q == '"'
+                            || (inner.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '.')
+                                && !after[close + 1..].chars().next().is_some_and(is_word_char));
+                        (1..=3).contains(&words) && closes_word && !inner.contains('\'')
+                    } =>
+                {
+                    removed.push("quote_short");
+                    res.push_str(&rest[..open]);
+                    res.push_str(&after[..close]);
+                    rest = &after[close + 1..];
+                }
+                _ => {
+                    let skip = match close {
+                        Some(c) if q == '"' => open + 1 + c + 1,
+                        _ => open + 1,
+                    };
+                    res.push_str(&rest[..skip]);
+                    rest = &rest[skip..];
+                }
+            }
+        }
+        res.push_str(rest);
+        out = res;
+    }
+    out
+}
+
+/// Spacing, punctuation left behind by removals, capitalisation, a final stop.
+fn tidy(s: &str) -> String {
+    let mut t = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !t.is_empty() {
+            t.push(' ');
+        }
+        t.push_str(w);
+    }
+    // Punctuation left behind by removals.
+    loop {
+        let before = t.len();
+        for (from, to) in [
+            (" ,", ","),
+            (" .", "."),
+            (" ;", ";"),
+            (" :", ":"),
+            (" ?", "?"),
+            (" )", ")"),
+            ("( ", "("),
+            (",,", ","),
+            (",.", "."),
+            (".,", "."),
+            (",;", ";"),
+            (";,", ";"),
+            (":,", ":"),
+            (",:", ":"),
+            ("?.", "?"),
+            ("()", ""),
+            ("  ", " "),
+        ] {
+            if t.contains(from) {
+                t = t.replace(from, to);
+            }
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+    let mut t = trim_lead(&t).trim_end().to_string();
+    if !t.chars().any(char::is_alphanumeric) {
+        return String::new();
+    }
+    // Capitalise an all-lowercase first word.
+    let first_word: &str = t
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches([',', '.', ';', ':', '?', ')', '"', '\'']);
+    if !first_word.is_empty() && first_word.bytes().all(|b| b.is_ascii_lowercase()) {
+        t[..1].make_ascii_uppercase();
+    }
+    // A final full stop.
+    while t.ends_with([',', ';', ':']) {
+        t.pop();
+        t = t.trim_end().to_string();
+    }
+    let core = t.trim_end_matches(['"', ')', '\'', ']']);
+    if !core.ends_with(['.', '?']) {
+        t.push('.');
+    }
+    t
+}
+
+/// One pass of style removal over one sentence.
+fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
+    let (start, header, item) = markup::peel(s);
+    if header {
+        removed.push("md_header");
+    }
+    if item {
+        removed.push("list_number");
+    }
+    let cleaned = markup::clean_chars(&s[start..], removed);
+    let mut t = expand_contractions(&tidy_spaces(&cleaned), removed);
+    // Bounded: every marker shortens the text or is replaced once.
+    for _ in 0..16 {
+        let before = t.clone();
+        match word_markers(&t, removed) {
+            Some(w) => t = tidy_spaces(&w),
+            None => return String::new(),
+        }
+        for _ in 0..16 {
+            let lead = trim_lead(&t);
+            let Some((n, rep, id)) = lead_marker(lead) else {
+                t = lead.to_string();
+                break;
+            };
+            removed.push(id);
+            t = format!("{}{}", match_case(rep, &lead[..n]), &lead[n..]);
+        }
+        if t == before {
+            break;
+        }
+    }
+    tidy(&short_quotes(&t, removed))
+}
+
+fn tidy_spaces(s: &str) -> String {
+    let mut t = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !t.is_empty() {
+            t.push(' ');
+        }
+        t.push_str(w);
+    }
+    t
+}
+
+/// Style-strip one sentence to a fixpoint; returns the text and the ids of
+/// the markers removed.
+pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
+    let mut removed = Vec::new();
+    let mut t = strip_once(s, &mut removed);
+    for _ in 0..4 {
+        let mut more = Vec::new();
+        let u = strip_once(&t, &mut more);
+        if u == t {
+            break;
+        }
+        removed.extend(more);
+        t = u;
+    }
+    removed.dedup();
+    (t, removed)
+}
+
+/// Ids of the style markers present in an already stripped `text` (one entry
+/// per occurrence). Used for the "markers per 1,000 words" metric.
+pub fn find_markers(text: &str) -> Vec<&'static str> {
+    let mut hits = Vec::new();
+    for line in text.lines() {
+        for (a, b) in super::segment::sentences(line) {
+            let s = &line[a..b];
+            if lead_marker(s).is_some() {
+                hits.push("lead");
+            }
+            if markup::list_marker_len(s).is_some() || s.starts_with("# ") || s.starts_with("> ") {
+                hits.push("list_or_header");
+            }
+        }
+        let mut scratch = Vec::new();
+        if word_markers(line, &mut scratch).is_none() {
+            hits.push("signoff");
+        }
+        hits.extend(scratch.into_iter().filter(|id| *id != "contraction"));
+        for pat in ["**", "__", "`", "!", "…", "...", "—", "\t", "  ", "<think", "</think", "<step", "\\boxed", "](http"] {
+            hits.extend(line.matches(pat).map(|_| "markup"));
+        }
+        for c in line.chars() {
+            if matches!(c, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00A0}' | '\u{200B}')
+            {
+                hits.push("char");
+            }
+            if markup::is_emoji(c) || markup::is_zero_width(c) {
+                hits.push("emoji_or_invisible");
+            }
+        }
+        let mut contractions = Vec::new();
+        let _ = expand_contractions(line, &mut contractions);
+        hits.extend(contractions);
+        let mut quotes = Vec::new();
+        let _ = short_quotes(line, &mut quotes);
+        hits.extend(quotes);
+    }
+    hits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strip(s: &str) -> String {
+        strip_sentence(s).0
+    }
+
+    #[test]
+    fn fillers_and_self_talk_go() {
+        assert_eq!(strip("Okay, let's tackle this question."), "Tackle this question.");
+        assert_eq!(strip("Hmm... wait, but the CI excludes 1!"), "But the CI excludes 1.");
+        assert_eq!(strip("So, I think the answer is C (maybe)."), "The answer is C (maybe).");
+        assert_eq!(
+            strip("Therefore, the correct answer should be \"no\" because it isn't enough."),
+            "The answer is no because it is not enough."
+        );
+        assert_eq!(
+            strip("First, I need to recall what the Barthel Index measures."),
+            "Recall what the Barthel Index measures."
+        );
+        assert_eq!(
+            strip("I’m piecing together the patient’s history."),
+            "Piecing together the patient's history."
+        );
+        assert_eq!(
+            strip("The user is asking whether perforation is a risk factor."),
+            "The question is whether perforation is a risk factor."
+        );
+    }
+
+    #[test]
+    fn content_words_that_look_like_markers_stay() {
+        assert_eq!(strip("So far, no fever."), "So far, no fever.");
+        assert_eq!(strip("Then the fever rose."), "Then the fever rose.");
+        assert_eq!(strip("The margins were not clearly defined."), "The margins were not clearly defined.");
+        assert_eq!(strip("It is clearly a so-called super-refractory case."), "It is a so-called super-refractory case.");
+        assert_eq!(strip("Well-differentiated carcinoma."), "Well-differentiated carcinoma.");
+        assert_eq!(strip("pH 7.1 and 2.5 mg b.i.d."), "pH 7.1 and 2.5 mg b.i.d.");
+    }
+
+    #[test]
+    fn markup_quotes_and_signoffs() {
+        assert_eq!(strip("**Hypertension** requires *strict* control"), "Hypertension requires strict control.");
+        assert_eq!(strip("- 1. **Give** IV KCl — monitor ECG"), "Give IV KCl, monitor ECG.");
+        assert_eq!(strip("Hope this helps! 😊"), "");
+        assert_eq!(strip("Hmm."), "");
+        assert_eq!(strip("The study says “Review of the literature yielded estimates”."),
+            "The study says \"Review of the literature yielded estimates\".");
+    }
+
+    #[test]
+    fn stripped_text_has_no_markers() {
+        for s in [
+            "Okay, so the answer is definitely B!",
+            "Wait, I think it's **HbA1c** — really.",
+            "Let me check… the options again",
+        ] {
+            let t = strip(s);
+            assert_eq!(find_markers(&t), Vec::<&str>::new(), "{s:?} → {t:?}");
+            assert_eq!(strip(&t), t);
+        }
+        assert!(!find_markers("Okay, it's **B**!").is_empty());
+    }
+}

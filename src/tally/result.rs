@@ -1,0 +1,237 @@
+//! What a tally says: plain serialisable values. Undefined numbers are `None` (shown as
+//! "n/a", written as an empty cell or JSON null), never NaN.
+//!
+//! Must not: compute anything beyond trivial conversions; see `compute` and `agreement`.
+
+use super::input::ModelInfo;
+use crate::domain::ErrorMode;
+use crate::stats::Rate;
+use serde::Serialize;
+
+/// `k` of `n` with an estimate and a 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Metric {
+    pub k: u64,
+    pub n: u64,
+    pub estimate: Option<f64>,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+}
+
+impl Metric {
+    /// `k / n` with its Wilson 95 % interval; all `None` when `n == 0`.
+    pub fn wilson(k: u64, n: u64) -> Self {
+        match Rate::new(k.min(n), n) {
+            Ok(r) => Self { k: r.k, n: r.n, estimate: r.estimate, lo: r.lo, hi: r.hi },
+            Err(_) => Self { k, n, ..Self::default() },
+        }
+    }
+
+    /// `"30.6% [27.1, 34.4]"` or `"n/a"`.
+    pub fn percent(&self) -> String {
+        match (self.estimate, self.lo, self.hi) {
+            (Some(e), Some(lo), Some(hi)) => {
+                format!("{:.1}% [{:.1}, {:.1}]", 100.0 * e, 100.0 * lo, 100.0 * hi)
+            }
+            (Some(e), _, _) => format!("{:.1}%", 100.0 * e),
+            _ => "n/a".into(),
+        }
+    }
+
+    /// [`Metric::percent`] with the counts: `"30.6% [27.1, 34.4] (31/101)"`.
+    pub fn full(&self) -> String {
+        format!("{} ({}/{})", self.percent(), self.k, self.n)
+    }
+}
+
+/// An interval from a bootstrap.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ci {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// Steps and chains carrying one error mode.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModeTally {
+    pub mode: ErrorMode,
+    /// Judged steps tagged with the mode / judged steps.
+    pub steps: Metric,
+    /// Chains with ≥ 1 tagged step / judged chains (consensus over reviewers).
+    pub chains: Metric,
+}
+
+/// Error steps by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+pub struct SeverityMix {
+    pub minor: u64,
+    pub major: u64,
+    pub harmful: u64,
+    /// Error steps without a severity.
+    pub unspecified: u64,
+}
+
+impl SeverityMix {
+    pub fn total(&self) -> u64 {
+        self.minor + self.major + self.harmful + self.unspecified
+    }
+}
+
+/// One model's figures within one group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ModelTally {
+    /// Reviewer-confirmed answer correct, every task kind (consensus over reviewers).
+    pub answer_correct: Metric,
+    /// Reviewer-confirmed accuracy on MCQ items.
+    pub mcq_accuracy: Metric,
+    /// Reviewer-confirmed top-5 inclusion on differential items.
+    pub top5_inclusion: Metric,
+    /// The chain's extracted answer scored against gold automatically.
+    pub auto_answer_correct: Metric,
+    /// Error / (sound + neutral + error), pooled over reviewers; Wilson interval.
+    pub step_error: Metric,
+    /// Cluster-bootstrap interval of the step error rate, resampling items.
+    pub step_error_cluster: Option<Ci>,
+    pub steps_abstained: u64,
+    pub steps_unmarked: u64,
+    /// Chains with ≥ 1 error step / judged chains.
+    pub chains_with_error: Metric,
+    pub modes: Vec<ModeTally>,
+    /// Red flags ticked as recognised / red flags on the checklists, pooled over reviewers.
+    pub red_flag_recognition: Metric,
+    /// Chains with a correct answer and ≥ 1 error step / judged chains with a correct answer.
+    pub right_answer_wrong_reasoning: Metric,
+    pub severity: SeverityMix,
+    /// Steps flagged as a bad split / labelled steps (abstain included).
+    pub bad_split: Metric,
+}
+
+/// An exact McNemar test, A vs B on the same items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairedTest {
+    /// `answer_correct`, or an error mode (`drift`, ...).
+    pub metric: String,
+    /// Items where both sides have a value.
+    pub pairs: u64,
+    /// Pairs where only A has the outcome (correct answer, or the mode).
+    pub a_only: u64,
+    /// Pairs where only B has it.
+    pub b_only: u64,
+    pub p_value: f64,
+    /// Holm-adjusted across the error modes; `None` for the accuracy test.
+    pub p_holm: Option<f64>,
+    /// p (or Holm-adjusted p) below the configured level.
+    pub significant: bool,
+}
+
+/// One group (overall, a specialty, an incidence tier or a reviewer).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupTally {
+    /// `all`, `specialty`, `incidence` or `reviewer`.
+    pub by: String,
+    pub group: String,
+    /// Items in the group.
+    pub items: u64,
+    /// `[A, B]`.
+    pub models: [ModelTally; 2],
+    pub paired: Vec<PairedTest>,
+}
+
+/// A kappa with what it rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct KappaValue {
+    pub value: f64,
+    pub observed: f64,
+    pub expected: f64,
+    pub units: usize,
+}
+
+/// Agreement between reviewers on step labels (sound / neutral / error; abstain is missing).
+/// A unit is one step of one chain, however each reviewer saw its side.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Agreement {
+    /// Steps judged by at least two reviewers.
+    pub pairable_units: usize,
+    pub percent: Option<f64>,
+    /// Only when the study has exactly two reviewers.
+    pub cohen: Option<KappaValue>,
+    /// Over the units rated by the most common number (≥ 2) of reviewers.
+    pub fleiss: Option<KappaValue>,
+    pub krippendorff: Option<f64>,
+    pub krippendorff_ci: Option<Ci>,
+}
+
+/// One reviewer's guesses of which side was the student.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuessTally {
+    /// A reviewer id, or `all`.
+    pub reviewer: String,
+    pub correct: Metric,
+    /// Exact two-sided binomial test against 50 %; `None` without guesses.
+    pub p_value: Option<f64>,
+}
+
+/// A reviewer's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub reviewer: String,
+    pub items: u64,
+    pub items_done: u64,
+    pub steps_total: u64,
+    pub steps_judged: u64,
+}
+
+/// Answer accuracy against step error, the contrast the tool exists for (seed 000).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contrast {
+    /// `[A, B]` reviewer-confirmed answer correct.
+    pub answer_correct: [Metric; 2],
+    pub step_error: [Metric; 2],
+    /// The slot whose answers are better while its steps are worse, if one is.
+    pub hidden_by_answers: Option<String>,
+}
+
+/// The whole tally of a study.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tally {
+    pub study: String,
+    pub unblinded: bool,
+    pub alpha: f64,
+    /// `[A, B]`, only after unblinding.
+    pub models: Option<[ModelInfo; 2]>,
+    pub progress: Vec<Progress>,
+    pub agreement: Agreement,
+    /// Per-model figures: empty while blinded.
+    pub groups: Vec<GroupTally>,
+    /// Whether blinding held: only after unblinding, and only when one model is the student.
+    pub blinding: Vec<GuessTally>,
+    pub contrast: Option<Contrast>,
+}
+
+impl Tally {
+    /// The display name of slot `i` (0 = A): `"aster (student)"`, or `"A"` while blinded.
+    pub fn model_name(&self, i: usize) -> String {
+        match &self.models {
+            Some(m) => format!("{} ({})", m[i].name, m[i].role),
+            None => ["A", "B"][i.min(1)].to_string(),
+        }
+    }
+
+    /// The overall group, when there is one.
+    pub fn overall(&self) -> Option<&GroupTally> {
+        self.groups.iter().find(|g| g.by == "all")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_metric_is_na_not_nan() {
+        let m = Metric::wilson(0, 0);
+        assert_eq!(m.estimate, None);
+        assert_eq!(m.percent(), "n/a");
+        assert_eq!(Metric::wilson(1, 2).percent(), "50.0% [9.5, 90.5]");
+    }
+}

@@ -1,0 +1,133 @@
+//! Actions: everything that can happen to the [`crate::tui::App`]. Intents come from keys
+//! (via [`crate::tui::keymap`]) and the mouse; results come back from performed effects.
+//! Plain data, no behaviour.
+
+use crate::domain::{BlindItem, CaseVerdict, ErrorMode, EventId, ItemId, QueueEntry, ReviewCursor};
+use crate::domain::{Side, StepLabel, StepVerdict};
+
+/// A value typed into a case-verdict form field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKey {
+    /// `y`: yes / recognised.
+    Yes,
+    /// `n`: no / not recognised.
+    No,
+    /// Space: toggle or cycle the field's value.
+    Toggle,
+    /// `l`: the left side.
+    Left,
+    /// `r`: the right side.
+    Right,
+    /// `t`: a tie.
+    Tie,
+    /// `1`–`5`: a confidence level.
+    Level(u8),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    // ---- lifecycle -------------------------------------------------------------------------
+    /// Start the session: load the saved cursor, then the queue.
+    Start,
+    /// The runtime's clock in milliseconds since start, sent before each input so that
+    /// `update` can measure time spent per step while staying pure.
+    Tick(u64),
+    /// The terminal is now this many columns and rows.
+    Resize(u16, u16),
+    /// Leave the program, saving where the reviewer is (Ctrl-c anywhere, `q` on the queue).
+    Quit,
+    /// Go back one level: review or form → queue (`q`).
+    Back,
+    /// Close whatever is open (Esc): help, popup, filter, note, form.
+    Cancel,
+    /// Show or hide the help screen (`?`).
+    ToggleHelp,
+
+    // ---- movement --------------------------------------------------------------------------
+    /// Up one row / step / field (`k`, ↑).
+    MoveUp,
+    /// Down one row / step / field (`j`, ↓).
+    MoveDown,
+    /// To the left chain, or the previous form field (`h`, ←).
+    MoveLeft,
+    /// To the right chain, or the next form field (`l`, →).
+    MoveRight,
+    /// To the first row / step (`g`, Home).
+    MoveFirst,
+    /// To the last row / step (`G`, End).
+    MoveLast,
+    /// Up one page in the queue or help; scroll the case panel up in review (PgUp, `[`).
+    PageUp,
+    /// Down one page; scroll the case panel down in review (PgDn, `]`).
+    PageDown,
+    /// Scroll the focused chain (or the queue, or help) by this many lines (mouse wheel).
+    ScrollLines(i32),
+
+    // ---- queue -----------------------------------------------------------------------------
+    /// Open the selected queue item (Enter).
+    OpenItem,
+    /// Start typing a fuzzy filter over the queue (`/`).
+    StartFilter,
+
+    // ---- text input (queue filter, step note) ------------------------------------------------
+    /// A printable character typed into the open input.
+    TextInput(char),
+    /// Delete the last character of the open input (Backspace).
+    TextBackspace,
+    /// Accept the open input (Enter): save the note, or keep the filter and open the item.
+    TextSubmit,
+
+    // ---- judging steps ---------------------------------------------------------------------
+    /// Label the focused step (`1` sound, `2` neutral, `3` error, `0` abstain).
+    JudgeStep(StepLabel),
+    /// Toggle an error-mode tag on the focused step (`d`, `r`, `p`, `o`).
+    ToggleTag(ErrorMode),
+    /// Cycle the severity of an error step: none → minor → major → harmful → none (`s`).
+    CycleSeverity,
+    /// Open the one-line note input for the focused step (`c`).
+    StartNote,
+    /// Flag or unflag the focused step as a bad split (`b`).
+    ToggleBadSplit,
+    /// Undo this session's last change to the open item, as a new event (`u`).
+    Undo,
+
+    // ---- layout ----------------------------------------------------------------------------
+    /// Switch the chains between side by side and stacked (`w`).
+    ToggleLayout,
+    /// Collapse or expand the case panel (`v`).
+    ToggleCasePanel,
+
+    // ---- case verdict form -----------------------------------------------------------------
+    /// Open the case-verdict form, or go back from it to the steps (`f`, Tab).
+    ToggleCaseForm,
+    /// Set the focused form field.
+    FormInput(FormKey),
+
+    // ---- results of effects ----------------------------------------------------------------
+    /// The saved cursor was read.
+    CursorLoaded(Option<ReviewCursor>),
+    /// The queue was read.
+    QueueLoaded(Vec<QueueEntry>),
+    /// An item was read.
+    ItemLoaded(Box<BlindItem>),
+    /// A step verdict is durable.
+    StepVerdictSaved {
+        item: ItemId,
+        side: Side,
+        step_index: usize,
+        verdict: StepVerdict,
+        event: EventId,
+    },
+    /// A case verdict is durable.
+    CaseVerdictSaved {
+        item: ItemId,
+        verdict: CaseVerdict,
+        event: EventId,
+    },
+    /// A save did not happen; `what` names it, `error` says why.
+    SaveFailed { what: String, error: String },
+    /// Demo feedback for the item just completed.
+    FeedbackReady(Vec<String>),
+    /// Any other effect failed (loading, saving the cursor).
+    Failed(String),
+}

@@ -1,0 +1,98 @@
+//! Performs effects against a [`ReviewBackend`] and feeds the results back through
+//! `App::update` until nothing is left to do. Shared by the terminal runtime and the headless
+//! replay, so both drive the same state machine against the same store.
+
+use super::action::Action;
+use super::app::App;
+use super::backend::ReviewBackend;
+use super::effect::Effect;
+use std::collections::VecDeque;
+
+/// Perform one effect; the action that reports its result, if any. `Quit` does nothing here.
+pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action> {
+    match effect {
+        Effect::LoadCursor => Some(match backend.load_cursor() {
+            Ok(c) => Action::CursorLoaded(c),
+            Err(e) => Action::Failed(format!("reading your last position: {e:#}")),
+        }),
+        Effect::LoadQueue => Some(match backend.queue() {
+            Ok(q) => Action::QueueLoaded(q),
+            Err(e) => Action::Failed(format!("loading the queue: {e:#}")),
+        }),
+        Effect::LoadItem(id) => Some(match backend.load_item(id) {
+            Ok(item) => Action::ItemLoaded(Box::new(item)),
+            Err(e) => Action::Failed(format!("loading item {id}: {e:#}")),
+        }),
+        Effect::SaveStepVerdict {
+            item,
+            side,
+            step_index,
+            verdict,
+            ms_spent,
+        } => Some(
+            match backend.save_step_verdict(item, side, step_index, &verdict, ms_spent) {
+                Ok(event) => Action::StepVerdictSaved {
+                    item,
+                    side,
+                    step_index,
+                    verdict,
+                    event,
+                },
+                Err(e) => Action::SaveFailed {
+                    what: format!("item {item} {side} step {}", step_index + 1),
+                    error: format!("{e:#}"),
+                },
+            },
+        ),
+        Effect::SaveCaseVerdict {
+            item,
+            verdict,
+            ms_spent,
+        } => Some(match backend.save_case_verdict(item, &verdict, ms_spent) {
+            Ok(event) => Action::CaseVerdictSaved {
+                item,
+                verdict,
+                event,
+            },
+            Err(e) => Action::SaveFailed {
+                what: format!("item {item} case verdict"),
+                error: format!("{e:#}"),
+            },
+        }),
+        Effect::SaveCursor(c) => backend
+            .save_cursor(&c)
+            .err()
+            .map(|e| Action::Failed(format!("saving your position: {e:#}"))),
+        Effect::ItemCompleted(item) => match backend.feedback(&item) {
+            Ok(Some(lines)) => Some(Action::FeedbackReady(lines)),
+            Ok(None) => None,
+            Err(e) => Some(Action::Failed(format!("feedback: {e:#}"))),
+        },
+        Effect::Quit => None,
+    }
+}
+
+/// Apply `action`, perform every effect it leads to, and apply their results, in order.
+/// `observe` sees every result action (replay prints the saves). Returns true on `Quit`.
+pub fn drive(
+    app: &mut App,
+    backend: &mut dyn ReviewBackend,
+    action: Action,
+    observe: &mut dyn FnMut(&App, &Action),
+) -> bool {
+    let mut quit = false;
+    let mut queue = VecDeque::from([action]);
+    while let Some(a) = queue.pop_front() {
+        for effect in app.update(a) {
+            if effect == Effect::Quit {
+                quit = true;
+                continue;
+            }
+            if let Some(result) = perform(backend, effect) {
+                observe(app, &result);
+                queue.push_back(result);
+            }
+        }
+    }
+    quit
+}

@@ -1,0 +1,76 @@
+//! Rendering: `&App` in, cells out. Views never mutate the app and never touch storage; they
+//! draw only what is visible, from the layout `update` cached.
+
+mod case_form;
+mod chains;
+pub mod help;
+mod popup;
+mod queue;
+mod review;
+mod status;
+pub mod theme;
+
+use super::app::{App, Screen};
+use super::geometry::{MIN_HEIGHT, MIN_WIDTH, too_small};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// Draw the whole app into `frame`.
+pub fn render_app(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if too_small(area) {
+        render_too_small(frame, area);
+        return;
+    }
+    match app.screen {
+        Screen::Queue => queue::render(frame, app, area),
+        Screen::Review | Screen::CaseForm => review::render(frame, app, area),
+    }
+    if app.help.is_some() {
+        help::render(frame, app, area);
+    }
+    if let Some(lines) = &app.feedback {
+        popup::render(frame, app, area, lines);
+    }
+}
+
+fn render_too_small(frame: &mut Frame, area: Rect) {
+    let buf = frame.buffer_mut();
+    let lines = [
+        format!("terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT}"),
+        format!("(now {}×{}; enlarge the window)", area.width, area.height),
+        "q or Ctrl-c quits".to_string(),
+    ];
+    for (i, l) in lines.iter().enumerate() {
+        let y = area.y + (area.height / 2).saturating_sub(1) + i as u16;
+        if y < area.bottom() {
+            buf.set_stringn(
+                area.x,
+                y,
+                l,
+                usize::from(area.width),
+                ratatui::style::Style::new(),
+            );
+        }
+    }
+}
+
+/// Write `text` at (x, y), clipped to `max` cells; returns the column after it.
+pub(crate) fn put(
+    buf: &mut ratatui::buffer::Buffer,
+    x: u16,
+    y: u16,
+    text: &str,
+    max: u16,
+    style: ratatui::style::Style,
+) -> u16 {
+    if max == 0
+        || y >= buf.area.bottom()
+        || x >= buf.area.right()
+        || y < buf.area.y
+        || x < buf.area.x
+    {
+        return x;
+    }
+    buf.set_stringn(x, y, text, usize::from(max), style).0
+}

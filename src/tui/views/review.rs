@@ -1,0 +1,112 @@
+//! The review screen: a header, the case panel (collapsible, scrollable), then either the two
+//! chains or the case-verdict form, the status line and the legend.
+
+use super::put;
+use super::status::{render_legend, render_status};
+use super::theme::Theme;
+use super::{case_form, chains};
+use crate::domain::Side;
+use crate::tui::app::{App, ItemView, Screen};
+use crate::tui::geometry::review_areas;
+use crate::tui::wrap::width;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let areas = review_areas(area, app.case_collapsed, app.chain_layout());
+    let Some(v) = &app.open else {
+        put(
+            frame.buffer_mut(),
+            area.x,
+            area.y,
+            "loading…",
+            area.width,
+            ratatui::style::Style::new(),
+        );
+        render_status(frame, app, areas.status);
+        render_legend(frame, app, areas.legend);
+        return;
+    };
+    let buf = frame.buffer_mut();
+    render_header(buf, app, v, areas.header);
+    render_case(buf, app, v, areas.case);
+    match app.screen {
+        Screen::CaseForm => case_form::render(buf, app, v, areas.chains),
+        _ => chains::render(buf, app, v, &areas),
+    }
+    render_status(frame, app, areas.status);
+    render_legend(frame, app, areas.legend);
+}
+
+fn render_header(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, area: Rect) {
+    let t = Theme::of(app);
+    buf.set_style(area, t.header());
+    let of = if app.queue.is_empty() {
+        String::new()
+    } else {
+        format!(" of {}", app.queue.len())
+    };
+    let left = format!(
+        " item {}{of} · {} · {}",
+        v.item.position + 1,
+        v.item.case.title,
+        v.item.case.specialty
+    );
+    let judged = v.judged(Side::Left) + v.judged(Side::Right);
+    let total = v.steps_len(Side::Left) + v.steps_len(Side::Right);
+    let form = if v.item.case_verdict.is_complete(v.item.case.red_flags.len()) {
+        "✓"
+    } else {
+        "…"
+    };
+    let right = format!(" steps {judged}/{total} · verdict {form} ");
+    let rw = width(&right) as u16;
+    let room = area.width.saturating_sub(rw + 1);
+    put(buf, area.x, area.y, &left, room, t.header());
+    if rw <= area.width {
+        put(buf, area.right() - rw, area.y, &right, rw, t.header());
+    }
+}
+
+fn render_case(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let t = Theme::of(app);
+    if app.case_collapsed {
+        let text = format!(
+            "▸ case hidden (v shows it) · {}",
+            v.item.case.question.trim()
+        );
+        put(buf, area.x, area.y, &text, area.width, t.dim());
+        return;
+    }
+    let body = usize::from(area.height - 1);
+    let total = v.case_lines.len();
+    let first = app.case_scroll.min(total);
+    let last = (first + body).min(total);
+    let title = "▾ Case";
+    let x = put(buf, area.x, area.y, title, area.width, t.title());
+    let hint = if total > body {
+        format!(
+            "lines {}-{last} of {total} · [ ] scroll · v hide",
+            first + 1
+        )
+    } else {
+        "v hide".to_string()
+    };
+    let hw = width(&hint) as u16;
+    if x + 2 + hw <= area.right() {
+        put(buf, area.right() - hw, area.y, &hint, hw, t.dim());
+    }
+    for (k, line) in v.case_lines[first..last].iter().enumerate() {
+        put(
+            buf,
+            area.x,
+            area.y + 1 + k as u16,
+            line,
+            area.width,
+            ratatui::style::Style::new(),
+        );
+    }
+}

@@ -1,0 +1,142 @@
+//! State tests through the real executor: keys → actions → `App::update` → effects performed
+//! against an in-memory backend → results. No terminal.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod tui_support;
+
+use blindstep::domain::{ErrorMode, ItemId, ItemStatus, Preference, Severity, Side, StepLabel};
+use blindstep::tui::{Screen, StatusKind};
+use tui_support::{MemBackend, Saved, press, started};
+
+#[test]
+fn a_whole_item_from_queue_to_done_and_back() {
+    let mut b = MemBackend::study();
+    b.feedback = Some(vec!["Left step 2 was expected to be an error.".into()]);
+    let mut app = started(&mut b, 80, 24);
+    assert_eq!(app.screen, Screen::Queue);
+    // Shuffled order: position 0 is item 12.
+    assert_eq!(app.selected_entry().map(|e| e.item), Some(ItemId(12)));
+    press(&mut app, &mut b, &["j", "j", "Enter"]);
+    assert_eq!(app.screen, Screen::Review);
+    assert_eq!(app.open.as_ref().map(|v| v.item.item), Some(ItemId(33)));
+    // Item 33 has 3 + 2 steps.
+    press(
+        &mut app,
+        &mut b,
+        &["1", "3", "k", "s", "s", "d", "j", "2", "1", "0"],
+    );
+    let steps: Vec<_> = b
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Saved::Step {
+                side,
+                step,
+                verdict,
+                ..
+            } => Some((
+                *side,
+                *step,
+                verdict.label,
+                verdict.severity,
+                verdict.tags.contains(&ErrorMode::Drift),
+            )),
+            Saved::Case { .. } => None,
+        })
+        .collect();
+    use Side::{Left as L, Right as R};
+    use StepLabel::*;
+    assert_eq!(
+        steps,
+        vec![
+            (L, 0, Some(Sound), None, false),
+            (L, 1, Some(Error), None, false),
+            (L, 1, Some(Error), Some(Severity::Minor), false),
+            (L, 1, Some(Error), Some(Severity::Major), false),
+            (L, 1, Some(Error), Some(Severity::Major), true),
+            (L, 2, Some(Neutral), None, false),
+            (R, 0, Some(Sound), None, false),
+            (R, 1, Some(Abstain), None, false),
+        ]
+    );
+    assert!(
+        app.status.text.contains("f for the case verdict"),
+        "{}",
+        app.status.text
+    );
+
+    press(&mut app, &mut b, &["f"]);
+    assert_eq!(app.screen, Screen::CaseForm);
+    press(&mut app, &mut b, &["l", "r", "5"]);
+    let Some(Saved::Case { verdict, .. }) = b.events.last() else {
+        panic!("{:?}", b.events.last())
+    };
+    assert_eq!(verdict.answer_correct, [Some(true), Some(false)]);
+    assert_eq!(verdict.preferred, Some(Preference::Left));
+    assert_eq!(verdict.student_guess, Some(Side::Right));
+    assert_eq!(verdict.confidence, Some(5));
+    assert!(verdict.is_complete(2));
+    // The demo feedback pops up once the item is done; Enter closes it.
+    assert!(app.feedback.is_some());
+    press(&mut app, &mut b, &["Enter", "q"]);
+    assert!(app.feedback.is_none());
+    assert_eq!(app.screen, Screen::Queue);
+    let e = app.queue.iter().find(|e| e.item == ItemId(33)).unwrap();
+    assert_eq!(e.status(), ItemStatus::Done);
+    assert_eq!(b.cursor.and_then(|c| c.item), None);
+}
+
+#[test]
+fn a_failing_store_is_reported_and_nothing_is_shown_as_saved() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["Enter"]);
+    b.fail_saves = 1;
+    press(&mut app, &mut b, &["3"]);
+    assert_eq!(app.status.kind, StatusKind::Error);
+    assert!(
+        app.status.text.contains("database is locked"),
+        "{}",
+        app.status.text
+    );
+    assert!(b.events.is_empty());
+    let v = app.open.as_ref().unwrap();
+    assert_eq!(v.verdict(Side::Left, 0).label, None);
+    assert!(v.lines.steps[0][0].lines[0].contains("[ · ]"));
+    // Trying again works and the focus moves on only then.
+    press(&mut app, &mut b, &["3"]);
+    assert_eq!(app.status.kind, StatusKind::Saved);
+    assert_eq!(app.open.as_ref().unwrap().focus.step, 1);
+    assert_eq!(b.events.len(), 1);
+}
+
+#[test]
+fn ctrl_c_saves_the_position_and_the_next_session_resumes_there() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["j", "Enter", "l", "j", "j", "Ctrl-c"]);
+    assert!(app.quitting);
+    let c = b.cursor.unwrap();
+    assert_eq!((c.item, c.side, c.step), (Some(ItemId(5)), Side::Right, 2));
+    let app2 = started(&mut b, 80, 24);
+    assert_eq!(app2.screen, Screen::Review);
+    let v = app2.open.as_ref().unwrap();
+    assert_eq!(
+        (v.item.item, v.focus.side, v.focus.step),
+        (ItemId(5), Side::Right, 2)
+    );
+}
+
+#[test]
+fn filter_then_enter_opens_the_match() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["/", "f", "l", "i", "g", "h", "t"]);
+    assert_eq!(app.visible.len(), 1);
+    press(&mut app, &mut b, &["Enter"]);
+    assert_eq!(
+        app.open.as_ref().map(|v| v.item.case.title.as_str()),
+        Some("Breathless after a long flight")
+    );
+}
