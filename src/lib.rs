@@ -10,13 +10,18 @@
 //! - [`export`]: CSV profiles; with `stats`, the only place that joins sides to models.
 //! - [`inference`]: local models with candle and OpenAI-compatible endpoints.
 //! - [`tui`]: the review, tally and lab screens (The Elm Architecture).
+//! - [`ingest`]: reading case files, question banks and model-output files (pure).
+//! - [`workflow`]: orchestration across core and store: run import, studies, the demo.
+//! - [`bench`]: performance figures through the real code path (`blindstep bench`).
 //! - [`cli`]: the command line, one module per subcommand.
 
 pub mod domain;
+pub mod bench;
 pub mod cli;
 pub mod export;
 pub mod inference;
 pub mod stats;
+pub mod tally;
 pub mod storage;
 pub mod strip;
 pub mod tui;

@@ -61,8 +61,15 @@ fn gguf_loads_renders_and_generates_deterministically() {
         "<|im_start|>system\nYou are a physician.<|im_end|>\n<|im_start|>user\nthe chest pain is at rest<|im_end|>\n<|im_start|>assistant\n"
     );
     assert!(first.completion_tokens > 0);
-    assert!(!first.text.is_empty(), "the tiny model should say something");
-    assert_eq!(streamed.concat(), first.text, "streamed pieces add up to the text");
+    assert!(
+        !first.text.is_empty(),
+        "the tiny model should say something"
+    );
+    assert_eq!(
+        streamed.concat(),
+        first.text,
+        "streamed pieces add up to the text"
+    );
     assert!(first.prompt_tokens > 20);
     assert!(first.ttft_ms > 0.0 && first.elapsed_ms >= first.ttft_ms);
 
@@ -119,8 +126,12 @@ fn seeded_sampling_repeats_with_the_same_seed() {
         seed: 42,
         ..GenerationConfig::default()
     };
-    let a = model.generate(&messages(), &cfg, &mut |_| ControlFlow::Continue(())).unwrap();
-    let b = model.generate(&messages(), &cfg, &mut |_| ControlFlow::Continue(())).unwrap();
+    let a = model
+        .generate(&messages(), &cfg, &mut |_| ControlFlow::Continue(()))
+        .unwrap();
+    let b = model
+        .generate(&messages(), &cfg, &mut |_| ControlFlow::Continue(()))
+        .unwrap();
     assert_eq!(a.text, b.text);
 }
 
@@ -165,18 +176,19 @@ fn stop_strings_cut_the_text() {
     .unwrap();
     // Use a piece of the greedy output as a stop string.
     let chars: Vec<char> = base.text.chars().collect();
-    assert!(chars.len() >= 4, "greedy output too short for this test: {:?}", base.text);
+    assert!(
+        chars.len() >= 4,
+        "greedy output too short for this test: {:?}",
+        base.text
+    );
     let stop: String = chars[2..4].iter().collect();
     let cfg = GenerationConfig {
         stop: vec![stop.clone()],
         ..greedy(24)
     };
-    let cut = blindstep::inference::Generator::generate(
-        &mut model,
-        &messages(),
-        &cfg,
-        &mut |_| ControlFlow::Continue(()),
-    )
+    let cut = blindstep::inference::Generator::generate(&mut model, &messages(), &cfg, &mut |_| {
+        ControlFlow::Continue(())
+    })
     .unwrap();
     assert_eq!(cut.stopped, StopReason::StopString);
     let at = base.text.find(&stop).unwrap();
@@ -199,12 +211,18 @@ fn truncated_gguf_is_named_as_truncated() {
     let e = load_err(&path, &LoadOptions::default());
     let msg = e.to_string();
     assert!(matches!(e, InferenceError::Truncated { .. }), "{msg}");
-    assert!(msg.contains("cut.gguf") && msg.contains("truncated"), "{msg}");
+    assert!(
+        msg.contains("cut.gguf") && msg.contains("truncated"),
+        "{msg}"
+    );
 
     // Cut inside the header too.
     truncate(&path, 0.01);
     let msg = load_err(&path, &LoadOptions::default()).to_string();
-    assert!(msg.contains("cut.gguf") && msg.contains("truncated"), "{msg}");
+    assert!(
+        msg.contains("cut.gguf") && msg.contains("truncated"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -236,7 +254,10 @@ fn missing_tokenizer_metadata_is_a_clear_error() {
         },
     );
     let msg = load_err(&path, &LoadOptions::default()).to_string();
-    assert!(msg.contains("notok.gguf") && msg.contains("tokenizer.json"), "{msg}");
+    assert!(
+        msg.contains("notok.gguf") && msg.contains("tokenizer.json"),
+        "{msg}"
+    );
 
     // …and a tokenizer.json override makes it load.
     let tok = dir.path().join("tokenizer.json");
@@ -283,7 +304,10 @@ fn mismatched_tokenizer_is_rejected() {
         },
     )
     .to_string();
-    assert!(msg.contains("nope.json") && msg.contains("not found"), "{msg}");
+    assert!(
+        msg.contains("nope.json") && msg.contains("not found"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -292,7 +316,10 @@ fn not_a_gguf_and_missing_file() {
     let junk = dir.path().join("junk.gguf");
     std::fs::write(&junk, b"PK\x03\x04 this is a zip, not a model").unwrap();
     let msg = load_err(&junk, &LoadOptions::default()).to_string();
-    assert!(msg.contains("junk.gguf") && msg.contains("GGUF magic"), "{msg}");
+    assert!(
+        msg.contains("junk.gguf") && msg.contains("GGUF magic"),
+        "{msg}"
+    );
 
     let missing = dir.path().join("absent.gguf");
     let e = load_err(&missing, &LoadOptions::default());

@@ -140,3 +140,14 @@ fn filter_then_enter_opens_the_match() {
         Some("Breathless after a long flight")
     );
 }
+
+#[test]
+fn going_back_lands_on_the_item_that_was_open() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["j", "j", "Enter", "Ctrl-c"]);
+    let mut app = started(&mut b, 80, 24);
+    assert_eq!(app.open.as_ref().map(|v| v.item.item), Some(ItemId(33)));
+    press(&mut app, &mut b, &["q"]);
+    assert_eq!(app.selected_entry().map(|e| e.item), Some(ItemId(33)));
+}

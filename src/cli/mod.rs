@@ -1,7 +1,9 @@
 //! The command line: clap derive, one module per subcommand. Parsing and
 //! dispatch only; the work happens in the library modules.
 
+pub mod bench;
 pub mod cases;
+pub mod export;
 pub mod leakage;
 pub mod models;
 pub mod review;
@@ -9,6 +11,7 @@ pub mod runs;
 pub mod strip;
 pub mod study;
 pub mod table;
+pub mod tally;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -60,6 +63,8 @@ pub enum Command {
     Demo(review::DemoArgs),
     /// Review a study's items blind, step by step.
     Review(review::ReviewArgs),
+    /// Print performance figures beside their targets.
+    Bench(bench::BenchArgs),
     /// Check, import, list and show cases.
     Cases(cases::CasesArgs),
     /// Register and list models.
@@ -72,6 +77,10 @@ pub enum Command {
     Strip(strip::StripArgs),
     /// Can a classifier tell two models apart, raw vs stripped?
     Leakage(leakage::LeakageArgs),
+    /// Per-model tallies and statistics (progress and agreement only before unblinding).
+    Tally(tally::TallyArgs),
+    /// Export steps, cases, the tally or the audit trail as a tidy CSV.
+    Export(export::ExportArgs),
 }
 
 impl Cli {
@@ -81,10 +90,13 @@ impl Cli {
             Command::Demo(a) => review::demo(a, &global),
             Command::Review(a) => review::review(a, &global),
             Command::Cases(a) => cases::run(a, &global),
+            Command::Bench(a) => bench::run(a),
             Command::Models(a) => models::run(a, &global),
             Command::Runs(a) => runs::run(a, &global),
             Command::Study(a) => study::run(a, &global),
             Command::Leakage(a) => leakage::run(a, &global),
+            Command::Tally(a) => tally::run(a, &global),
+            Command::Export(a) => export::run(a, &global),
             Command::Strip(a) => strip::run(a),
         }
     }

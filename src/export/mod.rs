@@ -1,1 +1,112 @@
-//! (being written)
+//! Exports and the tally's data: CSV profiles and atomic files ([`csv_out`]), the store →
+//! tally join ([`gather`]) and the four tidy tables ([`tables`]). With `stats`/`tally`, the
+//! only place that joins the sides reviewers saw to the models that wrote them, and it names
+//! a model only once the study is unblinded.
+//!
+//! Must not: render to the terminal, or write a file anywhere but through an atomic rename.
+
+pub mod csv_out;
+pub mod gather;
+pub mod tables;
+
+pub use csv_out::{CsvOut, Profile, needs_formula_guard};
+pub use gather::{tally_input, tally_study};
+
+use crate::storage::{Store, StoreError};
+use crate::tally::TallyConfig;
+use std::path::{Path, PathBuf};
+
+/// Why an export failed; nothing was written at the destination.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing {path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("writing {path}: {source}")]
+    Csv {
+        path: PathBuf,
+        #[source]
+        source: csv::Error,
+    },
+    #[error("{0}: not a file path")]
+    BadPath(PathBuf),
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+/// Which table to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum What {
+    /// One row per current step verdict (every event with `history`).
+    Steps,
+    /// One row per current case verdict and side.
+    Cases,
+    /// The tally, one number per row.
+    Tally,
+    /// The full audit trail: study, case-verdict and step-verdict events.
+    Events,
+}
+
+impl What {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            What::Steps => "steps",
+            What::Cases => "cases",
+            What::Tally => "tally",
+            What::Events => "events",
+        }
+    }
+}
+
+/// One export.
+#[derive(Debug, Clone)]
+pub struct ExportRequest<'a> {
+    pub study: &'a str,
+    pub what: What,
+    pub out: &'a Path,
+    pub profile: Profile,
+    /// Steps and cases: every event instead of the current verdicts.
+    pub history: bool,
+    /// For `tally`: level and bootstrap (subgroups are always all three).
+    pub tally: TallyConfig,
+    /// Who exports, for the audit trail.
+    pub actor: &'a str,
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ExportReport {
+    pub path: PathBuf,
+    /// Data rows (the header not counted).
+    pub rows: u64,
+    /// Whether model identity was withheld (the study is still blinded).
+    pub blinded: bool,
+}
+
+/// Write one table atomically and record an `exported` event in the study's audit trail.
+pub fn export(store: &mut Store, req: &ExportRequest<'_>) -> Result<ExportReport, ExportError> {
+    let study = store.study(req.study)?;
+    let rows = match req.what {
+        What::Steps => tables::write_steps(store, &study, req.out, req.profile, req.history)?,
+        What::Cases => tables::write_cases(store, &study, req.out, req.profile, req.history)?,
+        What::Events => tables::write_events(store, &study, req.out, req.profile)?,
+        What::Tally => {
+            let config = TallyConfig { by: crate::tally::GroupBy::ALL.to_vec(), ..req.tally.clone() };
+            let t = tally_study(store, req.study, &config)?;
+            tables::write_tally(&t, req.out, req.profile)?
+        }
+    };
+    let blinded = study.unblinded_at.is_none();
+    let detail = serde_json::json!({
+        "what": req.what, "profile": req.profile, "path": req.out.display().to_string(),
+        "rows": rows, "history": req.history, "blinded": blinded,
+    });
+    store.record_study_event(study.id, "exported", req.actor, &detail.to_string())?;
+    Ok(ExportReport { path: req.out.to_path_buf(), rows, blinded })
+}

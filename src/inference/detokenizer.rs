@@ -134,7 +134,10 @@ mod tests {
     #[test]
     fn incomplete_tail_is_flushed_on_finish() {
         let mut s = TokenStream::new();
-        assert_eq!(s.push(&Bytes, u32::from(b'x')).unwrap().as_deref(), Some("x"));
+        assert_eq!(
+            s.push(&Bytes, u32::from(b'x')).unwrap().as_deref(),
+            Some("x")
+        );
         assert_eq!(s.push(&Bytes, 0xE2).unwrap(), None);
         assert_eq!(s.finish(&Bytes).unwrap().as_deref(), Some("\u{FFFD}"));
     }

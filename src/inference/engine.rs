@@ -10,8 +10,7 @@ use super::sampler::Sampler;
 use super::stop::StopMatcher;
 use super::vocab::Vocab;
 use super::{
-    ChatMessage, Generation, GenerationConfig, Generator, InferenceError, ModelIdentity,
-    StopReason,
+    ChatMessage, Generation, GenerationConfig, Generator, InferenceError, ModelIdentity, StopReason,
 };
 use candle_core::{Device, Tensor};
 use std::ops::ControlFlow;
@@ -60,7 +59,9 @@ impl CandleGenerator {
             });
         }
         let start = Instant::now();
-        self.model.reset().map_err(|e| gen_err("resetting the cache", e))?;
+        self.model
+            .reset()
+            .map_err(|e| gen_err("resetting the cache", e))?;
         let mut sampler = Sampler::new(cfg);
         let mut stream = TokenStream::new();
         let mut stops = StopMatcher::new(&cfg.stop);
@@ -162,6 +163,72 @@ impl CandleGenerator {
             stopped,
         })
     }
+}
+
+/// Raw model speed, for benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SpeedReport {
+    pub prompt_tokens: usize,
+    pub decode_tokens: usize,
+    pub prefill_tokens_per_second: f64,
+    pub decode_tokens_per_second: f64,
+}
+
+impl CandleGenerator {
+    /// Times one prefill of `prompt` and `decode_tokens` greedy decode steps,
+    /// ignoring end-of-sequence so every run decodes the same number of tokens.
+    pub fn measure_speed(
+        &mut self,
+        prompt: &[u32],
+        decode_tokens: usize,
+    ) -> Result<SpeedReport, InferenceError> {
+        if prompt.is_empty() || prompt.len() + decode_tokens >= self.context_length {
+            return Err(InferenceError::Config(format!(
+                "{} prompt + {decode_tokens} decode tokens do not fit the context of {}",
+                prompt.len(),
+                self.context_length
+            )));
+        }
+        self.model
+            .reset()
+            .map_err(|e| gen_err("resetting the cache", e))?;
+        let input = Tensor::new(prompt, &self.device)
+            .and_then(|t| t.unsqueeze(0))
+            .map_err(|e| gen_err("building the prompt tensor", e))?;
+        let start = Instant::now();
+        let mut logits = self
+            .model
+            .forward(&input, 0)
+            .map_err(|e| gen_err("prefill", e))?;
+        let mut next = argmax(&logits)?;
+        let prefill = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        for i in 0..decode_tokens {
+            let input = Tensor::new(&[next], &self.device)
+                .and_then(|t| t.unsqueeze(0))
+                .map_err(|e| gen_err("building the token tensor", e))?;
+            logits = self
+                .model
+                .forward(&input, prompt.len() + i)
+                .map_err(|e| gen_err("decode", e))?;
+            next = argmax(&logits)?;
+        }
+        let decode = start.elapsed().as_secs_f64();
+        Ok(SpeedReport {
+            prompt_tokens: prompt.len(),
+            decode_tokens,
+            prefill_tokens_per_second: prompt.len() as f64 / prefill.max(f64::EPSILON),
+            decode_tokens_per_second: decode_tokens as f64 / decode.max(f64::EPSILON),
+        })
+    }
+}
+
+fn argmax(logits: &Tensor) -> Result<u32, InferenceError> {
+    logits
+        .flatten_all()
+        .and_then(|l| l.argmax(0))
+        .and_then(|t| t.to_scalar::<u32>())
+        .map_err(|e| gen_err("arg-max", e))
 }
 
 impl Generator for CandleGenerator {

@@ -25,7 +25,9 @@ pub enum InferenceError {
         detail: String,
     },
 
-    #[error("model file {path}: unsupported architecture {architecture:?} (supported: {supported})")]
+    #[error(
+        "model file {path}: unsupported architecture {architecture:?} (supported: {supported})"
+    )]
     UnsupportedArchitecture {
         path: PathBuf,
         architecture: String,
@@ -52,7 +54,9 @@ pub enum InferenceError {
     )]
     Threads { requested: usize, effective: usize },
 
-    #[error("generation: prompt has {prompt_tokens} tokens, over the context length {context_length}")]
+    #[error(
+        "generation: prompt has {prompt_tokens} tokens, over the context length {context_length}"
+    )]
     PromptTooLong {
         prompt_tokens: usize,
         context_length: usize,

@@ -104,7 +104,9 @@ fn meta_str<'a>(ct: &'a Content, key: &str) -> Option<&'a str> {
 }
 
 fn meta_u64(ct: &Content, key: &str) -> Option<u64> {
-    ct.metadata.get(key).and_then(|v| v.to_u64().ok().or_else(|| v.to_u32().ok().map(u64::from)))
+    ct.metadata
+        .get(key)
+        .and_then(|v| v.to_u64().ok().or_else(|| v.to_u32().ok().map(u64::from)))
 }
 
 /// Architecture, size and quantisation of a validated header.
@@ -148,7 +150,8 @@ fn dominant_dtype(ct: &Content) -> String {
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
     for t in ct.tensor_infos.values() {
         if t.shape.rank() >= 2 {
-            *counts.entry(format!("{:?}", t.ggml_dtype)).or_default() += t.shape.elem_count() as u64;
+            *counts.entry(format!("{:?}", t.ggml_dtype)).or_default() +=
+                t.shape.elem_count() as u64;
         }
     }
     counts
@@ -180,7 +183,10 @@ pub fn load_gguf(path: &Path, opts: &LoadOptions) -> Result<CandleGenerator, Inf
             Vocab {
                 tokenizer,
                 bos_id: from_meta.as_ref().and_then(|t| t.bos_id),
-                eos_ids: from_meta.as_ref().map(|t| t.eos_ids.clone()).unwrap_or_default(),
+                eos_ids: from_meta
+                    .as_ref()
+                    .map(|t| t.eos_ids.clone())
+                    .unwrap_or_default(),
                 add_bos: from_meta.as_ref().is_some_and(|t| t.add_bos),
             }
         }

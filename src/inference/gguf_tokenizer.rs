@@ -99,7 +99,11 @@ pub fn tokenizer_from_gguf(ct: &Content) -> Result<GgufTokenizer, String> {
     let model = match get(ct, "tokenizer.ggml.model") {
         Some(Value::String(s)) => s.to_ascii_lowercase(),
         Some(_) => return Err("tokenizer.ggml.model is not a string".into()),
-        None => return Err("no tokenizer metadata (tokenizer.ggml.model); pass a tokenizer.json".into()),
+        None => {
+            return Err(
+                "no tokenizer metadata (tokenizer.ggml.model); pass a tokenizer.json".into(),
+            );
+        }
     };
     let tokens = string_array(ct, "tokenizer.ggml.tokens")?;
     if tokens.is_empty() {
@@ -222,7 +226,9 @@ fn byte_level_bpe(ct: &Content, tokens: &[String]) -> Result<Tokenizer, String> 
         _ => PreSequence::new(vec![split_regex(GPT2_REGEX)?, no_regex.into()]).into(),
     };
     tokenizer.with_pre_tokenizer(Some(pre_tokenizer));
-    tokenizer.with_decoder(Some(DecoderWrapper::from(ByteLevel::new(false, false, false))));
+    tokenizer.with_decoder(Some(DecoderWrapper::from(ByteLevel::new(
+        false, false, false,
+    ))));
     Ok(tokenizer)
 }
 
@@ -264,9 +270,8 @@ fn sentencepiece_bpe(
     let bpe = builder.build().map_err(|e| format!("building BPE: {e}"))?;
     let mut tokenizer = Tokenizer::new(bpe);
 
-    let replace = |from: &str, to: &str| {
-        Replace::new(from, to).map_err(|e| format!("normalizer: {e}"))
-    };
+    let replace =
+        |from: &str, to: &str| Replace::new(from, to).map_err(|e| format!("normalizer: {e}"));
     let mut norm: Vec<NormalizerWrapper> = Vec::new();
     if add_space_prefix {
         norm.push(Prepend::new("▁".into()).into());
@@ -290,11 +295,7 @@ fn sentencepiece_bpe(
 
 /// Hugging Face's `SentencePieceExtractor`: every split of a vocabulary piece
 /// into two vocabulary pieces is a merge, ranked by the whole piece's score.
-fn merges_from_scores(
-    tokens: &[String],
-    scores: &[f64],
-    vocab: &Vocab,
-) -> Vec<(String, String)> {
+fn merges_from_scores(tokens: &[String], scores: &[f64], vocab: &Vocab) -> Vec<(String, String)> {
     let mut merges: Vec<(f64, u32, u32, String, String)> = Vec::new();
     for (piece, &score) in tokens.iter().zip(scores) {
         for (split, _) in piece.char_indices().skip(1) {
@@ -304,10 +305,119 @@ fn merges_from_scores(
             }
         }
     }
-    merges.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then(a.1.cmp(&b.1))
-            .then(a.2.cmp(&b.2))
-    });
+    merges.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     merges.into_iter().map(|(_, _, _, l, r)| (l, r)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use candle_core::quantized::gguf_file::VersionedMagic;
+
+    fn content(metadata: Vec<(&str, Value)>) -> Content {
+        Content {
+            magic: VersionedMagic::GgufV3,
+            metadata: metadata
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            tensor_infos: Default::default(),
+            tensor_data_offset: 0,
+        }
+    }
+
+    fn strings(v: &[String]) -> Value {
+        Value::Array(v.iter().map(|s| Value::String(s.clone())).collect())
+    }
+
+    /// A SentencePiece vocabulary: specials, 256 byte tokens, pieces with scores.
+    fn spm() -> Content {
+        let mut tokens: Vec<String> = vec!["<unk>".into(), "<s>".into(), "</s>".into()];
+        let mut types = vec![2, 3, 3];
+        let mut scores = vec![0.0f32; 3];
+        for b in 0..=255u8 {
+            tokens.push(format!("<0x{b:02X}>"));
+            types.push(6);
+            scores.push(0.0);
+        }
+        for (piece, score) in [
+            ("▁", -100.0),
+            ("h", -100.0),
+            ("e", -100.0),
+            ("l", -100.0),
+            ("o", -100.0),
+            ("▁h", -1.0),
+            ("ll", -2.0),
+            ("▁he", -3.0),
+            ("▁hell", -4.0),
+            ("▁hello", -5.0),
+        ] {
+            tokens.push(piece.into());
+            types.push(1);
+            scores.push(score);
+        }
+        content(vec![
+            ("tokenizer.ggml.model", Value::String("llama".into())),
+            ("tokenizer.ggml.tokens", strings(&tokens)),
+            (
+                "tokenizer.ggml.scores",
+                Value::Array(scores.into_iter().map(Value::F32).collect()),
+            ),
+            (
+                "tokenizer.ggml.token_type",
+                Value::Array(types.into_iter().map(Value::I32).collect()),
+            ),
+            ("tokenizer.ggml.bos_token_id", Value::U32(1)),
+            ("tokenizer.ggml.eos_token_id", Value::U32(2)),
+            ("tokenizer.ggml.unknown_token_id", Value::U32(0)),
+        ])
+    }
+
+    #[test]
+    fn sentencepiece_merges_follow_scores_and_bytes_fall_back() {
+        let t = tokenizer_from_gguf(&spm()).unwrap();
+        assert!(t.add_bos, "llama-style vocabularies add BOS by default");
+        assert_eq!(t.bos_id, Some(1));
+        let enc = t.tokenizer.encode("hello", false).unwrap();
+        assert_eq!(enc.get_tokens(), ["▁hello"]);
+        let enc = t.tokenizer.encode("hello é", false).unwrap();
+        assert_eq!(
+            enc.get_tokens(),
+            ["▁hello", "▁", "<0xC3>", "<0xA9>"],
+            "é is not a piece, so its UTF-8 bytes are used"
+        );
+        assert_eq!(t.tokenizer.decode(enc.get_ids(), true).unwrap(), "hello é");
+    }
+
+    #[test]
+    fn unknown_tokenizer_model_is_a_clear_error() {
+        let ct = content(vec![
+            ("tokenizer.ggml.model", Value::String("bert".into())),
+            ("tokenizer.ggml.tokens", strings(&["a".to_string()])),
+        ]);
+        let e = tokenizer_from_gguf(&ct).err().unwrap_or_default();
+        assert!(e.contains("\"bert\" is not supported"), "{e}");
+        let e = tokenizer_from_gguf(&content(vec![]))
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("no tokenizer metadata"), "{e}");
+    }
+
+    #[test]
+    fn smollm_pre_tokenizer_splits_digits() {
+        let tokens: Vec<String> = ["<|endoftext|>", "Ġ", "1", "2", "a"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let ct = content(vec![
+            ("tokenizer.ggml.model", Value::String("gpt2".into())),
+            ("tokenizer.ggml.pre", Value::String("smollm".into())),
+            ("tokenizer.ggml.tokens", strings(&tokens)),
+            ("tokenizer.ggml.merges", strings(&[])),
+        ]);
+        let t = tokenizer_from_gguf(&ct).unwrap();
+        let enc = t.tokenizer.encode("a 12", false).unwrap();
+        assert_eq!(enc.get_tokens(), ["a", "Ġ", "1", "2"]);
+        assert!(!t.add_bos);
+    }
 }

@@ -2,9 +2,9 @@
 //! `assets/prompts/*.j2`, editable by researchers). The template has a
 //! `system` and a `user` block. Pure apart from reading an override file.
 
+use super::chat_template::hf_environment;
 use super::{ChatMessage, InferenceError};
 use crate::domain::{Case, Task};
-use super::chat_template::hf_environment;
 use std::path::Path;
 
 /// The shipped template, compiled into the binary.
@@ -61,16 +61,27 @@ pub fn build_prompt(case: &Case, template: &str) -> Result<Vec<ChatMessage>, Inf
         letters => letters,
     };
     let mut state = tmpl.render_captured(ctx).map_err(err)?;
-    let system = state
-        .with_state_mut(|s| s.render_block("system"))
-        .map_err(err)?;
-    let user = state
-        .with_state_mut(|s| s.render_block("user"))
-        .map_err(err)?;
+    let has_block = |name: &str| template.contains(&format!("block {name}"));
+    let system = if has_block("system") {
+        state
+            .with_state_mut(|s| s.render_block("system"))
+            .map_err(err)?
+    } else {
+        String::new()
+    };
+    let user = if has_block("user") {
+        state
+            .with_state_mut(|s| s.render_block("user"))
+            .map_err(err)?
+    } else {
+        String::new()
+    };
     if user.trim().is_empty() {
         return Err(InferenceError::Template {
             origin: "prompt template".into(),
-            detail: "the user block is empty (does the template define {% block user %}?)".into(),
+            detail:
+                "the user block is missing or empty (the template must define {% block user %})"
+                    .into(),
         });
     }
     let mut messages = Vec::with_capacity(2);
@@ -120,7 +131,10 @@ mod tests {
         assert_eq!(msgs.len(), 2);
         let user = &msgs[1].content;
         assert!(user.starts_with("A 47-year-old woman"), "{user}");
-        assert!(user.contains("\nA. Migraine\nB. Subarachnoid haemorrhage\n"), "{user}");
+        assert!(
+            user.contains("\nA. Migraine\nB. Subarachnoid haemorrhage\n"),
+            "{user}"
+        );
         assert!(user.contains("Final answer: <letter>"), "{user}");
         assert!(user.contains("one of A, B."), "{user}");
         assert!(!user.contains("Final differential"));
@@ -137,7 +151,10 @@ mod tests {
         )
         .unwrap();
         let user = &msgs[1].content;
-        assert!(user.contains("Final differential:\n1. <diagnosis>"), "{user}");
+        assert!(
+            user.contains("Final differential:\n1. <diagnosis>"),
+            "{user}"
+        );
         assert!(user.contains("5. <diagnosis>"), "{user}");
         assert!(!user.contains("Options:"));
     }

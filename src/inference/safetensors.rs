@@ -75,24 +75,32 @@ pub fn read_shard_header(path: &Path) -> Result<ShardHeader, InferenceError> {
         )));
     }
     let mut header = vec![0u8; header_len as usize];
-    f.read_exact(&mut header).map_err(|e| InferenceError::io(path, e))?;
-    let json: Json = serde_json::from_slice(&header).map_err(|e| InferenceError::InvalidFormat {
-        path: path.to_path_buf(),
-        format: "safetensors",
-        detail: format!("header is not JSON: {e}"),
-    })?;
-    let obj = json.as_object().ok_or_else(|| InferenceError::InvalidFormat {
-        path: path.to_path_buf(),
-        format: "safetensors",
-        detail: "header is not a JSON object".into(),
-    })?;
+    f.read_exact(&mut header)
+        .map_err(|e| InferenceError::io(path, e))?;
+    let json: Json =
+        serde_json::from_slice(&header).map_err(|e| InferenceError::InvalidFormat {
+            path: path.to_path_buf(),
+            format: "safetensors",
+            detail: format!("header is not JSON: {e}"),
+        })?;
+    let obj = json
+        .as_object()
+        .ok_or_else(|| InferenceError::InvalidFormat {
+            path: path.to_path_buf(),
+            format: "safetensors",
+            detail: "header is not a JSON object".into(),
+        })?;
     let data_len = size - 8 - header_len;
     let mut tensors = BTreeMap::new();
     for (name, info) in obj {
         if name == "__metadata__" {
             continue;
         }
-        let dtype = info.get("dtype").and_then(Json::as_str).unwrap_or("?").to_string();
+        let dtype = info
+            .get("dtype")
+            .and_then(Json::as_str)
+            .unwrap_or("?")
+            .to_string();
         let elems: u64 = info
             .get("shape")
             .and_then(Json::as_array)
@@ -166,11 +174,7 @@ fn architecture_of(config: &Json) -> Option<String> {
         return Some(t.to_ascii_lowercase());
     }
     let first = config.get("architectures")?.as_array()?.first()?.as_str()?;
-    Some(
-        first
-            .trim_end_matches("ForCausalLM")
-            .to_ascii_lowercase(),
-    )
+    Some(first.trim_end_matches("ForCausalLM").to_ascii_lowercase())
 }
 
 /// Checks the directory's files and headers without loading weights.
@@ -224,7 +228,10 @@ pub fn summarize_dir(dir: &Path) -> Result<(SafetensorsSummary, Vec<ShardHeader>
 
 /// Tensors every layer of the supported families must have.
 fn required_tensors(arch: &str, layers: u64) -> Vec<String> {
-    let mut names = vec!["model.embed_tokens.weight".to_string(), "model.norm.weight".to_string()];
+    let mut names = vec![
+        "model.embed_tokens.weight".to_string(),
+        "model.norm.weight".to_string(),
+    ];
     let per_layer: &[&str] = if arch == "phi3" {
         &[
             "self_attn.qkv_proj.weight",
@@ -270,7 +277,11 @@ fn parse_config<T: serde::de::DeserializeOwned>(
 fn eos_ids(v: Option<&Json>) -> Vec<u32> {
     match v {
         Some(Json::Number(n)) => n.as_u64().map(|x| vec![x as u32]).unwrap_or_default(),
-        Some(Json::Array(a)) => a.iter().filter_map(Json::as_u64).map(|x| x as u32).collect(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(Json::as_u64)
+            .map(|x| x as u32)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -278,7 +289,10 @@ fn eos_ids(v: Option<&Json>) -> Vec<u32> {
 pub fn load_safetensors(dir: &Path, opts: &LoadOptions) -> Result<CandleGenerator, InferenceError> {
     let (summary, headers) = summarize_dir(dir)?;
     let arch = summary.architecture.clone();
-    if !matches!(arch.as_str(), "llama" | "mistral" | "qwen2" | "qwen3" | "phi3") {
+    if !matches!(
+        arch.as_str(),
+        "llama" | "mistral" | "qwen2" | "qwen3" | "phi3"
+    ) {
         return Err(InferenceError::UnsupportedArchitecture {
             path: dir.join("config.json"),
             architecture: arch,
@@ -336,7 +350,12 @@ pub fn load_safetensors(dir: &Path, opts: &LoadOptions) -> Result<CandleGenerato
     let bos_id = bos_text
         .as_deref()
         .and_then(|t| tokenizer.token_to_id(t))
-        .or_else(|| config.get("bos_token_id").and_then(Json::as_u64).map(|x| x as u32));
+        .or_else(|| {
+            config
+                .get("bos_token_id")
+                .and_then(Json::as_u64)
+                .map(|x| x as u32)
+        });
     let mut eos = eos_ids(gen_cfg.get("eos_token_id"));
     eos.extend(eos_ids(config.get("eos_token_id")));
     if let Some(id) = eos_text.as_deref().and_then(|t| tokenizer.token_to_id(t)) {

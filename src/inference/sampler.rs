@@ -83,9 +83,14 @@ mod tests {
         };
         let draw = |cfg: &GenerationConfig| {
             let mut s = Sampler::new(cfg);
-            (0..20).map(|_| s.sample(&logits, &[]).unwrap()).collect::<Vec<_>>()
+            (0..20)
+                .map(|_| s.sample(&logits, &[]).unwrap())
+                .collect::<Vec<_>>()
         };
         assert_eq!(draw(&cfg), draw(&cfg));
-        assert!(draw(&cfg).iter().any(|&t| t != 0), "temperature 1 should not be greedy");
+        assert!(
+            draw(&cfg).iter().any(|&t| t != 0),
+            "temperature 1 should not be greedy"
+        );
     }
 }

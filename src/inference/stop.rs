@@ -121,7 +121,10 @@ mod tests {
 
     #[test]
     fn multibyte_text_is_split_on_char_boundaries() {
-        assert_eq!(run(&["éx"], &["café", "é", "y"]), ("caféé y".replace(' ', ""), false));
+        assert_eq!(
+            run(&["éx"], &["café", "é", "y"]),
+            ("caféé y".replace(' ', ""), false)
+        );
         assert_eq!(run(&["éx"], &["café", "x"]), ("caf".to_string(), true));
     }
 }

@@ -34,7 +34,9 @@ impl Vocab {
     }
 
     pub fn bos_text(&self) -> String {
-        self.bos_id.and_then(|id| self.token_text(id)).unwrap_or_default()
+        self.bos_id
+            .and_then(|id| self.token_text(id))
+            .unwrap_or_default()
     }
 
     pub fn eos_text(&self) -> String {

@@ -4,6 +4,7 @@
 //! same words key the near-duplicate test. Pure.
 
 use super::lexicon;
+use std::sync::LazyLock;
 
 /// Function words (sorted).
 const STOPWORDS: &[&str] = &[
@@ -33,25 +34,46 @@ const META: &[&str] = &[
     "understanding", "user", "verify", "wait", "want", "way", "yes",
 ];
 
-fn in_sorted(list: &[&str], w: &str) -> bool {
-    list.binary_search(&w).is_ok()
+static SKIP: LazyLock<lexicon::WordSet> = LazyLock::new(|| {
+    let mut s = lexicon::word_set(STOPWORDS);
+    s.extend(META.iter().copied());
+    s
+});
+
+fn is_content(w: &str) -> bool {
+    w.chars().nth(1).is_some() && !SKIP.contains(w)
 }
 
 /// Lowercased content words of `text` (no stopwords, no task words, no single
 /// letters), in order.
 pub fn content_words(text: &str) -> Vec<String> {
-    lexicon::words(text)
-        .into_iter()
-        .map(|(s, e)| lexicon::normalise_word(&text[s..e]))
-        .filter(|w| {
-            w.chars().count() > 1 && !in_sorted(STOPWORDS, w) && !in_sorted(META, w)
-        })
-        .collect()
+    let mut out = Vec::new();
+    lexicon::for_each_word(text, |s, e| {
+        let w = lexicon::normalise_word(&text[s..e]);
+        if is_content(&w) {
+            out.push(w);
+        }
+    });
+    out
 }
 
 /// Does `text` say anything a clinician could judge?
 pub fn has_content(text: &str) -> bool {
-    lexicon::has_clinical(text) || !content_words(text).is_empty()
+    if lexicon::has_clinical(text) {
+        return true;
+    }
+    let mut found = false;
+    lexicon::for_each_word(text, |s, e| {
+        if found {
+            return;
+        }
+        let mut buf = [0u8; 48];
+        found = match lexicon::normalise_ascii(&text[s..e], &mut buf) {
+            Some(w) => is_content(w),
+            None => is_content(&lexicon::normalise_word(&text[s..e])),
+        };
+    });
+    found
 }
 
 /// Verbs that open a plan about the task once "Let me"/"I need to" is gone

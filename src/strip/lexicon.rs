@@ -4,6 +4,10 @@
 //! holds one, and the content tests check every one survives. Pure data and
 //! scanning; no I/O. No style marker may be a lexicon word (a unit test checks).
 
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+use std::sync::LazyLock;
+
 /// What a clinical token is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TokenKind {
@@ -104,19 +108,45 @@ pub const TERMS: &[&str] = &[
     "vasopressin", "vertigo", "vitamin", "vomiting", "warfarin", "weakness", "wound",
 ];
 
-fn in_sorted(list: &[&str], word: &str) -> bool {
-    list.binary_search(&word).is_ok()
+/// FNV-1a: the sets hold short ASCII words; SipHash costs more than the lookup.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
+
+/// A set of static words with the FNV hasher.
+pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;
+
+/// Build a [`WordSet`].
+pub fn word_set(words: &[&'static str]) -> WordSet {
+    words.iter().copied().collect()
+}
+
+static TERM_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(TERMS));
+static NEGATION_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(NEGATIONS));
+static UNIT_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(UNITS));
 
 /// Is `word` (lowercase) a lexicon term, allowing a plural `-s`/`-es`?
 pub fn is_term(word: &str) -> bool {
-    if in_sorted(TERMS, word) {
+    if TERM_SET.contains(word) {
         return true;
     }
     for suffix in ["es", "s"] {
         if let Some(stem) = word.strip_suffix(suffix)
             && stem.len() >= 3
-            && in_sorted(TERMS, stem)
+            && TERM_SET.contains(stem)
         {
             return true;
         }
@@ -136,49 +166,60 @@ fn is_minus(c: char) -> bool {
 /// between digits (7.2, 1,000), apostrophes between alphanumerics, and a
 /// leading minus sign on a number that does not follow an alphanumeric.
 pub fn words(text: &str) -> Vec<(usize, usize)> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    for_each_word(text, |s, e| out.push((s, e)));
+    out
+}
+
+/// [`words`] without the vector.
+pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
+    let mut it = text.char_indices().peekable();
+    let mut prev: Option<char> = None;
+    while let Some((pos, c)) = it.next() {
+        let next = it.peek().map(|&(_, d)| d);
         let signed = is_minus(c)
-            && chars.get(i + 1).is_some_and(|&(_, d)| d.is_ascii_digit())
-            && (i == 0 || !chars[i - 1].1.is_alphanumeric());
+            && next.is_some_and(|d| d.is_ascii_digit())
+            && !prev.is_some_and(char::is_alphanumeric);
         if !c.is_alphanumeric() && !signed {
-            i += 1;
+            prev = Some(c);
             continue;
         }
-        let start = pos;
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
-            let prev = chars[j - 1].1;
-            let next = chars.get(j + 1).map(|&(_, d)| d);
-            if c.is_alphanumeric() {
-                j += 1;
-            } else if (c == '.' || c == ',')
-                && prev.is_ascii_digit()
-                && next.is_some_and(|d| d.is_ascii_digit())
-            {
-                j += 1;
-            } else if is_apostrophe(c)
-                && prev.is_alphanumeric()
-                && next.is_some_and(|d| d.is_alphanumeric())
-            {
-                j += 1;
+        let mut last = c;
+        let mut end = pos + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            let joins = if d.is_alphanumeric() {
+                true
             } else {
+                let after = text[j + d.len_utf8()..].chars().next();
+                ((d == '.' || d == ',')
+                    && last.is_ascii_digit()
+                    && after.is_some_and(|x| x.is_ascii_digit()))
+                    || (is_apostrophe(d)
+                        && last.is_alphanumeric()
+                        && after.is_some_and(char::is_alphanumeric))
+            };
+            if !joins {
                 break;
             }
+            last = d;
+            end = j + d.len_utf8();
+            it.next();
         }
-        let end = chars.get(j).map_or(text.len(), |&(p, _)| p);
-        out.push((start, end));
-        i = j;
+        f(pos, end);
+        prev = Some(last);
     }
-    out
 }
 
 /// Canonical form of one word (see [`ClinicalToken::norm`]).
 pub fn normalise_word(word: &str) -> String {
+    let mut buf = [0u8; 48];
+    match normalise_ascii(word, &mut buf) {
+        Some(s) => s.to_string(),
+        None => normalise_slow(word),
+    }
+}
+
+fn normalise_slow(word: &str) -> String {
     let mut w: String = word
         .chars()
         .map(|c| match c {
@@ -197,13 +238,33 @@ pub fn normalise_word(word: &str) -> String {
     w
 }
 
+/// The canonical form of an ASCII word of up to 48 bytes, in `buf`.
+pub fn normalise_ascii<'b>(word: &str, buf: &'b mut [u8; 48]) -> Option<&'b str> {
+    let b = word.as_bytes();
+    if b.len() > buf.len() || !word.is_ascii() {
+        return None;
+    }
+    let out = &mut buf[..b.len()];
+    for (o, c) in out.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    let mut n = b.len();
+    if out.ends_with(b"n't") || &out[..] == b"cannot" {
+        return Some("not");
+    }
+    if out.ends_with(b"'s") {
+        n -= 2;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
+}
+
 /// Classify a normalised word, if it is clinical.
 pub fn classify(norm: &str) -> Option<TokenKind> {
-    if norm.chars().any(|c| c.is_ascii_digit()) {
+    if norm.bytes().any(|c| c.is_ascii_digit()) {
         Some(TokenKind::Number)
-    } else if in_sorted(NEGATIONS, norm) {
+    } else if NEGATION_SET.contains(norm) {
         Some(TokenKind::Negation)
-    } else if in_sorted(UNITS, norm) {
+    } else if UNIT_SET.contains(norm) {
         Some(TokenKind::Unit)
     } else if is_term(norm) {
         Some(TokenKind::Term)
@@ -212,20 +273,27 @@ pub fn classify(norm: &str) -> Option<TokenKind> {
     }
 }
 
+fn classify_raw(word: &str) -> Option<TokenKind> {
+    let mut buf = [0u8; 48];
+    match normalise_ascii(word, &mut buf) {
+        Some(n) => classify(n),
+        None => classify(&normalise_slow(word)),
+    }
+}
+
 /// Every clinical token of `text`, in order.
 pub fn clinical_tokens(text: &str) -> Vec<ClinicalToken> {
     let mut out = Vec::new();
-    for (start, end) in words(text) {
-        let norm = normalise_word(&text[start..end]);
-        if let Some(kind) = classify(&norm) {
+    for_each_word(text, |start, end| {
+        if let Some(kind) = classify_raw(&text[start..end]) {
             out.push(ClinicalToken {
                 start,
                 end,
                 kind,
-                norm,
+                norm: normalise_word(&text[start..end]),
             });
         }
-    }
+    });
     for (i, c) in text.char_indices() {
         if c == '%' {
             out.push(ClinicalToken {
@@ -242,10 +310,16 @@ pub fn clinical_tokens(text: &str) -> Vec<ClinicalToken> {
 
 /// Does `text` hold any clinical token?
 pub fn has_clinical(text: &str) -> bool {
-    text.contains('%')
-        || words(text)
-            .into_iter()
-            .any(|(s, e)| classify(&normalise_word(&text[s..e])).is_some())
+    if text.contains('%') {
+        return true;
+    }
+    let mut found = false;
+    for_each_word(text, |s, e| {
+        if !found && classify_raw(&text[s..e]).is_some() {
+            found = true;
+        }
+    });
+    found
 }
 
 /// The distinct canonical clinical tokens of `text`, sorted.
@@ -288,6 +362,21 @@ mod tests {
                 ("sf36", TokenKind::Number),
             ]
         );
+    }
+
+    #[test]
+    fn no_style_marker_is_clinical() {
+        use super::super::markers::{MARKERS, Rule};
+        for m in MARKERS {
+            match m.rule {
+                Rule::Markup => {}
+                // A replacement must keep every clinical token it replaces.
+                Rule::LeadReplace(r) | Rule::Replace(r) => {
+                    assert_eq!(clinical_set(m.pattern), clinical_set(r), "marker {}", m.id);
+                }
+                _ => assert!(!has_clinical(m.pattern), "marker {} is clinical", m.id),
+            }
+        }
     }
 
     #[test]

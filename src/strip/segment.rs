@@ -15,8 +15,10 @@ pub const RUN_ON_WORDS: usize = 60;
 
 fn word_before(s: &str, dot: usize) -> &str {
     let start = s[..dot]
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '\''))
-        .map_or(0, |p| p + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '(' | '[' | '"' | '\''))
+        .map_or(0, |(p, c)| p + c.len_utf8());
     &s[start..dot]
 }
 

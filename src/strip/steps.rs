@@ -12,7 +12,9 @@ use super::markup::{self, LineKind, Title};
 use super::segment;
 use super::style;
 use crate::domain::{RawField, Span, Step};
+use super::lexicon::Fnv;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// Pieces with fewer words than this are merged into a neighbour in their unit.
 pub const MIN_WORDS: usize = 4;
@@ -66,12 +68,22 @@ impl Builder<'_> {
     fn title(&mut self, start: usize, end: usize) {
         let raw = &self.raw[start..end];
         if lexicon::has_clinical(raw) {
-            self.sentence(start, end);
-            if let Some(p) = self.pieces.last_mut() {
-                p.text = sentence_case(&p.text);
+            for (a, b) in segment::sentences(raw) {
+                self.sentence(start + a, start + b);
+                if let Some(p) = self.pieces.last_mut() {
+                    p.text = sentence_case(&p.text);
+                }
             }
         } else if !raw.trim().is_empty() {
-            self.notes.push(format!("title: {}", snippet(raw)));
+            // Kept aside (not judged) so a chain of titles alone still shows something.
+            let (text, _) = style::strip_sentence(raw);
+            self.pieces.push(Piece {
+                unit: self.unit,
+                spans: vec![self.span(start, end)],
+                text,
+                removed: vec![format!("title: {}", snippet(raw))],
+                keep: false,
+            });
         }
     }
 
@@ -321,16 +333,20 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
 
     let mut steps: Vec<DetailedStep> = Vec::new();
     let mut keys: Vec<(Vec<String>, Vec<String>)> = Vec::new();
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut index: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
     for p in merged {
-        let text = super::strip_text(&p.text);
+        // One sentence that re-segments as one is already a fixpoint.
+        let single = p.spans.len() == 1
+            && segment::sentences(&p.text).len() == 1
+            && markup::peel(&p.text).0 == 0;
+        let text = if single { p.text.clone() } else { super::strip_text(&p.text) };
         if text.is_empty() {
             continue;
         }
         let key = content::key(&text);
         let clinical = lexicon::clinical_set(&text);
         // Candidates share at least one key word with the new step.
-        let mut counts: HashMap<usize, usize> = HashMap::new();
+        let mut counts: HashMap<usize, usize, BuildHasherDefault<Fnv>> = HashMap::default();
         for k in &key {
             for &s in index.get(k).map(Vec::as_slice).unwrap_or_default() {
                 *counts.entry(s).or_default() += 1;

@@ -6,13 +6,39 @@
 
 use super::markers::{MARKERS, Rule, StyleMarker};
 use super::markup;
+use super::lexicon::Fnv;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
+type ByWord = HashMap<&'static str, Vec<&'static StyleMarker>, BuildHasherDefault<Fnv>>;
+
+/// Leading markers by the first letter of their pattern.
+static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(|| {
+    let mut v: Vec<Vec<&'static StyleMarker>> = vec![Vec::new(); 26];
+    for m in MARKERS {
+        let lead = matches!(
+            m.rule,
+            Rule::Lead
+                | Rule::LeadComma
+                | Rule::LeadUnless(_)
+                | Rule::LeadBeforeGerund
+                | Rule::LeadReplace(_)
+                | Rule::LeadClause
+        );
+        if let Some(slot) = m.pattern.bytes().next().and_then(|b| v.get_mut(usize::from(b.wrapping_sub(b'a'))))
+            && lead
+        {
+            slot.push(m);
+        }
+    }
+    v
+});
+
 /// Markers applied anywhere in a sentence, by their first word.
-static BY_FIRST_WORD: LazyLock<HashMap<&'static str, Vec<&'static StyleMarker>>> =
+static BY_FIRST_WORD: LazyLock<ByWord> =
     LazyLock::new(|| {
-        let mut map: HashMap<&'static str, Vec<&'static StyleMarker>> = HashMap::new();
+        let mut map = ByWord::default();
         for m in MARKERS {
             if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
                 let first = m.pattern.split(' ').next().unwrap_or(m.pattern);
@@ -74,7 +100,7 @@ fn trim_lead(s: &str) -> &str {
     loop {
         let before = t.len();
         t = t.trim_start_matches([',', ';', ':', ' ']);
-        if t.starts_with(". ") || t == "." {
+        if t.starts_with(". ") || t.starts_with("? ") || t == "." || t == "?" {
             t = &t[1..];
         }
         t = t.trim_start();
@@ -86,7 +112,9 @@ fn trim_lead(s: &str) -> &str {
 
 /// One leading marker at the start of `s`: (bytes consumed, replacement, id).
 fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
-    for m in MARKERS {
+    let first = s.bytes().next()?.to_ascii_lowercase();
+    let cands = LEAD_BY_LETTER.get(usize::from(first.wrapping_sub(b'a')))?;
+    for m in cands {
         let end = match m.rule {
             Rule::Lead | Rule::LeadComma | Rule::LeadUnless(_) | Rule::LeadBeforeGerund => {
                 match_phrase(s, 0, m.pattern)
@@ -177,9 +205,10 @@ fn word_markers(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
             let wend = s[i..]
                 .find(|c: char| !c.is_ascii_alphabetic())
                 .map_or(s.len(), |p| i + p);
-            let first = s[i..wend].to_ascii_lowercase();
+            let mut buf = [0u8; 48];
+            let first = super::lexicon::normalise_ascii(&s[i..wend], &mut buf).unwrap_or_default();
             let mut hit = None;
-            if let Some(cands) = BY_FIRST_WORD.get(first.as_str()) {
+            if let Some(cands) = BY_FIRST_WORD.get(first) {
                 for m in cands {
                     if let Some(end) = match_phrase(s, i, m.pattern) {
                         hit = Some((m, end));
@@ -398,7 +427,7 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
     let mut t = expand_contractions(&tidy_spaces(&cleaned), removed);
     // Bounded: every marker shortens the text or is replaced once.
     for _ in 0..16 {
-        let before = t.clone();
+        let before = removed.len();
         match word_markers(&t, removed) {
             Some(w) => t = tidy_spaces(&w),
             None => return String::new(),
@@ -412,7 +441,7 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
             removed.push(id);
             t = format!("{}{}", match_case(rep, &lead[..n]), &lead[n..]);
         }
-        if t == before {
+        if removed.len() == before {
             break;
         }
     }
@@ -435,6 +464,11 @@ fn tidy_spaces(s: &str) -> String {
 pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
     let mut removed = Vec::new();
     let mut t = strip_once(s, &mut removed);
+    // Nothing removed: only spacing and punctuation were tidied, which
+    // creates no marker, so one pass is the fixpoint (property-tested).
+    if removed.is_empty() {
+        return (t, removed);
+    }
     for _ in 0..4 {
         let mut more = Vec::new();
         let u = strip_once(&t, &mut more);
@@ -458,9 +492,12 @@ pub fn find_markers(text: &str) -> Vec<&'static str> {
             if lead_marker(s).is_some() {
                 hits.push("lead");
             }
-            if markup::list_marker_len(s).is_some() || s.starts_with("# ") || s.starts_with("> ") {
+            if markup::peel(s).0 > 0 {
                 hits.push("list_or_header");
             }
+            let mut quotes = Vec::new();
+            let _ = short_quotes(s, &mut quotes);
+            hits.extend(quotes);
         }
         let mut scratch = Vec::new();
         if word_markers(line, &mut scratch).is_none() {
@@ -482,9 +519,6 @@ pub fn find_markers(text: &str) -> Vec<&'static str> {
         let mut contractions = Vec::new();
         let _ = expand_contractions(line, &mut contractions);
         hits.extend(contractions);
-        let mut quotes = Vec::new();
-        let _ = short_quotes(line, &mut quotes);
-        hits.extend(quotes);
     }
     hits
 }

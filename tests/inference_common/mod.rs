@@ -95,7 +95,10 @@ impl Weights {
         let n: usize = shape.iter().product();
         let data: Vec<f32> = (0..n)
             .map(|_| {
-                self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                self.0 = self
+                    .0
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 ((self.0 >> 40) as f32 / (1u64 << 24) as f32 - 0.5) * 2.0 * scale
             })
             .collect();
@@ -143,9 +146,18 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
         tensors.push((format!("{p}.attn_norm.weight"), f(w.ones(DIM))));
         tensors.push((format!("{p}.ffn_norm.weight"), f(w.ones(DIM))));
         tensors.push((format!("{p}.attn_q.weight"), q(w.tensor(&[DIM, DIM], 0.3))));
-        tensors.push((format!("{p}.attn_k.weight"), q(w.tensor(&[KV_HEADS * head_dim, DIM], 0.3))));
-        tensors.push((format!("{p}.attn_v.weight"), q(w.tensor(&[KV_HEADS * head_dim, DIM], 0.3))));
-        tensors.push((format!("{p}.attn_output.weight"), q(w.tensor(&[DIM, DIM], 0.3))));
+        tensors.push((
+            format!("{p}.attn_k.weight"),
+            q(w.tensor(&[KV_HEADS * head_dim, DIM], 0.3)),
+        ));
+        tensors.push((
+            format!("{p}.attn_v.weight"),
+            q(w.tensor(&[KV_HEADS * head_dim, DIM], 0.3)),
+        ));
+        tensors.push((
+            format!("{p}.attn_output.weight"),
+            q(w.tensor(&[DIM, DIM], 0.3)),
+        ));
         tensors.push((format!("{p}.ffn_gate.weight"), q(w.tensor(&[FF, DIM], 0.3))));
         tensors.push((format!("{p}.ffn_up.weight"), q(w.tensor(&[FF, DIM], 0.3))));
         tensors.push((format!("{p}.ffn_down.weight"), q(w.tensor(&[DIM, FF], 0.3))));
@@ -159,10 +171,22 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
         (format!("{a}.embedding_length"), Value::U32(DIM as u32)),
         (format!("{a}.block_count"), Value::U32(LAYERS as u32)),
         (format!("{a}.feed_forward_length"), Value::U32(FF as u32)),
-        (format!("{a}.attention.head_count"), Value::U32(HEADS as u32)),
-        (format!("{a}.attention.head_count_kv"), Value::U32(KV_HEADS as u32)),
-        (format!("{a}.rope.dimension_count"), Value::U32(head_dim as u32)),
-        (format!("{a}.attention.layer_norm_rms_epsilon"), Value::F32(1e-5)),
+        (
+            format!("{a}.attention.head_count"),
+            Value::U32(HEADS as u32),
+        ),
+        (
+            format!("{a}.attention.head_count_kv"),
+            Value::U32(KV_HEADS as u32),
+        ),
+        (
+            format!("{a}.rope.dimension_count"),
+            Value::U32(head_dim as u32),
+        ),
+        (
+            format!("{a}.attention.layer_norm_rms_epsilon"),
+            Value::F32(1e-5),
+        ),
     ];
     if spec.with_tokenizer {
         meta.push(("tokenizer.ggml.model".into(), Value::String("gpt2".into())));
@@ -193,7 +217,10 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
         meta.push(("tokenizer.ggml.add_bos_token".into(), Value::Bool(false)));
     }
     if spec.with_template {
-        meta.push(("tokenizer.chat_template".into(), Value::String(CHATML.into())));
+        meta.push((
+            "tokenizer.chat_template".into(),
+            Value::String(CHATML.into()),
+        ));
     }
     let meta_refs: Vec<(&str, &Value)> = meta.iter().map(|(k, v)| (k.as_str(), v)).collect();
     let tensor_refs: Vec<(&str, &QTensor)> = tensors.iter().map(|(k, t)| (k.as_str(), t)).collect();
@@ -210,7 +237,10 @@ pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
     let mut w = Weights::new(seed);
     let head_dim = DIM / HEADS;
     let mut shards: [HashMap<String, Tensor>; 2] = [HashMap::new(), HashMap::new()];
-    shards[0].insert("model.embed_tokens.weight".into(), w.tensor(&[vocab, DIM], 1.0));
+    shards[0].insert(
+        "model.embed_tokens.weight".into(),
+        w.tensor(&[vocab, DIM], 1.0),
+    );
     shards[1].insert("model.norm.weight".into(), w.ones(DIM));
     shards[1].insert("lm_head.weight".into(), w.tensor(&[vocab, DIM], 0.5));
     for l in 0..LAYERS {
@@ -218,13 +248,31 @@ pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
         let s = &mut shards[l % 2];
         s.insert(format!("{p}.input_layernorm.weight"), w.ones(DIM));
         s.insert(format!("{p}.post_attention_layernorm.weight"), w.ones(DIM));
-        s.insert(format!("{p}.self_attn.q_proj.weight"), w.tensor(&[DIM, DIM], 0.3));
-        s.insert(format!("{p}.self_attn.k_proj.weight"), w.tensor(&[KV_HEADS * head_dim, DIM], 0.3));
-        s.insert(format!("{p}.self_attn.v_proj.weight"), w.tensor(&[KV_HEADS * head_dim, DIM], 0.3));
-        s.insert(format!("{p}.self_attn.o_proj.weight"), w.tensor(&[DIM, DIM], 0.3));
-        s.insert(format!("{p}.mlp.gate_proj.weight"), w.tensor(&[FF, DIM], 0.3));
+        s.insert(
+            format!("{p}.self_attn.q_proj.weight"),
+            w.tensor(&[DIM, DIM], 0.3),
+        );
+        s.insert(
+            format!("{p}.self_attn.k_proj.weight"),
+            w.tensor(&[KV_HEADS * head_dim, DIM], 0.3),
+        );
+        s.insert(
+            format!("{p}.self_attn.v_proj.weight"),
+            w.tensor(&[KV_HEADS * head_dim, DIM], 0.3),
+        );
+        s.insert(
+            format!("{p}.self_attn.o_proj.weight"),
+            w.tensor(&[DIM, DIM], 0.3),
+        );
+        s.insert(
+            format!("{p}.mlp.gate_proj.weight"),
+            w.tensor(&[FF, DIM], 0.3),
+        );
         s.insert(format!("{p}.mlp.up_proj.weight"), w.tensor(&[FF, DIM], 0.3));
-        s.insert(format!("{p}.mlp.down_proj.weight"), w.tensor(&[DIM, FF], 0.3));
+        s.insert(
+            format!("{p}.mlp.down_proj.weight"),
+            w.tensor(&[DIM, FF], 0.3),
+        );
     }
     std::fs::create_dir_all(dir).unwrap();
     let mut weight_map = serde_json::Map::new();
@@ -275,7 +323,9 @@ pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
         .to_string(),
     )
     .unwrap();
-    tiny_tokenizer(&v).save(dir.join("tokenizer.json"), false).unwrap();
+    tiny_tokenizer(&v)
+        .save(dir.join("tokenizer.json"), false)
+        .unwrap();
     paths
 }
 

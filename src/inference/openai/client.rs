@@ -60,7 +60,9 @@ pub fn openai_client(
     retries: u32,
 ) -> OpenAiClient {
     let mut cfg = OpenAiConfig::new(base_url, model);
-    cfg.api_key = api_key_env.and_then(|v| std::env::var(v).ok()).filter(|k| !k.is_empty());
+    cfg.api_key = api_key_env
+        .and_then(|v| std::env::var(v).ok())
+        .filter(|k| !k.is_empty());
     cfg.timeout = timeout;
     cfg.retries = retries;
     OpenAiClient::new(cfg)
@@ -176,7 +178,9 @@ impl OpenAiClient {
                     detail: format!("{detail}; body starts {excerpt:?}"),
                 }),
             },
-            429 | 500..=599 => Attempt::Retry(http(format!("HTTP {status}: {excerpt}")), retry_after),
+            429 | 500..=599 => {
+                Attempt::Retry(http(format!("HTTP {status}: {excerpt}")), retry_after)
+            }
             _ => Attempt::Fail(http(format!("HTTP {status}: {excerpt}"))),
         }
     }

@@ -133,7 +133,11 @@ mod tests {
     #[test]
     fn malformed_bodies_say_what_is_wrong() {
         assert!(parse_response("<html>").unwrap_err().contains("not JSON"));
-        assert!(parse_response(r#"{"choices":[]}"#).unwrap_err().contains("choices[0]"));
+        assert!(
+            parse_response(r#"{"choices":[]}"#)
+                .unwrap_err()
+                .contains("choices[0]")
+        );
         assert!(
             parse_response(r#"{"error":{"message":"model not loaded"}}"#)
                 .unwrap_err()
@@ -143,8 +147,14 @@ mod tests {
 
     #[test]
     fn urls_are_normalised() {
-        assert_eq!(completions_url("http://h:1/"), "http://h:1/v1/chat/completions");
-        assert_eq!(completions_url("http://h:1/v1"), "http://h:1/v1/chat/completions");
+        assert_eq!(
+            completions_url("http://h:1/"),
+            "http://h:1/v1/chat/completions"
+        );
+        assert_eq!(
+            completions_url("http://h:1/v1"),
+            "http://h:1/v1/chat/completions"
+        );
         assert_eq!(
             completions_url("http://h:1/v1/chat/completions"),
             "http://h:1/v1/chat/completions"

@@ -167,6 +167,14 @@ impl App {
         let judged = view.judged(Side::Left) + view.judged(Side::Right);
         let total = view.steps_len(Side::Left) + view.steps_len(Side::Right);
         let done = view.done;
+        // Keep the queue's selection on the open item, so going back lands on it.
+        if let Some(pos) = self
+            .visible
+            .iter()
+            .position(|i| self.queue.get(*i).is_some_and(|e| e.item == view.item.item))
+        {
+            self.selected = pos;
+        }
         self.open = Some(view);
         self.screen = Screen::Review;
         self.case_scroll = 0;

@@ -102,7 +102,11 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
         style: plain,
     });
     out.push(Row {
-        label: format!("Red flags recognised ({n}; Space ticks)"),
+        label: if n == 0 {
+            "Red flags recognised: none listed for this case".to_string()
+        } else {
+            format!("Red flags recognised ({n}; Space ticks)")
+        },
         cells: vec![],
         style: t.title(),
     });
@@ -187,10 +191,8 @@ pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
     let vh = usize::from(area.height);
     // Keep the focused row in view, and the title when it fits.
     let scroll = (focus_row + 2).saturating_sub(vh);
-    let label_w = (area.width / 2)
-        .clamp(20, 40)
-        .min(area.width.saturating_sub(2));
-    let col_w = area.width.saturating_sub(label_w + 1) / 2;
+    let col_w = (area.width.saturating_sub(1) / 4).clamp(14, 30);
+    let label_w = area.width.saturating_sub(1 + 2 * col_w).max(2);
     for (i, row) in rows.iter().enumerate().skip(scroll).take(vh) {
         let y = area.y + (i - scroll) as u16;
         let marker = if i == focus_row { "▶" } else { " " };

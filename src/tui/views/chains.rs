@@ -105,7 +105,7 @@ fn render_side(
             break;
         }
         let focused = v.focus.side == side && v.focus.step == i;
-        let peer = aligned && v.focus.side != side && v.focus.step == i;
+        let peer = v.focus.side != side && v.focus.step == i;
         let label = v.item.verdicts[s].get(i).and_then(|vd| vd.label);
         for (k, text) in step.lines.iter().enumerate() {
             let y = top + k;

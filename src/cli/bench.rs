@@ -1,0 +1,73 @@
+//! `blindstep bench review|import`: print performance figures beside their targets.
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: BenchCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Keypress → verdict committed → frame drawn, and frame render, on a generated study.
+    Review {
+        #[arg(long, default_value_t = 10_000)]
+        items: usize,
+        #[arg(long, default_value_t = 2_000)]
+        keys: usize,
+    },
+    /// Import a MedQA-sized question file (1,273 questions by default).
+    Import {
+        #[arg(long, default_value_t = 1273)]
+        questions: usize,
+        /// MedQA JSONL whose records are used as templates.
+        #[arg(long)]
+        template: Option<PathBuf>,
+    },
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!("note: this is a debug build; run `cargo run --release -- bench ...` for real figures");
+    }
+    match args.command {
+        BenchCommand::Review { items, keys } => {
+            let f = crate::bench::review::run(items, keys)?;
+            println!("review bench: {} items in a real database file, {} keypresses", f.items, f.keypresses);
+            println!(
+                "keypress -> verdict committed -> frame drawn: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (target p99 <= 8 ms: {})",
+                f.key_p50,
+                f.key_p99,
+                f.key_max,
+                verdict(f.key_p99 <= 8.0)
+            );
+            println!(
+                "frame render, item with 2 x 300 steps, 160x48: p50 {:.3} ms, p99 {:.3} ms; 80x24 p99 {:.3} ms (target <= 2 ms: {})",
+                f.render_p50,
+                f.render_p99,
+                f.render_small_p99,
+                verdict(f.render_p99 <= 2.0 && f.render_small_p99 <= 2.0)
+            );
+        }
+        BenchCommand::Import { questions, template } => {
+            let t = template.map(std::fs::read_to_string).transpose()?;
+            let f = crate::bench::import::run(questions, t.as_deref())?;
+            println!(
+                "import bench: {} MedQA questions ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s (target < 1 s: {})",
+                f.questions,
+                f.bytes as f64 / 1e6,
+                f.parse_s,
+                f.import_s,
+                f.parse_s + f.import_s,
+                verdict(f.parse_s + f.import_s < 1.0)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok { "met" } else { "NOT met" }
+}

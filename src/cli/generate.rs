@@ -1,0 +1,480 @@
+//! `blindstep generate`: run a registered model (local GGUF / safetensors
+//! with candle, or an OpenAI-compatible endpoint) on cases and store each
+//! finished case at once as a run with full provenance and its chain.
+//! Re-running skips cases already done with the same settings (`--force`
+//! redoes them); Ctrl-C stops after saving what is finished.
+
+use super::Global;
+use crate::domain::{Case, Model, ModelSource, Provenance};
+use crate::inference::device::{effective_threads, thread_env};
+use crate::inference::{
+    ChatMessage, DeviceChoice, Generation, GenerationConfig, Generator, LoadOptions, ModelIdentity,
+    OpenAiClient, OpenAiConfig, StopReason, build_prompt, load_local, load_prompt_template,
+    run_concurrent,
+};
+use crate::storage::{NewRun, Store};
+use crate::workflow::import_runs::chain_for;
+use anyhow::{Context, bail};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The registered model to run.
+    #[arg(long)]
+    pub model: String,
+    /// Cases: comma-separated ids, or text matched against id and title.
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub cases: Option<String>,
+    /// Every case in the database.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, default_value_t = 1024)]
+    pub max_tokens: usize,
+    /// 0 = greedy (deterministic).
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f64,
+    #[arg(long)]
+    pub top_p: Option<f64>,
+    #[arg(long)]
+    pub top_k: Option<usize>,
+    /// 1.0 disables it.
+    #[arg(long, default_value_t = 1.1)]
+    pub repeat_penalty: f32,
+    #[arg(long, default_value_t = 64)]
+    pub repeat_last_n: usize,
+    #[arg(long, default_value_t = 299_792_458)]
+    pub seed: u64,
+    /// Extra stop strings (repeatable).
+    #[arg(long)]
+    pub stop: Vec<String>,
+    /// CPU threads for local models (default: candle's choice, physical cores).
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[arg(long, default_value = "cpu")]
+    pub device: DeviceChoice,
+    /// A prompt template (Jinja with `system` and `user` blocks) instead of the shipped one.
+    #[arg(long)]
+    pub prompt_template: Option<PathBuf>,
+    /// Redo cases that already have a run with these settings.
+    #[arg(long)]
+    pub force: bool,
+    /// Endpoints: requests in flight at once.
+    #[arg(long, default_value_t = 4)]
+    pub concurrency: usize,
+    /// Endpoints: seconds before a request is abandoned (then retried).
+    #[arg(long, default_value_t = 600)]
+    pub timeout: u64,
+    /// Endpoints: retries on 429, 5xx, timeouts and connection errors.
+    #[arg(long, default_value_t = 3)]
+    pub retries: u32,
+    /// Endpoints: the environment variable holding the API key.
+    #[arg(long, default_value = "OPENAI_API_KEY")]
+    pub api_key_env: String,
+    /// Endpoints: the served model id (default: from `URL#id`, else the registered name).
+    #[arg(long)]
+    pub served_model: Option<String>,
+}
+
+const REEXEC_GUARD: &str = "BLINDSTEP_THREADS_REEXEC";
+
+fn interrupted() -> &'static Arc<AtomicBool> {
+    static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    FLAG.get_or_init(|| {
+        let flag = Arc::new(AtomicBool::new(false));
+        let f = flag.clone();
+        // A second Ctrl-C while waiting on the finishing case exits at once.
+        let _ = ctrlc::set_handler(move || {
+            if f.swap(true, Ordering::SeqCst) {
+                std::process::exit(130);
+            }
+        });
+        flag
+    })
+}
+
+/// Cases matching `query` (comma-separated exact ids, else id/title substrings).
+pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result<Vec<Case>> {
+    let Some(query) = query else {
+        return Ok(all_cases);
+    };
+    let terms: Vec<String> = query
+        .split(',')
+        .map(|t| t.trim().to_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let picked: Vec<Case> = all_cases
+        .into_iter()
+        .filter(|c| {
+            let id = c.id.as_str().to_lowercase();
+            let title = c.title.to_lowercase();
+            terms
+                .iter()
+                .any(|t| id == *t || id.contains(t.as_str()) || title.contains(t.as_str()))
+        })
+        .collect();
+    if picked.is_empty() {
+        bail!("no case matches {query:?}");
+    }
+    Ok(picked)
+}
+
+fn config(args: &GenerateArgs) -> GenerationConfig {
+    GenerationConfig {
+        max_tokens: args.max_tokens,
+        temperature: args.temperature,
+        top_p: args.top_p,
+        top_k: args.top_k,
+        repeat_penalty: args.repeat_penalty,
+        repeat_last_n: args.repeat_last_n,
+        seed: args.seed,
+        stop: args.stop.clone(),
+    }
+}
+
+/// What makes two runs "the same settings": the weights, sampling, and both templates.
+fn settings_key(identity: &ModelIdentity, cfg: &GenerationConfig, prompt_template: &str) -> String {
+    let key = serde_json::json!({
+        "model": identity.sha256.clone().unwrap_or_else(|| format!("{}#{}", identity.location, identity.architecture)),
+        "chat_template": identity.chat_template_source,
+        "prompt_template_sha256": hex(&Sha256::digest(prompt_template.as_bytes())),
+        "sampling": cfg,
+        "device": identity.device,
+    });
+    hex(&Sha256::digest(key.to_string().as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn provenance(
+    identity: &ModelIdentity,
+    cfg: &GenerationConfig,
+    prompt_template: &str,
+    g: &Generation,
+    key: &str,
+) -> Provenance {
+    Provenance {
+        origin: match identity.format {
+            crate::inference::ModelFormat::Endpoint => "openai".into(),
+            _ => "candle".into(),
+        },
+        source_file: Some(identity.location.clone()),
+        model_sha256: identity.sha256.clone(),
+        quantization: identity.quantization.clone(),
+        architecture: Some(identity.architecture.clone()),
+        prompt_template: Some(prompt_template.to_string()),
+        rendered_prompt: Some(g.rendered_prompt.clone()),
+        sampling: cfg.sampling_params(),
+        device: Some(identity.device.clone()),
+        threads: identity.threads.map(|t| t as u32),
+        prompt_tokens: Some(g.prompt_tokens),
+        completion_tokens: Some(g.completion_tokens),
+        time_to_first_token_ms: Some(g.ttft_ms),
+        tokens_per_second: Some(g.tokens_per_second),
+        elapsed_ms: Some(g.elapsed_ms),
+        extra: serde_json::json!({
+            "stop_reason": g.stopped.as_str(),
+            "stop_strings": cfg.stop,
+            "repeat_last_n": cfg.repeat_last_n,
+            "prefill_tokens_per_second": g.prefill_tokens_per_second,
+            "chat_template_source": identity.chat_template_source,
+            "parameters": identity.parameters,
+            "context_length": identity.context_length,
+            "settings_key": key,
+            "blindstep_version": env!("CARGO_PKG_VERSION"),
+        }),
+    }
+}
+
+/// Everything a saved run records besides the generation itself.
+struct RunContext<'a> {
+    model: &'a Model,
+    identity: &'a ModelIdentity,
+    cfg: &'a GenerationConfig,
+    template: &'a str,
+    key: &'a str,
+}
+
+fn save(
+    store: &mut Store,
+    ctx: &RunContext<'_>,
+    case: &Case,
+    g: &Generation,
+) -> anyhow::Result<()> {
+    let chain = chain_for(case, &g.text, g.reasoning.as_deref());
+    let run = NewRun {
+        case_id: case.id.clone(),
+        model_id: ctx.model.id,
+        output: g.text.clone(),
+        reasoning: g.reasoning.clone(),
+        provenance: provenance(ctx.identity, ctx.cfg, ctx.template, g, ctx.key),
+        settings_key: Some(ctx.key.to_string()),
+    };
+    store
+        .save_run(&run, &chain)
+        .with_context(|| format!("saving the run of case {}", case.id))?;
+    Ok(())
+}
+
+fn progress(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} cases · {msg} · {elapsed_precise} elapsed · ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Re-runs this command with candle's thread count fixed, when `--threads`
+/// differs from what this process has (candle reads it once at start).
+fn reexec_for_threads(threads: usize) -> anyhow::Result<Option<std::process::ExitStatus>> {
+    if effective_threads() == threads {
+        return Ok(None);
+    }
+    if std::env::var_os(REEXEC_GUARD).is_some() {
+        bail!(
+            "could not set {threads} threads (candle uses {})",
+            effective_threads()
+        );
+    }
+    let exe = std::env::current_exe().context("finding the blindstep executable")?;
+    let status = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .envs(thread_env(threads))
+        .env(REEXEC_GUARD, "1")
+        .status()
+        .context("re-running with the requested thread count")?;
+    Ok(Some(status))
+}
+
+pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
+    let mut store = global.open_store()?;
+    let model = store.model(&args.model)?;
+    if let (ModelSource::Local(_), Some(n), DeviceChoice::Cpu) =
+        (&model.source, args.threads, args.device)
+        && let Some(status) = reexec_for_threads(n)?
+    {
+        if status.success() {
+            return Ok(());
+        }
+        bail!("generation with {n} threads failed ({status})");
+    }
+    let cases = select_cases(
+        store.all_cases()?,
+        if args.all {
+            None
+        } else {
+            args.cases.as_deref()
+        },
+    )?;
+    let cfg = config(&args);
+    cfg.validate()?;
+    let template = load_prompt_template(args.prompt_template.as_deref())?;
+    let flag = interrupted();
+
+    match &model.source {
+        ModelSource::OutputsOnly => bail!(
+            "model {:?} has no local path or endpoint; import its runs with `blindstep runs import`",
+            model.name
+        ),
+        ModelSource::Local(path) => {
+            let opts = LoadOptions {
+                tokenizer: model.tokenizer.clone(),
+                chat_template: model.chat_template.clone(),
+                device: args.device,
+                threads: args.threads,
+            };
+            eprintln!("loading {} …", path.display());
+            let mut generator = load_local(path, &opts)
+                .with_context(|| format!("loading model {:?}", model.name))?;
+            let identity = generator.identity().clone();
+            let key = settings_key(&identity, &cfg, &template);
+            let todo = pending(&store, &model, cases, &key, args.force)?;
+            let ctx = RunContext {
+                model: &model,
+                identity: &identity,
+                cfg: &cfg,
+                template: &template,
+                key: &key,
+            };
+            eprintln!(
+                "{} {} · {} · {} · {} thread(s) · {} case(s) to run",
+                identity.architecture,
+                identity.quantization.as_deref().unwrap_or("?"),
+                identity.device,
+                identity.location,
+                identity.threads.unwrap_or(0),
+                todo.len()
+            );
+            let bar = progress(todo.len());
+            let (mut done, mut failed) = (0usize, 0usize);
+            for case in &todo {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                bar.set_message(format!("{} …", case.id));
+                let messages = build_prompt(case, &template)?;
+                let started = std::time::Instant::now();
+                let mut pieces = 0usize;
+                let result = generator.generate(&messages, &cfg, &mut |_| {
+                    pieces += 1;
+                    if pieces % 16 == 0 {
+                        let rate = pieces as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                        bar.set_message(format!("{} · ~{rate:.1} tok/s", case.id));
+                    }
+                    if flag.load(Ordering::SeqCst) {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                });
+                match result {
+                    Ok(g) if g.stopped == StopReason::Cancelled => break,
+                    Ok(g) => {
+                        save(&mut store, &ctx, case, &g)?;
+                        done += 1;
+                        bar.set_message(format!("{:.1} tok/s", g.tokens_per_second));
+                        bar.inc(1);
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        bar.println(format!("case {}: {e}", case.id));
+                        bar.inc(1);
+                    }
+                }
+            }
+            bar.finish_and_clear();
+            report(done, failed, todo.len(), flag.load(Ordering::SeqCst))
+        }
+        ModelSource::Endpoint(url) => {
+            let (base, fragment) = match url.split_once('#') {
+                Some((b, f)) => (b.to_string(), Some(f.to_string())),
+                None => (url.clone(), None),
+            };
+            let served = args
+                .served_model
+                .clone()
+                .or(fragment)
+                .unwrap_or_else(|| model.name.clone());
+            let mut oc = OpenAiConfig::new(base, served);
+            oc.api_key = std::env::var(&args.api_key_env)
+                .ok()
+                .filter(|k| !k.is_empty());
+            oc.timeout = Duration::from_secs(args.timeout);
+            oc.retries = args.retries;
+            let client = OpenAiClient::new(oc);
+            let identity = client.identity().clone();
+            let key = settings_key(&identity, &cfg, &template);
+            let todo = pending(&store, &model, cases, &key, args.force)?;
+            let ctx = RunContext {
+                model: &model,
+                identity: &identity,
+                cfg: &cfg,
+                template: &template,
+                key: &key,
+            };
+            eprintln!(
+                "{} at {} · {} case(s) to run, {} at a time",
+                identity.architecture,
+                identity.location,
+                todo.len(),
+                args.concurrency
+            );
+            let jobs = todo
+                .iter()
+                .map(|c| Ok((c, build_prompt(c, &template)?)))
+                .collect::<anyhow::Result<Vec<(&Case, Vec<ChatMessage>)>>>()?;
+            let bar = progress(todo.len());
+            let (mut done, mut failed) = (0usize, 0usize);
+            let mut save_error: Option<anyhow::Error> = None;
+            run_concurrent(
+                &client,
+                jobs,
+                &cfg,
+                args.concurrency,
+                &mut |case, result| {
+                    match result {
+                        Ok(g) => match save(&mut store, &ctx, case, &g) {
+                            Ok(()) => {
+                                done += 1;
+                                bar.set_message(format!("{:.1} tok/s", g.tokens_per_second));
+                            }
+                            Err(e) => {
+                                save_error = Some(e);
+                                return ControlFlow::Break(());
+                            }
+                        },
+                        Err(e) => {
+                            failed += 1;
+                            bar.println(format!("case {}: {e}", case.id));
+                        }
+                    }
+                    bar.inc(1);
+                    if flag.load(Ordering::SeqCst) {
+                        ControlFlow::Break(())
+                    } else {
+                        ControlFlow::Continue(())
+                    }
+                },
+            );
+            bar.finish_and_clear();
+            if let Some(e) = save_error {
+                return Err(e);
+            }
+            report(done, failed, todo.len(), flag.load(Ordering::SeqCst))
+        }
+    }
+}
+
+fn pending(
+    store: &Store,
+    model: &Model,
+    cases: Vec<Case>,
+    key: &str,
+    force: bool,
+) -> anyhow::Result<Vec<Case>> {
+    let total = cases.len();
+    let mut todo = Vec::new();
+    for c in cases {
+        if force
+            || store
+                .find_run_with_settings(model.id, &c.id, key)?
+                .is_none()
+        {
+            todo.push(c);
+        }
+    }
+    if todo.len() < total {
+        eprintln!(
+            "{} case(s) already done with these settings (use --force to redo)",
+            total - todo.len()
+        );
+    }
+    Ok(todo)
+}
+
+fn report(done: usize, failed: usize, planned: usize, interrupted: bool) -> anyhow::Result<()> {
+    let stopped = if interrupted {
+        " (interrupted; finished cases are saved)"
+    } else {
+        ""
+    };
+    eprintln!(
+        "{done} run(s) saved, {failed} failed, {} not run{stopped}",
+        planned - done - failed
+    );
+    if failed > 0 {
+        bail!("{failed} case(s) failed");
+    }
+    Ok(())
+}

@@ -1,0 +1,59 @@
+//! `blindstep tally`: the study's tally as a table, JSON, tidy CSV rows, or the tally screen.
+//! Before unblinding it shows progress and agreement only.
+
+use super::{Global, OutputFormat};
+use crate::export::tally_study;
+use crate::stats::{BootstrapConfig, SignificanceLevel};
+use crate::tally::{GroupBy, TallyConfig, render_table, screen, tally_rows};
+use clap::Args;
+
+#[derive(Debug, Args)]
+pub struct TallyArgs {
+    /// The study to tally.
+    #[arg(long)]
+    pub study: String,
+    /// Subgroup breakdowns besides the overall one (repeat or comma-separate).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub by: Vec<GroupBy>,
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+    /// Significance level of the paired tests.
+    #[arg(long, default_value_t = 0.01)]
+    pub alpha: f64,
+    /// Bootstrap replicates for the cluster and Krippendorff intervals.
+    #[arg(long, default_value_t = 1000)]
+    pub replicates: usize,
+    /// Bootstrap seed (the same seed always prints the same intervals).
+    #[arg(long, default_value_t = BootstrapConfig::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Open the tally screen (every subgroup, ←/→ to walk them).
+    #[arg(long)]
+    pub tui: bool,
+}
+
+pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
+    let store = global.open_store()?;
+    let by = if args.tui { GroupBy::ALL.to_vec() } else { args.by.clone() };
+    let config = TallyConfig {
+        alpha: SignificanceLevel::new(args.alpha)?,
+        bootstrap: BootstrapConfig { replicates: args.replicates, seed: args.seed, ..BootstrapConfig::default() },
+        by,
+    };
+    let t = tally_study(&store, &args.study, &config)?;
+    if args.tui {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        return screen::run(t, no_color);
+    }
+    match args.format {
+        OutputFormat::Table => print!("{}", render_table(&t)),
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&t)?),
+        OutputFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            for row in tally_rows(&t) {
+                w.serialize(row)?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,275 @@
+//! The coordinator's tally screen (SPEC §10): the per-model table, bar charts of step error
+//! and error-mode rates with their intervals, and the "answer accuracy vs step error"
+//! contrast; ←/→ (or Tab) walk the subgroups, j/k scroll, q quits.
+//!
+//! `TallyScreen::handle` is the one place its state changes and `render` only draws `&self`;
+//! [`run`] is the small terminal loop (ratatui's `try_init` installs the panic hook that
+//! restores the terminal). Must not: show per-model figures of a blinded study (the tally
+//! has none).
+
+use super::result::{GroupTally, Metric, Tally};
+use anyhow::Context;
+use ratatui::Frame;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+/// The smallest terminal the screen draws in.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+
+/// The tally screen's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TallyScreen {
+    pub tally: Tally,
+    /// Index into `tally.groups`.
+    pub group: usize,
+    pub scroll: u16,
+    pub no_color: bool,
+}
+
+impl TallyScreen {
+    pub fn new(tally: Tally, no_color: bool) -> Self {
+        Self { tally, group: 0, scroll: 0, no_color }
+    }
+
+    /// Apply a key; returns true when the screen should close.
+    pub fn handle(&mut self, key: KeyEvent) -> bool {
+        if key.kind == KeyEventKind::Release {
+            return false;
+        }
+        let groups = self.tally.groups.len().max(1);
+        match key.code {
+            KeyCode::Char('q') | KeyCode::Esc => return true,
+            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return true,
+            KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => {
+                self.group = (self.group + 1) % groups;
+                self.scroll = 0;
+            }
+            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => {
+                self.group = (self.group + groups - 1) % groups;
+                self.scroll = 0;
+            }
+            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll = self.scroll.saturating_add(10),
+            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
+            _ => {}
+        }
+        false
+    }
+
+    fn style(&self, slot: usize) -> Style {
+        if self.no_color {
+            Style::default()
+        } else {
+            Style::default().fg([Color::Cyan, Color::Magenta][slot.min(1)])
+        }
+    }
+
+    fn bold(&self) -> Style {
+        Style::default().add_modifier(Modifier::BOLD)
+    }
+}
+
+/// A bar of `width` cells: filled to the estimate, `[` and `]` at the interval ends.
+pub fn bar(m: &Metric, lo: Option<f64>, hi: Option<f64>, width: usize) -> String {
+    let Some(est) = m.estimate else { return format!("{:width$}", "n/a") };
+    let cell = |x: f64| ((x.clamp(0.0, 1.0) * width as f64).round() as usize).min(width.saturating_sub(1));
+    let fill = (est.clamp(0.0, 1.0) * width as f64).round() as usize;
+    let mut cells: Vec<char> = (0..width).map(|i| if i < fill { '█' } else { '·' }).collect();
+    if let (Some(lo), Some(hi)) = (lo, hi) {
+        if let Some(c) = cells.get_mut(cell(lo)) {
+            *c = '[';
+        }
+        if let Some(c) = cells.get_mut(cell(hi)) {
+            *c = ']';
+        }
+    }
+    cells.into_iter().collect()
+}
+
+fn pct(m: &Metric) -> String {
+    m.estimate.map_or("n/a".into(), |e| format!("{:5.1}%", 100.0 * e))
+}
+
+fn ci(lo: Option<f64>, hi: Option<f64>) -> String {
+    match (lo, hi) {
+        (Some(lo), Some(hi)) => format!("[{:.1}, {:.1}]", 100.0 * lo, 100.0 * hi),
+        _ => String::new(),
+    }
+}
+
+impl TallyScreen {
+    fn bar_line(&self, label: &str, slot: usize, m: &Metric, lo: Option<f64>, hi: Option<f64>, width: usize) -> Line<'static> {
+        Line::from(vec![
+            Span::raw(format!("{label:<16}")),
+            Span::styled(format!("{} ", ["A", "B"][slot]), self.style(slot)),
+            Span::styled(bar(m, lo, hi, width), self.style(slot)),
+            Span::raw(format!(" {} {}", pct(m), ci(lo, hi))),
+        ])
+    }
+
+    fn group_lines(&self, g: &GroupTally, width: usize) -> Vec<Line<'static>> {
+        let t = &self.tally;
+        let bar_w = width.saturating_sub(40).clamp(10, 60);
+        let mut lines = vec![Line::styled("Answer accuracy vs step error", self.bold())];
+        for (i, m) in g.models.iter().enumerate() {
+            lines.push(self.bar_line("answer correct", i, &m.answer_correct, m.answer_correct.lo, m.answer_correct.hi, bar_w));
+        }
+        for (i, m) in g.models.iter().enumerate() {
+            let boot = m.step_error_cluster;
+            lines.push(self.bar_line("step error", i, &m.step_error, boot.map(|c| c.lo), boot.map(|c| c.hi), bar_w));
+        }
+        if let Some(c) = t.contrast.as_ref().filter(|_| g.by == "all") {
+            lines.push(Line::raw(match &c.hidden_by_answers {
+                Some(m) => format!("→ {m}: better answers, worse steps. Accuracy hides the reasoning errors."),
+                None => "→ no model has both the better answers and the worse steps".into(),
+            }));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Chains with each error mode (consensus), 95% Wilson", self.bold()));
+        for k in 0..g.models[0].modes.len() {
+            for (i, m) in g.models.iter().enumerate() {
+                if let Some(mode) = m.modes.get(k) {
+                    let label = if i == 0 { mode.mode.to_string() } else { String::new() };
+                    lines.push(self.bar_line(&label, i, &mode.chains, mode.chains.lo, mode.chains.hi, bar_w));
+                }
+            }
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("{:<32}{:<26}{}", "per model", "A", "B"), self.bold()));
+        let [a, b] = &g.models;
+        let row = |label: &str, x: String, y: String| Line::raw(format!("{label:<32}{x:<26}{y}"));
+        let full = |m: &Metric| format!("{} {}", pct(m).trim(), format_args!("({}/{})", m.k, m.n));
+        lines.push(row("MCQ accuracy", full(&a.mcq_accuracy), full(&b.mcq_accuracy)));
+        lines.push(row("top-5 inclusion", full(&a.top5_inclusion), full(&b.top5_inclusion)));
+        lines.push(row("answer correct (auto vs gold)", full(&a.auto_answer_correct), full(&b.auto_answer_correct)));
+        lines.push(row("step error (judged steps)", full(&a.step_error), full(&b.step_error)));
+        lines.push(row("red-flag recognition", full(&a.red_flag_recognition), full(&b.red_flag_recognition)));
+        lines.push(row("right answer, wrong reasoning", full(&a.right_answer_wrong_reasoning), full(&b.right_answer_wrong_reasoning)));
+        let sev = |m: &super::result::ModelTally| format!("{}/{}/{}/{}", m.severity.minor, m.severity.major, m.severity.harmful, m.severity.unspecified);
+        lines.push(row("severity minor/major/harmful/–", sev(a), sev(b)));
+        lines.push(row("bad-split flags", full(&a.bad_split), full(&b.bad_split)));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("Paired, exact McNemar (modes Holm-adjusted), α = {}", t.alpha), self.bold()));
+        for p in &g.paired {
+            let p_shown = p.p_holm.unwrap_or(p.p_value);
+            lines.push(Line::raw(format!(
+                "{:<16}pairs {:<5} A only {:<4} B only {:<4} p{} {:.4}{}",
+                p.metric,
+                p.pairs,
+                p.a_only,
+                p.b_only,
+                if p.p_holm.is_some() { "(Holm)" } else { "" },
+                p_shown,
+                if p.significant { "  significant" } else { "" }
+            )));
+        }
+        lines
+    }
+
+    fn common_lines(&self) -> Vec<Line<'static>> {
+        let t = &self.tally;
+        let a = &t.agreement;
+        let num = |v: Option<f64>| v.map_or("n/a".into(), |x| format!("{x:.3}"));
+        let mut lines = vec![
+            Line::raw(""),
+            Line::styled("Agreement on step labels", self.bold()),
+            Line::raw(format!(
+                "units {}  percent {}  Cohen κ {}  Fleiss κ {}  Krippendorff α {} {}",
+                a.pairable_units,
+                a.percent.map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
+                num(a.cohen.map(|k| k.value)),
+                num(a.fleiss.map(|k| k.value)),
+                num(a.krippendorff),
+                a.krippendorff_ci.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
+            )),
+        ];
+        if !t.blinding.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Blinding: student side guessed right", self.bold()));
+            for b in &t.blinding {
+                lines.push(Line::raw(format!(
+                    "{:<16}{}  p {}",
+                    b.reviewer,
+                    b.correct.full(),
+                    b.p_value.map_or("n/a".into(), |p| format!("{p:.4}"))
+                )));
+            }
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Progress", self.bold()));
+        for p in &t.progress {
+            lines.push(Line::raw(format!("{:<16}items {}/{}  steps {}/{}", p.reviewer, p.items_done, p.items, p.steps_judged, p.steps_total)));
+        }
+        lines
+    }
+
+    /// Draw the screen. Never mutates.
+    pub fn render(&self, frame: &mut Frame<'_>) {
+        let area = frame.area();
+        if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
+            let msg = format!("The tally needs at least {}×{}; this terminal is {}×{}.", MIN_SIZE.0, MIN_SIZE.1, area.width, area.height);
+            frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+            return;
+        }
+        let [head, body, foot] = Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let t = &self.tally;
+        let group = t.groups.get(self.group);
+        let title = match (&t.models, group) {
+            (Some(_), Some(g)) => vec![
+                Line::styled(format!("Tally · study {:?} · {} = {} ({}/{})", t.study, g.by, g.group, self.group + 1, t.groups.len()), self.bold()),
+                Line::from(vec![
+                    Span::styled(format!("A = {}", t.model_name(0)), self.style(0)),
+                    Span::raw("   "),
+                    Span::styled(format!("B = {}", t.model_name(1)), self.style(1)),
+                    Span::raw(format!("   items {}", g.items)),
+                ]),
+            ],
+            _ => vec![
+                Line::styled(format!("Tally · study {:?} · blinded", t.study), self.bold()),
+                Line::raw("Per-model figures appear after `blindstep study unblind`."),
+            ],
+        };
+        frame.render_widget(Paragraph::new(title), head);
+        let mut lines = group.map(|g| self.group_lines(g, body.width as usize)).unwrap_or_default();
+        lines.extend(self.common_lines());
+        let block = Block::default().borders(Borders::TOP);
+        frame.render_widget(Paragraph::new(lines).block(block).scroll((self.scroll, 0)), body);
+        let keys = "←/→ group · j/k scroll · q quit";
+        frame.render_widget(Paragraph::new(Line::styled(keys, Style::default().add_modifier(Modifier::DIM))), foot);
+    }
+}
+
+/// Show the tally in the terminal until `q`. The terminal is restored on return and on panic.
+pub fn run(tally: Tally, no_color: bool) -> anyhow::Result<()> {
+    let mut terminal = ratatui::try_init().context("opening the terminal")?;
+    let mut screen = TallyScreen::new(tally, no_color);
+    let result = (|| -> anyhow::Result<()> {
+        loop {
+            terminal.draw(|f| screen.render(f)).context("drawing the tally")?;
+            if let Event::Key(key) = event::read().context("reading a key")? {
+                if screen.handle(key) {
+                    return Ok(());
+                }
+            }
+        }
+    })();
+    ratatui::restore();
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_fill_to_the_estimate_and_mark_the_interval() {
+        let m = Metric::wilson(5, 10);
+        assert_eq!(bar(&m, Some(0.2), Some(0.8), 10), "██[██···]·");
+        assert_eq!(bar(&Metric::wilson(0, 0), None, None, 5), "n/a  ");
+    }
+}
