@@ -15,15 +15,15 @@
 //! - [`bench`]: performance figures through the real code path (`blindstep bench`).
 //! - [`cli`]: the command line, one module per subcommand.
 
-pub mod domain;
 pub mod bench;
 pub mod cli;
+pub mod domain;
 pub mod export;
 pub mod inference;
+pub mod ingest;
 pub mod stats;
-pub mod tally;
 pub mod storage;
 pub mod strip;
+pub mod tally;
 pub mod tui;
-pub mod ingest;
 pub mod workflow;

@@ -1,5 +1,7 @@
 //! The case library end to end through the binary: check, import, list.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -12,7 +14,11 @@ fn run(db: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn root() -> PathBuf {
@@ -31,12 +37,17 @@ fn fixtures() -> Option<PathBuf> {
 
 fn count(db: &Path, table: &str) -> i64 {
     let c = rusqlite::Connection::open(db).unwrap();
-    c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    c.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
 fn shipped_cases_pass_the_check_and_cover_the_design() {
-    let o = bin().args(["cases", "check"]).arg(root().join("cases")).output().unwrap();
+    let o = bin()
+        .args(["cases", "check"])
+        .arg(root().join("cases"))
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     // 5 specialties x 3 incidence tiers, at least 4 cases per cell, both task kinds
     let mut cells = std::collections::BTreeMap::new();
@@ -47,7 +58,13 @@ fn shipped_cases_pass_the_check_and_cover_the_design() {
         let case = blindstep::ingest::case_toml::parse_case_toml(&path, &t).unwrap();
         *cells.entry((case.specialty, case.incidence)).or_insert(0) += 1;
         kinds.insert(case.task.kind());
-        assert!(!case.red_flags.is_empty() && !case.must_not_miss.is_empty() && case.priority.len() >= 2, "{}", case.id);
+        assert!(
+            !case.red_flags.is_empty()
+                && !case.must_not_miss.is_empty()
+                && case.priority.len() >= 2,
+            "{}",
+            case.id
+        );
     }
     assert!(cells.len() >= 15, "{cells:?}");
     for (cell, n) in &cells {
@@ -69,7 +86,12 @@ fn a_broken_case_file_reports_every_problem_with_file_line_field() {
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o);
     let file = f.display().to_string();
-    assert!(out.contains(&format!("{file}:3: specialty: unknown specialty \"cardiology\"")), "{out}");
+    assert!(
+        out.contains(&format!(
+            "{file}:3: specialty: unknown specialty \"cardiology\""
+        )),
+        "{out}"
+    );
     assert!(out.contains(&format!("{file}:4: incidence:")), "{out}");
     assert!(out.contains(&format!("{file}:13: task.answer:")), "{out}");
     assert!(out.contains("red_flags: missing"), "{out}");
@@ -84,7 +106,15 @@ fn importing_fixtures_lists_and_searches() {
     assert!(!o.status.success());
     let medqa = fx.join("medagents_medqa_test_pos300-346_dev40.jsonl");
     let medmcqa = fx.join("medagents_medmcqa_test_pos301-321_dev20.jsonl");
-    let o = bin().arg("--db").arg(&db).args(["cases", "import"]).arg(&medqa).arg(&medmcqa).arg(root().join("cases")).output().unwrap();
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["cases", "import"])
+        .arg(&medqa)
+        .arg(&medmcqa)
+        .arg(root().join("cases"))
+        .output()
+        .unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(count(&db, "cases"), 40 + 20 + 70);
     // the source's own id is kept, with the dataset prefix
@@ -92,10 +122,26 @@ fn importing_fixtures_lists_and_searches() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("\"answer\": \"D\""), "{}", text(&o));
     // re-importing identical cases is a no-op
-    let o = bin().arg("--db").arg(&db).args(["cases", "import"]).arg(&medqa).output().unwrap();
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["cases", "import"])
+        .arg(&medqa)
+        .output()
+        .unwrap();
     assert!(text(&o).contains("0 new, 40 unchanged"), "{}", text(&o));
     // fuzzy search, best first
-    let o = run(&db, &["cases", "list", "--query", "thunderclap", "--format", "json"]);
+    let o = run(
+        &db,
+        &[
+            "cases",
+            "list",
+            "--query",
+            "thunderclap",
+            "--format",
+            "json",
+        ],
+    );
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(list[0]["id"], "neuro-sah-01", "{list}");
 }
@@ -105,15 +151,30 @@ fn a_malformed_line_aborts_the_whole_import() {
     let Some(fx) = fixtures() else { return };
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
-    let src = std::fs::read_to_string(fx.join("medagents_medqa_test_pos300-346_dev40.jsonl")).unwrap();
+    let src =
+        std::fs::read_to_string(fx.join("medagents_medqa_test_pos300-346_dev40.jsonl")).unwrap();
     let mut lines: Vec<&str> = src.lines().collect();
     lines[17] = "{\"question\": \"truncated";
-    assert!(run(&db, &["cases", "list"]).status.success(), "creates the database");
+    assert!(
+        run(&db, &["cases", "list"]).status.success(),
+        "creates the database"
+    );
     let bad = dir.path().join("medqa_bad.jsonl");
     std::fs::write(&bad, lines.join("\n")).unwrap();
-    let o = bin().arg("--db").arg(&db).args(["cases", "import"]).arg(root().join("cases")).arg(&bad).output().unwrap();
+    let o = bin()
+        .arg("--db")
+        .arg(&db)
+        .args(["cases", "import"])
+        .arg(root().join("cases"))
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert!(!o.status.success());
-    assert!(text(&o).contains(&format!("{}:18:", bad.display())), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("{}:18:", bad.display())),
+        "{}",
+        text(&o)
+    );
     assert_eq!(count(&db, "cases"), 0, "nothing half-imported");
 }
 
@@ -124,20 +185,39 @@ fn a_changed_case_conflicts_unless_replaced_and_runs_protect_it() {
     let f = dir.path().join("neuro-sah-01.toml");
     let orig = std::fs::read_to_string(root().join("cases/neuro-sah-01.toml")).unwrap();
     std::fs::write(&f, &orig).unwrap();
-    assert!(run(&db, &["cases", "import", f.to_str().unwrap()]).status.success());
-    std::fs::write(&f, orig.replacen("title = ", "title = \"Changed\"\nold_title = ", 1)).unwrap();
+    assert!(
+        run(&db, &["cases", "import", f.to_str().unwrap()])
+            .status
+            .success()
+    );
+    std::fs::write(
+        &f,
+        orig.replacen("title = ", "title = \"Changed\"\nold_title = ", 1),
+    )
+    .unwrap();
     let changed = orig.replace("headache", "head pain");
     std::fs::write(&f, &changed).unwrap();
     let o = run(&db, &["cases", "import", f.to_str().unwrap()]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("already exists with different content"), "{}", text(&o));
+    assert!(
+        text(&o).contains("already exists with different content"),
+        "{}",
+        text(&o)
+    );
     let o = run(&db, &["cases", "import", "--replace", f.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     // once it has runs, it is never replaced
-    assert!(run(&db, &["models", "add", "m", "--role", "student"]).status.success());
+    assert!(
+        run(&db, &["models", "add", "m", "--role", "student"])
+            .status
+            .success()
+    );
     let runs = dir.path().join("runs.jsonl");
     std::fs::write(&runs, "{\"case_id\": \"neuro-sah-01\", \"output\": \"<think>Sudden headache. CT head first.</think> Subarachnoid haemorrhage\"}\n").unwrap();
-    let o = run(&db, &["runs", "import", runs.to_str().unwrap(), "--model", "m"]);
+    let o = run(
+        &db,
+        &["runs", "import", runs.to_str().unwrap(), "--model", "m"],
+    );
     assert!(o.status.success(), "{}", text(&o));
     std::fs::write(&f, &orig).unwrap();
     let o = run(&db, &["cases", "import", "--replace", f.to_str().unwrap()]);

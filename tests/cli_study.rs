@@ -2,18 +2,29 @@
 //! creation with 3 reviewers and overlap 2, progress, unblinding; blinding of
 //! the reviewer's item type; all-or-nothing run imports.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use blindstep::domain::ReviewerId;
 use blindstep::storage::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn run(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_blindstep")).arg("--db").arg(db).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn ok(db: &Path, args: &[&str]) -> String {
     let o = run(db, args);
-    let t = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let t = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.status.success(), "{args:?}: {t}");
     t
 }
@@ -31,7 +42,10 @@ fn f(p: &Path) -> &str {
 }
 
 fn count(db: &Path, sql: &str) -> i64 {
-    rusqlite::Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -51,23 +65,53 @@ fn pubmedqa_pair_study_end_to_end() {
     assert!(t.contains("0 run(s) added, 10 already present"), "{t}");
     assert_eq!(count(&db, "SELECT count(*) FROM runs"), 20);
     assert_eq!(count(&db, "SELECT count(*) FROM chains"), 20);
-    assert!(count(&db, "SELECT min(n) FROM (SELECT count(*) n FROM steps GROUP BY chain_id)") >= 1);
+    assert!(
+        count(
+            &db,
+            "SELECT min(n) FROM (SELECT count(*) n FROM steps GROUP BY chain_id)"
+        ) >= 1
+    );
 
-    ok(&db, &["study", "create", "pilot", "--models", "qwq-32b,deepseek-r1", "--all", "--reviewers", "ana,ben,chi", "--overlap", "2", "--seed", "7"]);
+    ok(
+        &db,
+        &[
+            "study",
+            "create",
+            "pilot",
+            "--models",
+            "qwq-32b,deepseek-r1",
+            "--all",
+            "--reviewers",
+            "ana,ben,chi",
+            "--overlap",
+            "2",
+            "--seed",
+            "7",
+        ],
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM assignments"), 20);
     let show = ok(&db, &["study", "show", "pilot", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&show).unwrap();
     assert_eq!(v["items"], 10);
-    assert!(!show.contains("qwq") && !show.contains("deepseek"), "no model identity before unblinding: {show}");
+    assert!(
+        !show.contains("qwq") && !show.contains("deepseek"),
+        "no model identity before unblinding: {show}"
+    );
     let table = ok(&db, &["study", "show", "pilot"]);
-    assert!(!table.contains("qwq") && !table.contains("deepseek"), "{table}");
+    assert!(
+        !table.contains("qwq") && !table.contains("deepseek"),
+        "{table}"
+    );
 
     // the reviewer's item type carries no model name or run id
     let store = Store::open(&db).unwrap();
     let study = store.study("pilot").unwrap();
     let run_ids: Vec<i64> = {
         let mut st = store.connection().prepare("SELECT id FROM runs").unwrap();
-        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+        st.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     for reviewer in ["ana", "ben", "chi"] {
         let me = ReviewerId(reviewer.into());
@@ -78,7 +122,10 @@ fn pubmedqa_pair_study_end_to_end() {
                 assert!(!json.contains(name), "{name} leaked into a blinded item");
             }
             for key in ["run_id", "model", "token", "elapsed", "tokens_per_second"] {
-                assert!(!json.contains(&format!("\"{key}")), "field {key} in a blinded item");
+                assert!(
+                    !json.contains(&format!("\"{key}")),
+                    "field {key} in a blinded item"
+                );
             }
             let _ = &run_ids;
         }
@@ -89,7 +136,10 @@ fn pubmedqa_pair_study_end_to_end() {
     let dump = |db: &Path| -> Vec<(i64, String, i64, String)> {
         let c = rusqlite::Connection::open(db).unwrap();
         let mut st = c.prepare("SELECT i.id, a.reviewer, a.position, a.a_side FROM assignments a JOIN items i ON i.id = a.item_id ORDER BY 1, 2").unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))).unwrap().map(Result::unwrap).collect()
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
     };
     let before = dump(&db);
     ok(&db, &["study", "list"]);
@@ -97,7 +147,13 @@ fn pubmedqa_pair_study_end_to_end() {
 
     let t = ok(&db, &["study", "unblind", "pilot", "--yes"]);
     assert!(t.contains("model A = qwq-32b (student)"), "{t}");
-    assert_eq!(count(&db, "SELECT count(*) FROM study_events WHERE kind = 'unblinded'"), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM study_events WHERE kind = 'unblinded'"
+        ),
+        1
+    );
     let o = run(&db, &["study", "unblind", "pilot", "--yes"]);
     assert!(!o.status.success(), "unblinding twice is refused");
 }
@@ -109,7 +165,8 @@ fn medrbench_pair_needs_a_model_filter_and_imports_by_id() {
     let db = dir.path().join("m.db");
     let traces = fx.join("medrbench_treatment_dev20_traces.jsonl");
     // the cases: MedR-Bench has no question-bank shape; make blindstep case JSONL from it
-    let cases_src = std::fs::read_to_string(fx.join("medrbench_treatment_dev20_cases.jsonl")).unwrap();
+    let cases_src =
+        std::fs::read_to_string(fx.join("medrbench_treatment_dev20_cases.jsonl")).unwrap();
     let mut out = String::new();
     for line in cases_src.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
@@ -128,8 +185,22 @@ fn medrbench_pair_needs_a_model_filter_and_imports_by_id() {
     ok(&db, &["cases", "import", "--format", "jsonl", f(&cases)]);
     ok(&db, &["models", "add", "r1", "--role", "teacher"]);
     let o = run(&db, &["runs", "import", f(&traces), "--model", "r1"]);
-    assert!(!o.status.success(), "two models in one file need --only-model");
-    let t = ok(&db, &["runs", "import", f(&traces), "--model", "r1", "--only-model", "deepseek-r1"]);
+    assert!(
+        !o.status.success(),
+        "two models in one file need --only-model"
+    );
+    let t = ok(
+        &db,
+        &[
+            "runs",
+            "import",
+            f(&traces),
+            "--model",
+            "r1",
+            "--only-model",
+            "deepseek-r1",
+        ],
+    );
     assert!(t.contains("20 run(s) added"), "{t}");
     let reasoning = count(&db, "SELECT count(*) FROM runs WHERE reasoning IS NOT NULL");
     assert_eq!(reasoning, 20, "thinking_process kept as reasoning");
@@ -146,15 +217,30 @@ fn unmatched_or_malformed_trace_files_change_nothing() {
     let o = run(&db, &["runs", "import", f(&r1), "--model", "r1"]);
     assert!(!o.status.success());
     let t = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(t.contains("matches no case") && t.contains("nothing was imported"), "{t}");
+    assert!(
+        t.contains("matches no case") && t.contains("nothing was imported"),
+        "{t}"
+    );
     assert_eq!(count(&db, "SELECT count(*) FROM runs"), 0);
     // malformed: one record without its completion
     ok(&db, &["cases", "import", "--format", "medagents", f(&r1)]);
-    let mut arr: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&r1).unwrap()).unwrap();
+    let mut arr: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&r1).unwrap()).unwrap();
     arr[6].as_object_mut().unwrap().remove("completion");
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, serde_json::to_string_pretty(&arr).unwrap()).unwrap();
-    let o = run(&db, &["runs", "import", f(&bad), "--model", "r1", "--format", "medagents"]);
+    let o = run(
+        &db,
+        &[
+            "runs",
+            "import",
+            f(&bad),
+            "--model",
+            "r1",
+            "--format",
+            "medagents",
+        ],
+    );
     assert!(!o.status.success());
     let t = String::from_utf8_lossy(&o.stderr).to_string();
     assert!(t.contains("bad.json:") && t.contains("completion"), "{t}");

@@ -3,6 +3,8 @@
 //! "Acknowledged" = the replay printed its `saved …` line, which it does only
 //! after the store committed the event.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use blindstep::storage::Store;
 use blindstep::workflow::demo;
 use blindstep::workflow::study::{StudySpec, create_study};
@@ -48,7 +50,14 @@ fn no_acknowledged_verdict_is_lost_under_kill_9() {
         let mut child = Command::new(env!("CARGO_BIN_EXE_blindstep"))
             .arg("--db")
             .arg(&db)
-            .args(["review", "--study", demo::STUDY, "--reviewer", demo::REVIEWER, "--replay"])
+            .args([
+                "review",
+                "--study",
+                demo::STUDY,
+                "--reviewer",
+                demo::REVIEWER,
+                "--replay",
+            ])
             .arg(&key_file)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -56,7 +65,11 @@ fn no_acknowledged_verdict_is_lost_under_kill_9() {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let reader = std::thread::spawn(move || {
-            BufReader::new(stdout).lines().map_while(Result::ok).filter(|l| l.starts_with("saved ")).count()
+            BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+                .filter(|l| l.starts_with("saved "))
+                .count()
         });
         let start = Instant::now();
         while start.elapsed() < Duration::from_millis(*delay) {
@@ -66,14 +79,24 @@ fn no_acknowledged_verdict_is_lost_under_kill_9() {
         child.wait().unwrap();
         let acked = reader.join().unwrap() as i64;
         let after = events(&db);
-        assert!(after - before >= acked, "trial {trial}: {acked} acknowledged saves but only {} events stored", after - before);
+        assert!(
+            after - before >= acked,
+            "trial {trial}: {acked} acknowledged saves but only {} events stored",
+            after - before
+        );
         total_acked += acked;
         // the file is intact and opens again
         let s = Store::open(&db).unwrap();
-        let ok: String = s.connection().query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let ok: String = s
+            .connection()
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(ok, "ok");
     }
-    assert!(total_acked > 0, "the replays saved nothing before being killed; the test proves nothing");
+    assert!(
+        total_acked > 0,
+        "the replays saved nothing before being killed; the test proves nothing"
+    );
 }
 
 #[test]
@@ -115,8 +138,15 @@ fn concurrent_reviewers_share_one_database() {
     for child in children {
         let out = child.wait_with_output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(!text.contains("failed"), "a save failed under concurrency: {text}");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !text.contains("failed"),
+            "a save failed under concurrency: {text}"
+        );
         acked += text.lines().filter(|l| l.starts_with("saved ")).count() as i64;
     }
     assert!(acked > 300, "{acked}");
@@ -129,6 +159,9 @@ trait SpawnPiped {
 
 impl SpawnPiped for Command {
     fn output_async(&mut self) -> std::process::Child {
-        self.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()
+        self.stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
     }
 }

@@ -1,8 +1,10 @@
 //! The importers never panic on arbitrary input.
 
-use blindstep::ingest::{CaseFormat, load_text};
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use blindstep::ingest::records::read_records;
 use blindstep::ingest::run_formats::{RunFormat, parse_runs};
+use blindstep::ingest::{CaseFormat, load_text};
 use proptest::prelude::*;
 use std::path::Path;
 

@@ -1,6 +1,8 @@
 //! The store on a real temp file: migrations, pragmas, file mode, append-only
 //! verdicts, CHECK constraints, refusal of foreign or newer files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use blindstep::storage::{SCHEMA_VERSION, Store, StoreError};
 use rusqlite::Connection;
 use std::path::Path;
@@ -15,17 +17,27 @@ fn migrations_apply_and_pragmas_hold() {
     let path = dir.path().join("a.db");
     let store = Store::open(&path).unwrap();
     let c = store.connection();
-    let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(v, SCHEMA_VERSION);
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
     assert_eq!(sync, 2, "synchronous=FULL");
-    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(fk, 1);
-    let busy: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+    let busy: i64 = c
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .unwrap();
     assert!(busy >= 1000, "busy_timeout {busy}");
-    let check: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let check: String = c
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(check, "ok");
 }
 
@@ -63,8 +75,15 @@ fn reopening_keeps_data() {
 fn assert_untouched(path: &Path, before: &[u8], err: StoreError, needle: &str) {
     let msg = err.to_string();
     assert!(msg.contains(needle), "{msg}");
-    assert!(msg.contains(&path.display().to_string()), "error names the file: {msg}");
-    assert_eq!(std::fs::read(path).unwrap(), before, "file must be left byte-identical");
+    assert!(
+        msg.contains(&path.display().to_string()),
+        "error names the file: {msg}"
+    );
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "file must be left byte-identical"
+    );
     assert!(!path.with_extension("db-wal").exists());
 }
 
@@ -84,7 +103,8 @@ fn foreign_sqlite_database_is_refused_and_left_identical() {
     let path = dir.path().join("other.db");
     {
         let c = Connection::open(&path).unwrap();
-        c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+        c.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);")
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).err().unwrap();
@@ -99,7 +119,8 @@ fn newer_schema_is_refused_and_left_identical() {
     {
         let c = Connection::open(&path).unwrap();
         c.pragma_update(None, "journal_mode", "DELETE").unwrap();
-        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).err().unwrap();
@@ -113,7 +134,9 @@ fn truncated_database_is_refused_and_left_identical() {
     {
         let mut s = Store::open(&path).unwrap();
         blindstep::workflow::demo::ensure_demo(&mut s).unwrap();
-        s.connection().pragma_update(None, "journal_mode", "DELETE").unwrap();
+        s.connection()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
     }
     let full = std::fs::read(&path).unwrap();
     let cut = &full[..full.len() / 3];

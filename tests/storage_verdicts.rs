@@ -1,7 +1,11 @@
 //! Verdict events are append-only, CHECK constraints reject unknown enum text,
 //! and the current verdict is derived from the latest event.
 
-use blindstep::domain::{CaseVerdict, ErrorMode, Preference, ReviewerId, Severity, Side, StepLabel, StepVerdict};
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use blindstep::domain::{
+    CaseVerdict, ErrorMode, Preference, ReviewerId, Severity, Side, StepLabel, StepVerdict,
+};
 use blindstep::storage::Store;
 use blindstep::workflow::demo;
 
@@ -20,22 +24,38 @@ fn events_are_append_only_and_current_is_latest() {
     let queue = s.reviewer_queue(study.id, &me).unwrap();
     assert_eq!(queue.len(), 10);
     let item = queue[0].item;
-    let mut v = StepVerdict { label: Some(StepLabel::Error), severity: Some(Severity::Major), ..Default::default() };
+    let mut v = StepVerdict {
+        label: Some(StepLabel::Error),
+        severity: Some(Severity::Major),
+        ..Default::default()
+    };
     v.tags.insert(ErrorMode::RedFlag);
     v.note = Some("misses \"thunderclap\", =cmd".into());
-    let e1 = s.append_step_verdict(study.id, item, &me, Side::Left, 0, &v, 1200).unwrap();
-    let v2 = StepVerdict { label: Some(StepLabel::Sound), ..Default::default() };
-    let e2 = s.append_step_verdict(study.id, item, &me, Side::Left, 0, &v2, 300).unwrap();
+    let e1 = s
+        .append_step_verdict(study.id, item, &me, Side::Left, 0, &v, 1200)
+        .unwrap();
+    let v2 = StepVerdict {
+        label: Some(StepLabel::Sound),
+        ..Default::default()
+    };
+    let e2 = s
+        .append_step_verdict(study.id, item, &me, Side::Left, 0, &v2, 300)
+        .unwrap();
     assert!(e2.0 > e1.0);
     let blind = s.load_blind_item(study.id, item, &me).unwrap();
     assert_eq!(blind.verdicts[0][0], v2);
     let prev: Option<i64> = s
         .connection()
-        .query_row("SELECT previous_id FROM step_verdict_events WHERE id = ?1", [e2.0], |r| r.get(0))
+        .query_row(
+            "SELECT previous_id FROM step_verdict_events WHERE id = ?1",
+            [e2.0],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(prev, Some(e1.0), "old -> new is traceable");
 
-    s.append_case_verdict(study.id, item, &me, &CaseVerdict::default(), 10).unwrap();
+    s.append_case_verdict(study.id, item, &me, &CaseVerdict::default(), 10)
+        .unwrap();
     s.unblind(study.id, "test").unwrap();
     for sql in [
         "UPDATE step_verdict_events SET label = 'sound'",
@@ -48,15 +68,26 @@ fn events_are_append_only_and_current_is_latest() {
         let err = s.connection().execute(sql, []).unwrap_err().to_string();
         assert!(err.contains("append-only"), "{sql}: {err}");
     }
-    let n: i64 = s.connection().query_row("SELECT count(*) FROM step_verdict_events", [], |r| r.get(0)).unwrap();
+    let n: i64 = s
+        .connection()
+        .query_row("SELECT count(*) FROM step_verdict_events", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, 2);
 }
 
 #[test]
 fn unknown_enum_text_is_rejected_by_the_schema() {
     let (_d, s) = demo_store();
-    let item: i64 = s.connection().query_row("SELECT min(id) FROM items", [], |r| r.get(0)).unwrap();
-    let chain: i64 = s.connection().query_row("SELECT chain_a FROM items WHERE id = ?1", [item], |r| r.get(0)).unwrap();
+    let item: i64 = s
+        .connection()
+        .query_row("SELECT min(id) FROM items", [], |r| r.get(0))
+        .unwrap();
+    let chain: i64 = s
+        .connection()
+        .query_row("SELECT chain_a FROM items WHERE id = ?1", [item], |r| {
+            r.get(0)
+        })
+        .unwrap();
     let insert = |label: &str, severity: Option<&str>, side: &str, tags: &str| {
         s.connection().execute(
             "INSERT INTO step_verdict_events (item_id, reviewer, side, chain_id, step_idx, label, severity, tags) VALUES (?1, 'you', ?2, ?3, 0, ?4, ?5, ?6)",
@@ -64,7 +95,14 @@ fn unknown_enum_text_is_rejected_by_the_schema() {
         )
     };
     // the well-formed row is accepted, so the rejections below are about the values
-    let a_side: String = s.connection().query_row("SELECT a_side FROM assignments WHERE item_id = ?1", [item], |r| r.get(0)).unwrap();
+    let a_side: String = s
+        .connection()
+        .query_row(
+            "SELECT a_side FROM assignments WHERE item_id = ?1",
+            [item],
+            |r| r.get(0),
+        )
+        .unwrap();
     insert("error", Some("major"), &a_side, "drift;red_flag").unwrap();
     assert!(insert("great", None, &a_side, "").is_err());
     assert!(insert("error", Some("catastrophic"), &a_side, "").is_err());
@@ -80,7 +118,12 @@ fn case_verdicts_round_trip() {
     let study = s.study(demo::STUDY).unwrap();
     let me = ReviewerId(demo::REVIEWER.into());
     let item = s.reviewer_queue(study.id, &me).unwrap()[1].item;
-    let n_flags = s.load_blind_item(study.id, item, &me).unwrap().case.red_flags.len();
+    let n_flags = s
+        .load_blind_item(study.id, item, &me)
+        .unwrap()
+        .case
+        .red_flags
+        .len();
     let cv = CaseVerdict {
         answer_correct: [Some(true), Some(false)],
         red_flags: [vec![true; n_flags], vec![false; n_flags]],
@@ -88,11 +131,15 @@ fn case_verdicts_round_trip() {
         student_guess: Some(Side::Right),
         confidence: Some(4),
     };
-    s.append_case_verdict(study.id, item, &me, &cv, 5000).unwrap();
+    s.append_case_verdict(study.id, item, &me, &cv, 5000)
+        .unwrap();
     let back = s.load_blind_item(study.id, item, &me).unwrap();
     assert_eq!(back.case_verdict, cv);
     assert!(cv.is_complete(n_flags));
-    let bad = CaseVerdict { confidence: Some(9), ..cv };
+    let bad = CaseVerdict {
+        confidence: Some(9),
+        ..cv
+    };
     assert!(s.append_case_verdict(study.id, item, &me, &bad, 0).is_err());
 }
 
@@ -102,7 +149,24 @@ fn a_reviewer_not_assigned_cannot_save() {
     let study = s.study(demo::STUDY).unwrap();
     let me = ReviewerId(demo::REVIEWER.into());
     let item = s.reviewer_queue(study.id, &me).unwrap()[0].item;
-    let v = StepVerdict { label: Some(StepLabel::Sound), ..Default::default() };
-    assert!(s.append_step_verdict(study.id, item, &ReviewerId("mallory".into()), Side::Left, 0, &v, 0).is_err());
-    assert!(s.append_step_verdict(study.id, item, &me, Side::Left, 9999, &v, 0).is_err());
+    let v = StepVerdict {
+        label: Some(StepLabel::Sound),
+        ..Default::default()
+    };
+    assert!(
+        s.append_step_verdict(
+            study.id,
+            item,
+            &ReviewerId("mallory".into()),
+            Side::Left,
+            0,
+            &v,
+            0
+        )
+        .is_err()
+    );
+    assert!(
+        s.append_step_verdict(study.id, item, &me, Side::Left, 9999, &v, 0)
+            .is_err()
+    );
 }

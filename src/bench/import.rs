@@ -16,7 +16,11 @@ pub struct ImportFigures {
 /// Build `n` MedQA records from `template` lines (or a synthetic one) and import them.
 pub fn run(n: usize, template: Option<&str>) -> anyhow::Result<ImportFigures> {
     let lines: Vec<serde_json::Value> = match template {
-        Some(t) => t.lines().filter(|l| !l.trim().is_empty()).map(serde_json::from_str).collect::<Result<_, _>>()?,
+        Some(t) => t
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(serde_json::from_str)
+            .collect::<Result<_, _>>()?,
         None => vec![serde_json::json!({
             "question": "A 45-year-old man has sudden chest pain radiating to the back with a blood pressure difference between arms. Which of the following is the most likely diagnosis?",
             "options": {"A": "Aortic dissection", "B": "Myocardial infarction", "C": "Pericarditis", "D": "Pneumothorax", "E": "Oesophageal spasm"},
@@ -29,7 +33,11 @@ pub fn run(n: usize, template: Option<&str>) -> anyhow::Result<ImportFigures> {
         let mut v = lines[i % lines.len()].clone();
         if let Some(o) = v.as_object_mut() {
             o.insert("realidx".into(), serde_json::json!(100_000 + i));
-            if let Some(q) = o.get("question").and_then(|q| q.as_str()).map(|q| format!("{q} (variant {i})")) {
+            if let Some(q) = o
+                .get("question")
+                .and_then(|q| q.as_str())
+                .map(|q| format!("{q} (variant {i})"))
+            {
                 o.insert("question".into(), serde_json::json!(q));
             }
         }
@@ -47,5 +55,10 @@ pub fn run(n: usize, template: Option<&str>) -> anyhow::Result<ImportFigures> {
     let t = Instant::now();
     store.import_cases(&cases, ImportMode::Refuse)?;
     let import_s = t.elapsed().as_secs_f64();
-    Ok(ImportFigures { questions: cases.len(), bytes: text.len(), parse_s, import_s })
+    Ok(ImportFigures {
+        questions: cases.len(),
+        bytes: text.len(),
+        parse_s,
+        import_s,
+    })
 }

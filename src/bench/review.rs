@@ -2,7 +2,10 @@
 //! keypress → verdict committed → frame drawn, and frame render time for an
 //! item with 2 × 300 steps.
 
-use crate::domain::{BlindChain, BlindItem, BlindStep, Case, CaseId, CaseVerdict, Chain, ModelSource, Provenance, Role, Span, RawField, Specialty, Step, StepVerdict, Task, Incidence};
+use crate::domain::{
+    BlindChain, BlindItem, BlindStep, Case, CaseId, CaseVerdict, Chain, Incidence, ModelSource,
+    Provenance, RawField, Role, Span, Specialty, Step, StepVerdict, Task,
+};
 use crate::ingest::LoadedCase;
 use crate::storage::{ImportMode, NewModel, NewRun, Store};
 use crate::tui::executor::drive;
@@ -15,8 +18,29 @@ use ratatui::backend::TestBackend;
 use std::time::Instant;
 
 const WORDS: &[&str] = &[
-    "lactate", "raised", "troponin", "the", "patient", "with", "fever", "and", "tachycardia", "suggests", "sepsis",
-    "ischaemia", "not", "without", "denies", "pain", "120/80", "mmHg", "2.5", "mg", "CT", "scan", "shows",
+    "lactate",
+    "raised",
+    "troponin",
+    "the",
+    "patient",
+    "with",
+    "fever",
+    "and",
+    "tachycardia",
+    "suggests",
+    "sepsis",
+    "ischaemia",
+    "not",
+    "without",
+    "denies",
+    "pain",
+    "120/80",
+    "mmHg",
+    "2.5",
+    "mg",
+    "CT",
+    "scan",
+    "shows",
 ];
 
 fn sentence(seed: usize, words: usize) -> String {
@@ -34,7 +58,16 @@ fn sentence(seed: usize, words: usize) -> String {
 fn chain(seed: usize, steps: usize) -> Chain {
     Chain {
         steps: (0..steps)
-            .map(|i| Step { index: i, text: sentence(seed + i, 14 + (seed + i) % 20), spans: vec![Span { field: RawField::Output, start: 0, end: 1 }], duplicates: vec![] })
+            .map(|i| Step {
+                index: i,
+                text: sentence(seed + i, 14 + (seed + i) % 20),
+                spans: vec![Span {
+                    field: RawField::Output,
+                    start: 0,
+                    end: 1,
+                }],
+                duplicates: vec![],
+            })
             .collect(),
         answer: None,
         truncated: false,
@@ -54,7 +87,10 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
                 incidence: Some(Incidence::ALL[i % 3]),
                 vignette: sentence(i, 80),
                 question: "What is the most likely diagnosis?".into(),
-                task: Task::Differential { diagnosis: "Sepsis".into(), synonyms: vec![] },
+                task: Task::Differential {
+                    diagnosis: "Sepsis".into(),
+                    synonyms: vec![],
+                },
                 red_flags: vec![],
                 must_not_miss: vec!["Sepsis".into()],
                 priority: vec!["Sepsis".into(), "Viral illness".into()],
@@ -67,7 +103,14 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
         .collect();
     store.import_cases(&cases, ImportMode::Refuse)?;
     for (name, role) in [("bench-a", Role::Student), ("bench-b", Role::Teacher)] {
-        store.add_model(&NewModel { name: name.into(), role, source: ModelSource::OutputsOnly, tokenizer: None, chat_template: None, label: None })?;
+        store.add_model(&NewModel {
+            name: name.into(),
+            role,
+            source: ModelSource::OutputsOnly,
+            tokenizer: None,
+            chat_template: None,
+            label: None,
+        })?;
         let model = store.model(name)?;
         let runs: Vec<(NewRun, Chain)> = (0..items)
             .map(|i| {
@@ -77,7 +120,10 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
                         model_id: model.id,
                         output: format!("{name} output {i}"),
                         reasoning: None,
-                        provenance: Provenance { origin: "bench".into(), ..Provenance::default() },
+                        provenance: Provenance {
+                            origin: "bench".into(),
+                            ..Provenance::default()
+                        },
                         settings_key: None,
                     },
                     chain(i + name.len(), steps),
@@ -88,7 +134,16 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
     }
     create_study(
         &mut store,
-        &StudySpec { name: "bench", model_a: "bench-a", model_b: "bench-b", cases: None, reviewers: vec!["r1".into()], overlap: 1, seed: Some(1), actor: "bench" },
+        &StudySpec {
+            name: "bench",
+            model_a: "bench-a",
+            model_b: "bench-b",
+            cases: None,
+            reviewers: vec!["r1".into()],
+            overlap: 1,
+            seed: Some(1),
+            actor: "bench",
+        },
     )?;
     Ok(store)
 }
@@ -109,7 +164,11 @@ pub fn run(items: usize, keypresses: usize) -> anyhow::Result<ReviewFigures> {
     let path = dir.path().join("bench.db");
     let t = Instant::now();
     let store = build_study(&path, items, 8)?;
-    eprintln!("built a {items}-item study in {:.1} s ({})", t.elapsed().as_secs_f64(), path.display());
+    eprintln!(
+        "built a {items}-item study in {:.1} s ({})",
+        t.elapsed().as_secs_f64(),
+        path.display()
+    );
     let mut backend = StoreBackend::open(store, "bench", "r1")?;
     let mut app = App::new((160, 48));
     let mut term = Terminal::new(TestBackend::new(160, 48))?;
@@ -147,12 +206,25 @@ pub fn run(items: usize, keypresses: usize) -> anyhow::Result<ReviewFigures> {
     };
     let (render_p50, render_p99) = render(160, 48)?;
     let (_, render_small_p99) = render(80, 24)?;
-    Ok(ReviewFigures { items, keypresses, key_p50, key_p99, key_max, render_p50, render_p99, render_small_p99 })
+    Ok(ReviewFigures {
+        items,
+        keypresses,
+        key_p50,
+        key_p99,
+        key_max,
+        render_p50,
+        render_p99,
+        render_small_p99,
+    })
 }
 
 fn big_item(steps: usize) -> BlindItem {
     let side = |seed: usize| BlindChain {
-        steps: (0..steps).map(|i| BlindStep { text: sentence(seed + i, 10 + (i * 13) % 50) }).collect(),
+        steps: (0..steps)
+            .map(|i| BlindStep {
+                text: sentence(seed + i, 10 + (i * 13) % 50),
+            })
+            .collect(),
         answer: Some("B".into()),
         differential: vec![],
     };
@@ -166,7 +238,15 @@ fn big_item(steps: usize) -> BlindItem {
             incidence: None,
             vignette: sentence(1, 120),
             question: "Which?".into(),
-            task: Task::Mcq { options: [("A".to_string(), "x".to_string()), ("B".to_string(), "y".to_string())].into_iter().collect(), answer: "B".into() },
+            task: Task::Mcq {
+                options: [
+                    ("A".to_string(), "x".to_string()),
+                    ("B".to_string(), "y".to_string()),
+                ]
+                .into_iter()
+                .collect(),
+                answer: "B".into(),
+            },
             red_flags: vec![],
             must_not_miss: vec![],
             priority: vec![],
@@ -174,7 +254,10 @@ fn big_item(steps: usize) -> BlindItem {
             licence: "CC0".into(),
         },
         chains: [side(3), side(7)],
-        verdicts: [vec![StepVerdict::default(); steps], vec![StepVerdict::default(); steps]],
+        verdicts: [
+            vec![StepVerdict::default(); steps],
+            vec![StepVerdict::default(); steps],
+        ],
         case_verdict: CaseVerdict::default(),
     }
 }

@@ -30,12 +30,17 @@ pub enum BenchCommand {
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     if cfg!(debug_assertions) {
-        eprintln!("note: this is a debug build; run `cargo run --release -- bench ...` for real figures");
+        eprintln!(
+            "note: this is a debug build; run `cargo run --release -- bench ...` for real figures"
+        );
     }
     match args.command {
         BenchCommand::Review { items, keys } => {
             let f = crate::bench::review::run(items, keys)?;
-            println!("review bench: {} items in a real database file, {} keypresses", f.items, f.keypresses);
+            println!(
+                "review bench: {} items in a real database file, {} keypresses",
+                f.items, f.keypresses
+            );
             println!(
                 "keypress -> verdict committed -> frame drawn: p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms (target p99 <= 8 ms: {})",
                 f.key_p50,
@@ -51,7 +56,10 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 verdict(f.render_p99 <= 2.0 && f.render_small_p99 <= 2.0)
             );
         }
-        BenchCommand::Import { questions, template } => {
+        BenchCommand::Import {
+            questions,
+            template,
+        } => {
             let t = template.map(std::fs::read_to_string).transpose()?;
             let f = crate::bench::import::run(questions, t.as_deref())?;
             println!(

@@ -57,10 +57,19 @@ pub enum CasesCommand {
 pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
     match args.command {
         CasesCommand::Check { paths, format } => check(&paths, format),
-        CasesCommand::Import { paths, format, replace, prefix } => {
+        CasesCommand::Import {
+            paths,
+            format,
+            replace,
+            prefix,
+        } => {
             let cases = load(&paths, format, prefix.as_deref())?;
             let mut store = global.open_store()?;
-            let mode = if replace { ImportMode::Replace } else { ImportMode::Refuse };
+            let mode = if replace {
+                ImportMode::Replace
+            } else {
+                ImportMode::Refuse
+            };
             let report = store.import_cases(&cases, mode)?;
             println!(
                 "imported {} case(s) from {} file(s) into {}: {} new, {} unchanged, {} replaced",
@@ -90,7 +99,11 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
     }
 }
 
-fn load(paths: &[PathBuf], format: CaseFormat, prefix: Option<&str>) -> anyhow::Result<Vec<ingest::LoadedCase>> {
+fn load(
+    paths: &[PathBuf],
+    format: CaseFormat,
+    prefix: Option<&str>,
+) -> anyhow::Result<Vec<ingest::LoadedCase>> {
     ingest::load_cases(paths, format, prefix).map_err(|problems| {
         anyhow::anyhow!(
             "{}\n{} problem(s); nothing was imported",
@@ -133,7 +146,12 @@ pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
     let mut scored: Vec<(i64, Case)> = cases
         .into_iter()
         .filter_map(|c| {
-            let flags: String = c.red_flags.iter().map(|f| f.finding.as_str()).collect::<Vec<_>>().join("; ");
+            let flags: String = c
+                .red_flags
+                .iter()
+                .map(|f| f.finding.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
             let fields: [(&str, i64); 6] = [
                 (c.id.as_str(), 4),
                 (c.title.as_str(), 4),
@@ -147,7 +165,10 @@ pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
                 let score = if text.to_lowercase().contains(&needle) {
                     Some(10_000 * weight)
                 } else {
-                    matcher.fuzzy_match(text, q).filter(|&s| s >= min_fuzzy).map(|s| s * weight)
+                    matcher
+                        .fuzzy_match(text, q)
+                        .filter(|&s| s >= min_fuzzy)
+                        .map(|s| s * weight)
                 };
                 best = best.max(score);
             }
@@ -184,12 +205,17 @@ fn print_cases(cases: &[Case], format: OutputFormat) -> anyhow::Result<()> {
                         c.id.to_string(),
                         table::clip(&c.title, 40),
                         c.specialty.to_string(),
-                        c.incidence.map(|i| i.to_string()).unwrap_or_else(|| "unset".into()),
+                        c.incidence
+                            .map(|i| i.to_string())
+                            .unwrap_or_else(|| "unset".into()),
                         c.task.kind().to_string(),
                     ]
                 })
                 .collect();
-            print!("{}", table::render(&["id", "title", "specialty", "incidence", "task"], &rows));
+            print!(
+                "{}",
+                table::render(&["id", "title", "specialty", "incidence", "task"], &rows)
+            );
             println!("{} case(s)", cases.len());
         }
     }

@@ -42,7 +42,10 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<()> {
             out: &args.out,
             profile: args.profile,
             history: args.history,
-            tally: TallyConfig { alpha: SignificanceLevel::new(args.alpha)?, ..TallyConfig::default() },
+            tally: TallyConfig {
+                alpha: SignificanceLevel::new(args.alpha)?,
+                ..TallyConfig::default()
+            },
             actor: &who,
         },
     )?;
@@ -52,7 +55,11 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<()> {
         args.what.as_str(),
         report.path.display(),
         args.profile.as_str(),
-        if report.blinded { "; the study is blinded, so model columns are empty" } else { "" }
+        if report.blinded {
+            "; the study is blinded, so model columns are empty"
+        } else {
+            ""
+        }
     );
     Ok(())
 }

@@ -328,7 +328,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
                 let mut pieces = 0usize;
                 let result = generator.generate(&messages, &cfg, &mut |_| {
                     pieces += 1;
-                    if pieces % 16 == 0 {
+                    if pieces.is_multiple_of(16) {
                         let rate = pieces as f64 / started.elapsed().as_secs_f64().max(1e-9);
                         bar.set_message(format!("{} · ~{rate:.1} tok/s", case.id));
                     }

@@ -36,15 +36,25 @@ pub struct LeakageArgs {
     pub seed: u64,
 }
 
-const SETS: [FeatureSet; 4] = [FeatureSet::Lexical, FeatureSet::Layout, FeatureSet::Length, FeatureSet::All];
+const SETS: [FeatureSet; 4] = [
+    FeatureSet::Lexical,
+    FeatureSet::Layout,
+    FeatureSet::Length,
+    FeatureSet::All,
+];
 
 /// One chain for the classifier: its case (so that folds never split a case
 /// between training and testing) and its text.
 type Doc = (String, String);
 
 /// Raw text (reasoning then output) and stripped chain text of each record.
-fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+fn load(
+    file: &Path,
+    format: RunFormat,
+    model: Option<&str>,
+) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let records = read_records(file, &text)?;
     let mut runs: Vec<RawRun> = parse_runs(file, &records, format)?;
     if let Some(m) = model {
@@ -69,19 +79,46 @@ fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<(
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let chain = crate::strip::strip_run(&r.output, r.reasoning.as_deref(), crate::strip::AnswerHint::Any);
-            (case(i, r), chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n"))
+            let chain = crate::strip::strip_run(
+                &r.output,
+                r.reasoning.as_deref(),
+                crate::strip::AnswerHint::Any,
+            );
+            (
+                case(i, r),
+                chain
+                    .steps
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            )
         })
         .collect();
     Ok((raw, stripped))
 }
 
 fn docs(d: &[Doc]) -> Vec<LeakageDoc<'_>> {
-    d.iter().map(|(case, text)| LeakageDoc { text, case }).collect()
+    d.iter()
+        .map(|(case, text)| LeakageDoc { text, case })
+        .collect()
 }
 
-fn run_sets(a: &[Doc], b: &[Doc], sets: &[FeatureSet], seed: u64) -> anyhow::Result<Vec<LeakageResult>> {
-    Ok(leakage_auc_by_case(&docs(a), &docs(b), sets, &LeakageConfig { seed, ..LeakageConfig::default() })?)
+fn run_sets(
+    a: &[Doc],
+    b: &[Doc],
+    sets: &[FeatureSet],
+    seed: u64,
+) -> anyhow::Result<Vec<LeakageResult>> {
+    Ok(leakage_auc_by_case(
+        &docs(a),
+        &docs(b),
+        sets,
+        &LeakageConfig {
+            seed,
+            ..LeakageConfig::default()
+        },
+    )?)
 }
 
 fn name(set: FeatureSet) -> &'static str {
@@ -99,7 +136,10 @@ pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
         let store = global.open_store()?;
         let s = store.study(study)?;
         let items = store.study_items(s.id)?;
-        let chains: Vec<(CaseId, ChainId, ChainId)> = items.into_iter().map(|i| (i.case_id, i.chain_a, i.chain_b)).collect();
+        let chains: Vec<(CaseId, ChainId, ChainId)> = items
+            .into_iter()
+            .map(|i| (i.case_id, i.chain_a, i.chain_b))
+            .collect();
         let (a, b) = chain_texts(&store, &chains)?;
         for r in run_sets(&a, &b, &SETS, args.seed)? {
             rows.push(("stripped".into(), r));
@@ -132,23 +172,49 @@ pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
             let body: Vec<Vec<String>> = rows
                 .iter()
                 .map(|(text, r)| {
-                    vec![text.clone(), name(r.features).into(), format!("{:.3}", r.auc), format!("[{:.3}, {:.3}]", r.lo, r.hi), format!("{}/{}", r.n_a, r.n_b), r.folds.to_string()]
+                    vec![
+                        text.clone(),
+                        name(r.features).into(),
+                        format!("{:.3}", r.auc),
+                        format!("[{:.3}, {:.3}]", r.lo, r.hi),
+                        format!("{}/{}", r.n_a, r.n_b),
+                        r.folds.to_string(),
+                    ]
                 })
                 .collect();
-            print!("{}", table::render(&["text", "features", "AUC", "95% CI", "n A/B", "folds"], &body));
-            println!("AUC 0.5 = the models cannot be told apart; 1.0 (or 0.0) = fully identifiable.");
+            print!(
+                "{}",
+                table::render(
+                    &["text", "features", "AUC", "95% CI", "n A/B", "folds"],
+                    &body
+                )
+            );
+            println!(
+                "AUC 0.5 = the models cannot be told apart; 1.0 (or 0.0) = fully identifiable."
+            );
         }
     }
     Ok(())
 }
 
-fn chain_texts(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
+fn chain_texts(
+    store: &Store,
+    chains: &[(CaseId, ChainId, ChainId)],
+) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
     let mut a = Vec::new();
     let mut b = Vec::new();
     for (case, ca, cb) in chains {
         for (id, out) in [(ca, &mut a), (cb, &mut b)] {
             let chain = store.chain(*id)?;
-            out.push((case.to_string(), chain.steps.iter().map(|s| s.text.as_str()).collect::<Vec<_>>().join("\n")));
+            out.push((
+                case.to_string(),
+                chain
+                    .steps
+                    .iter()
+                    .map(|s| s.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ));
         }
     }
     Ok((a, b))
@@ -157,11 +223,20 @@ fn chain_texts(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) -> anyhow::
 /// Print a warning when a new study's stripped chains still tell the models apart.
 pub fn warn_for_study(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) {
     if chains.len() < 5 {
-        println!("leakage check skipped: it needs at least 5 items (this study has {})", chains.len());
+        println!(
+            "leakage check skipped: it needs at least 5 items (this study has {})",
+            chains.len()
+        );
         return;
     }
-    let result = chain_texts(store, chains)
-        .and_then(|(a, b)| run_sets(&a, &b, &[FeatureSet::Lexical, FeatureSet::Layout], LeakageConfig::default().seed));
+    let result = chain_texts(store, chains).and_then(|(a, b)| {
+        run_sets(
+            &a,
+            &b,
+            &[FeatureSet::Lexical, FeatureSet::Layout],
+            LeakageConfig::default().seed,
+        )
+    });
     match result {
         Ok(results) => {
             for r in results {
@@ -172,10 +247,19 @@ pub fn warn_for_study(store: &Store, chains: &[(CaseId, ChainId, ChainId)]) {
                 if clear && strength >= 0.2 {
                     println!(
                         "WARNING: the stripped chains still tell the two models apart by {} features (AUC {:.2}, 95% CI {:.2}-{:.2}); reviewers may be able to guess which is which",
-                        name(r.features), r.auc, r.lo, r.hi
+                        name(r.features),
+                        r.auc,
+                        r.lo,
+                        r.hi
                     );
                 } else {
-                    println!("leakage check ({}): AUC {:.2} (95% CI {:.2}-{:.2})", name(r.features), r.auc, r.lo, r.hi);
+                    println!(
+                        "leakage check ({}): AUC {:.2} (95% CI {:.2}-{:.2})",
+                        name(r.features),
+                        r.auc,
+                        r.lo,
+                        r.hi
+                    );
                 }
             }
         }

@@ -43,13 +43,22 @@ pub enum ModelsCommand {
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse().map_err(|e: crate::domain::ParseEnumError| e.to_string())
+    s.parse()
+        .map_err(|e: crate::domain::ParseEnumError| e.to_string())
 }
 
 pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
     let mut store = global.open_store()?;
     match args.command {
-        ModelsCommand::Add { name, role, path, endpoint, tokenizer, chat_template, label } => {
+        ModelsCommand::Add {
+            name,
+            role,
+            path,
+            endpoint,
+            tokenizer,
+            chat_template,
+            label,
+        } => {
             let source = match (path, endpoint) {
                 (Some(p), _) => {
                     if !p.exists() {
@@ -60,7 +69,14 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                 (None, Some(u)) => ModelSource::Endpoint(u),
                 (None, None) => ModelSource::OutputsOnly,
             };
-            store.add_model(&NewModel { name: name.clone(), role, source, tokenizer, chat_template, label })?;
+            store.add_model(&NewModel {
+                name: name.clone(),
+                role,
+                source,
+                tokenizer,
+                chat_template,
+                label,
+            })?;
             println!("registered model {name:?} ({role})");
         }
         ModelsCommand::List { format } => {
@@ -76,10 +92,18 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                                 ModelSource::Local(p) => p.display().to_string(),
                                 ModelSource::Endpoint(u) => u.clone(),
                             };
-                            vec![m.name.clone(), m.role.to_string(), src, m.label.clone().unwrap_or_default()]
+                            vec![
+                                m.name.clone(),
+                                m.role.to_string(),
+                                src,
+                                m.label.clone().unwrap_or_default(),
+                            ]
                         })
                         .collect();
-                    print!("{}", table::render(&["name", "role", "source", "label"], &rows));
+                    print!(
+                        "{}",
+                        table::render(&["name", "role", "source", "label"], &rows)
+                    );
                 }
             }
         }

@@ -45,11 +45,15 @@ fn drive(backend: &mut StoreBackend, replay: Option<&PathBuf>) -> anyhow::Result
             let keys = if path.as_os_str() == "-" {
                 std::io::read_to_string(std::io::stdin()).context("reading keys from stdin")?
             } else {
-                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?
             };
             let mut out = std::io::stdout().lock();
             let summary = run_replay(backend, &keys, &mut out)?;
-            eprintln!("replayed {} key(s): {} save(s), {} failure(s)", summary.applied, summary.saves, summary.failures);
+            eprintln!(
+                "replayed {} key(s): {} save(s), {} failure(s)",
+                summary.applied, summary.saves, summary.failures
+            );
             Ok(())
         }
         None => run_tui(backend, TuiOptions::from_env()),

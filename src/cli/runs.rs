@@ -50,9 +50,24 @@ pub enum RunsCommand {
 pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
     let mut store = global.open_store()?;
     match args.command {
-        RunsCommand::Import { file, model, format, only_model, skip_unmatched } => {
+        RunsCommand::Import {
+            file,
+            model,
+            format,
+            only_model,
+            skip_unmatched,
+        } => {
             let model = store.model(&model)?;
-            let out = import_runs(&mut store, &file, &model, &ImportOptions { format, only_model: only_model.as_deref(), skip_unmatched })?;
+            let out = import_runs(
+                &mut store,
+                &file,
+                &model,
+                &ImportOptions {
+                    format,
+                    only_model: only_model.as_deref(),
+                    skip_unmatched,
+                },
+            )?;
             for u in &out.skipped_unmatched {
                 eprintln!("skipped: {u}");
             }
@@ -66,7 +81,11 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                 out.skipped_unmatched.len()
             );
         }
-        RunsCommand::List { model, case, format } => {
+        RunsCommand::List {
+            model,
+            case,
+            format,
+        } => {
             let runs = store.list_runs(model.as_deref(), case.as_deref())?;
             match format {
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&runs)?),
@@ -79,13 +98,31 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                                 r.case_id.to_string(),
                                 r.model.clone(),
                                 r.steps.to_string(),
-                                if r.truncated { "yes".into() } else { "no".into() },
+                                if r.truncated {
+                                    "yes".into()
+                                } else {
+                                    "no".into()
+                                },
                                 table::clip(r.answer.as_deref().unwrap_or("-"), 30),
                                 r.origin.clone(),
                             ]
                         })
                         .collect();
-                    print!("{}", table::render(&["run", "case", "model", "steps", "truncated", "answer", "origin"], &rows));
+                    print!(
+                        "{}",
+                        table::render(
+                            &[
+                                "run",
+                                "case",
+                                "model",
+                                "steps",
+                                "truncated",
+                                "answer",
+                                "origin"
+                            ],
+                            &rows
+                        )
+                    );
                     println!("{} run(s)", runs.len());
                 }
             }
@@ -97,26 +134,43 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
             match format {
                 OutputFormat::Json => println!(
                     "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({ "run": run, "chain_id": chain_id, "chain": chain }))?
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({ "run": run, "chain_id": chain_id, "chain": chain })
+                    )?
                 ),
                 _ => {
-                    println!("run {} · case {} · model {} · {}", run.id, run.case_id, run.model_name, run.created_at);
+                    println!(
+                        "run {} · case {} · model {} · {}",
+                        run.id, run.case_id, run.model_name, run.created_at
+                    );
                     let p = &run.provenance;
                     println!("origin: {}", p.origin);
                     if let Some(f) = &p.source_file {
                         println!("source: {f}");
                     }
-                    let fmt = |x: Option<f64>, unit: &str| x.map(|v| format!("{v:.1}{unit}")).unwrap_or_else(|| "-".into());
+                    let fmt = |x: Option<f64>, unit: &str| {
+                        x.map(|v| format!("{v:.1}{unit}"))
+                            .unwrap_or_else(|| "-".into())
+                    };
                     println!(
                         "tokens: prompt {} completion {} · ttft {} · {} · elapsed {}",
-                        p.prompt_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
-                        p.completion_tokens.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+                        p.prompt_tokens
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        p.completion_tokens
+                            .map(|t| t.to_string())
+                            .unwrap_or_else(|| "-".into()),
                         fmt(p.time_to_first_token_ms, " ms"),
                         fmt(p.tokens_per_second, " tok/s"),
                         fmt(p.elapsed_ms, " ms"),
                     );
                     if let Some(d) = &p.device {
-                        println!("device: {d} · threads {}", p.threads.map(|t| t.to_string()).unwrap_or_else(|| "-".into()));
+                        println!(
+                            "device: {d} · threads {}",
+                            p.threads
+                                .map(|t| t.to_string())
+                                .unwrap_or_else(|| "-".into())
+                        );
                     }
                     if let Some(sha) = &p.model_sha256 {
                         println!("model sha256: {sha}");
@@ -131,12 +185,22 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                             "\n--- chain ({} steps, stripper {}, {}) ---",
                             chain.steps.len(),
                             chain.stripper_version,
-                            if chain.truncated { "truncated" } else { "complete" }
+                            if chain.truncated {
+                                "truncated"
+                            } else {
+                                "complete"
+                            }
                         );
                         for s in &chain.steps {
                             println!("{:>3}. {}", s.index + 1, s.text);
                         }
-                        println!("answer: {}", chain.answer.map(|a| a.display()).unwrap_or_else(|| "-".into()));
+                        println!(
+                            "answer: {}",
+                            chain
+                                .answer
+                                .map(|a| a.display())
+                                .unwrap_or_else(|| "-".into())
+                        );
                     }
                 }
             }

@@ -54,9 +54,9 @@ fn read_input(path: Option<&PathBuf>) -> anyhow::Result<String> {
 pub fn run(args: StripArgs) -> anyhow::Result<()> {
     let output = read_input(args.input.as_ref())?;
     let reasoning = match &args.reasoning {
-        Some(p) => Some(
-            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
-        ),
+        Some(p) => {
+            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
+        }
         None => None,
     };
     print!("{}", render(&output, reasoning.as_deref(), &args)?);
@@ -123,7 +123,11 @@ fn json(
                 "removed": removed,
             });
             if show_raw && let Some(obj) = v.as_object_mut() {
-                let raw: Vec<&str> = s.spans.iter().map(|sp| raw_text(output, reasoning, sp)).collect();
+                let raw: Vec<&str> = s
+                    .spans
+                    .iter()
+                    .map(|sp| raw_text(output, reasoning, sp))
+                    .collect();
                 obj.insert("raw".into(), serde_json::json!(raw));
             }
             v
@@ -151,13 +155,20 @@ fn text(d: &Detailed, output: &str, reasoning: Option<&str>, show_raw: bool) -> 
         d.chain.stripper_version,
         if d.chain.truncated { "yes" } else { "no" }
     ));
-    let answer = d.chain.answer.as_ref().map_or("(none)".to_string(), |a| a.display());
+    let answer = d
+        .chain
+        .answer
+        .as_ref()
+        .map_or("(none)".to_string(), |a| a.display());
     out.push_str(&format!("answer: {answer}\n\n"));
     for (s, removed) in d.chain.steps.iter().zip(&d.removed) {
         out.push_str(&format!("{:>3}. {}\n", s.index + 1, s.text));
         if show_raw {
             for sp in &s.spans {
-                let raw = raw_text(output, reasoning, sp).split_whitespace().collect::<Vec<_>>().join(" ");
+                let raw = raw_text(output, reasoning, sp)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 out.push_str(&format!("     raw {}: {raw}\n", span_label(sp)));
             }
             for sp in &s.duplicates {
@@ -193,7 +204,10 @@ mod tests {
         let t = render(RAW, None, &args(Format::Text, true)).unwrap_or_default();
         assert!(t.contains("answer: B\n"), "{t}");
         assert!(t.contains("  1. K+ is 2.9 mmol/L. Hypokalemia.\n"), "{t}");
-        assert!(t.contains("raw output[8..47]: Okay, so K+ is 2.9 mmol/L! Hypokalemia."), "{t}");
+        assert!(
+            t.contains("raw output[8..47]: Okay, so K+ is 2.9 mmol/L! Hypokalemia."),
+            "{t}"
+        );
         assert!(t.contains("filler_okay"), "{t}");
     }
 
@@ -204,6 +218,10 @@ mod tests {
         assert_eq!(v["answer"]["value"], "B");
         assert_eq!(v["steps"][0]["text"], "K+ is 2.9 mmol/L. Hypokalemia.");
         assert_eq!(v["steps"][0]["spans"][0]["start"], 8);
-        assert!(v["steps"][0]["removed"].as_array().is_some_and(|a| !a.is_empty()));
+        assert!(
+            v["steps"][0]["removed"]
+                .as_array()
+                .is_some_and(|a| !a.is_empty())
+        );
     }
 }

@@ -55,15 +55,39 @@ pub enum StudyCommand {
 pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
     let mut store = global.open_store()?;
     match args.command {
-        StudyCommand::Create { name, models, cases, all: _, reviewers, overlap, seed } => {
+        StudyCommand::Create {
+            name,
+            models,
+            cases,
+            all: _,
+            reviewers,
+            overlap,
+            seed,
+        } => {
             let [a, b] = models.as_slice() else {
-                bail!("--models takes exactly two model names, A,B (got {})", models.len());
+                bail!(
+                    "--models takes exactly two model names, A,B (got {})",
+                    models.len()
+                );
             };
-            let reviewers: Vec<String> = reviewers.into_iter().map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+            let reviewers: Vec<String> = reviewers
+                .into_iter()
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty())
+                .collect();
             let who = actor();
             let created = create_study(
                 &mut store,
-                &StudySpec { name: &name, model_a: a, model_b: b, cases: cases.as_deref(), reviewers: reviewers.clone(), overlap, seed, actor: &who },
+                &StudySpec {
+                    name: &name,
+                    model_a: a,
+                    model_b: b,
+                    cases: cases.as_deref(),
+                    reviewers: reviewers.clone(),
+                    overlap,
+                    seed,
+                    actor: &who,
+                },
             )?;
             println!(
                 "created study {name:?}: {} item(s), {} reviewer(s), overlap {overlap}, seed {}",
@@ -72,7 +96,10 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 created.seed
             );
             if created.skipped_cases > 0 {
-                println!("{} case(s) left out: only one of the two models has a run on them", created.skipped_cases);
+                println!(
+                    "{} case(s) left out: only one of the two models has a run on them",
+                    created.skipped_cases
+                );
             }
             super::leakage::warn_for_study(&store, &created.chains);
         }
@@ -82,25 +109,45 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 .into_iter()
                 .map(|s| {
                     let items = store.study_items(s.id).map(|i| i.len()).unwrap_or(0);
-                    vec![s.name, items.to_string(), s.overlap.to_string(), s.created_at, s.unblinded_at.unwrap_or_else(|| "blinded".into())]
+                    vec![
+                        s.name,
+                        items.to_string(),
+                        s.overlap.to_string(),
+                        s.created_at,
+                        s.unblinded_at.unwrap_or_else(|| "blinded".into()),
+                    ]
                 })
                 .collect();
-            print!("{}", table::render(&["study", "items", "overlap", "created", "unblinded"], &rows));
+            print!(
+                "{}",
+                table::render(
+                    &["study", "items", "overlap", "created", "unblinded"],
+                    &rows
+                )
+            );
         }
         StudyCommand::Show { name, format } => {
             let o = store.study_overview(&name)?;
             match format {
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&o)?),
                 _ => {
-                    println!("study {:?}: {} item(s), overlap {}, seed {}, created {}", o.name, o.items, o.overlap, o.seed, o.created_at);
+                    println!(
+                        "study {:?}: {} item(s), overlap {}, seed {}, created {}",
+                        o.name, o.items, o.overlap, o.seed, o.created_at
+                    );
                     match &o.unblinded_at {
                         Some(at) => {
                             let s = store.study(&name)?;
                             let a = store.model_by_id(s.model_a)?;
                             let b = store.model_by_id(s.model_b)?;
-                            println!("unblinded at {at}: model A = {} ({}), model B = {} ({})", a.name, a.role, b.name, b.role);
+                            println!(
+                                "unblinded at {at}: model A = {} ({}), model B = {} ({})",
+                                a.name, a.role, b.name, b.role
+                            );
                         }
-                        None => println!("blinded (model identity is shown only after `blindstep study unblind`)"),
+                        None => println!(
+                            "blinded (model identity is shown only after `blindstep study unblind`)"
+                        ),
                     }
                     let rows: Vec<Vec<String>> = o
                         .reviewers
@@ -110,11 +157,24 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                                 r.reviewer.clone(),
                                 format!("{}/{}", r.items_done, r.items),
                                 format!("{}/{}", r.steps_judged, r.steps_total),
-                                if r.steps_total == 0 { "-".into() } else { format!("{:.0}%", 100.0 * r.steps_judged as f64 / r.steps_total as f64) },
+                                if r.steps_total == 0 {
+                                    "-".into()
+                                } else {
+                                    format!(
+                                        "{:.0}%",
+                                        100.0 * r.steps_judged as f64 / r.steps_total as f64
+                                    )
+                                },
                             ]
                         })
                         .collect();
-                    print!("{}", table::render(&["reviewer", "items done", "steps judged", "progress"], &rows));
+                    print!(
+                        "{}",
+                        table::render(
+                            &["reviewer", "items done", "steps judged", "progress"],
+                            &rows
+                        )
+                    );
                 }
             }
         }
@@ -125,7 +185,9 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             }
             if !yes {
                 use std::io::{BufRead, Write};
-                eprint!("Unblinding {name:?} is recorded and cannot be undone. Type the study name to confirm: ");
+                eprint!(
+                    "Unblinding {name:?} is recorded and cannot be undone. Type the study name to confirm: "
+                );
                 std::io::stderr().flush().ok();
                 let mut line = String::new();
                 std::io::stdin().lock().read_line(&mut line)?;
@@ -136,7 +198,14 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             let at = store.unblind(s.id, &actor())?;
             let a = store.model_by_id(s.model_a)?;
             let b = store.model_by_id(s.model_b)?;
-            println!("unblinded {name:?} at {at} by {}: model A = {} ({}), model B = {} ({})", actor(), a.name, a.role, b.name, b.role);
+            println!(
+                "unblinded {name:?} at {at} by {}: model A = {} ({}), model B = {} ({})",
+                actor(),
+                a.name,
+                a.role,
+                b.name,
+                b.role
+            );
         }
     }
     Ok(())

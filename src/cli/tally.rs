@@ -33,10 +33,18 @@ pub struct TallyArgs {
 
 pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
     let store = global.open_store()?;
-    let by = if args.tui { GroupBy::ALL.to_vec() } else { args.by.clone() };
+    let by = if args.tui {
+        GroupBy::ALL.to_vec()
+    } else {
+        args.by.clone()
+    };
     let config = TallyConfig {
         alpha: SignificanceLevel::new(args.alpha)?,
-        bootstrap: BootstrapConfig { replicates: args.replicates, seed: args.seed, ..BootstrapConfig::default() },
+        bootstrap: BootstrapConfig {
+            replicates: args.replicates,
+            seed: args.seed,
+            ..BootstrapConfig::default()
+        },
         by,
     };
     let t = tally_study(&store, &args.study, &config)?;

@@ -1,7 +1,7 @@
 //! Question-bank importers: MedQA JSONL, MedMCQA JSON/JSONL (native `opa`..`opd`
-//! + `cop`, or the MedAgentsBench `options` + `answer_idx` copy), MedAgentsBench
-//! output files (their questions), and the documented blindstep case JSONL.
-//! Pure: records in, cases or a problem naming file and line out.
+//! with `cop`, or the MedAgentsBench `options` and `answer_idx` copy),
+//! MedAgentsBench output files (their questions), and the documented blindstep
+//! case JSONL. Pure: records in, cases or a problem naming file and line out.
 
 use super::problem::Problem;
 use super::records::{Record, text_field};
@@ -69,10 +69,13 @@ fn validate_imported(case: &Case) -> Result<(), FieldError> {
     if case.question.trim().is_empty() {
         return Err(("question", "must not be empty".into()));
     }
-    if let Task::Mcq { options, answer } = &case.task {
-        if !options.contains_key(answer) {
-            return Err(("task.answer", format!("{answer:?} is not one of the options")));
-        }
+    if let Task::Mcq { options, answer } = &case.task
+        && !options.contains_key(answer)
+    {
+        return Err((
+            "task.answer",
+            format!("{answer:?} is not one of the options"),
+        ));
     }
     Ok(())
 }
@@ -93,10 +96,10 @@ fn question_case(
     let (options, answer) = if v.get("opa").is_some() {
         native_medmcqa(v)?
     } else {
-        let opts = v
-            .get("options")
-            .and_then(Value::as_object)
-            .ok_or(("options", "missing or not an object of letter: text".to_string()))?;
+        let opts = v.get("options").and_then(Value::as_object).ok_or((
+            "options",
+            "missing or not an object of letter: text".to_string(),
+        ))?;
         let mut options = BTreeMap::new();
         for (k, t) in opts {
             let letter = k.trim().to_ascii_uppercase();
@@ -122,7 +125,10 @@ fn question_case(
     if !options.contains_key(&answer) {
         return Err((
             "answer_idx",
-            format!("{answer:?} is not one of the options ({})", options.keys().cloned().collect::<Vec<_>>().join(", ")),
+            format!(
+                "{answer:?} is not one of the options ({})",
+                options.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
         ));
     }
 
@@ -139,7 +145,10 @@ fn question_case(
         format!("{prefix}:{raw_id}")
     };
     if !super::case_toml::valid_id(&id) {
-        return Err(("realidx", format!("id {id:?} has characters outside a-z, 0-9, '.', '_', ':', '-'")));
+        return Err((
+            "realidx",
+            format!("id {id:?} has characters outside a-z, 0-9, '.', '_', ':', '-'"),
+        ));
     }
     let (vignette, q) = split_question(question);
     // The source names the dataset, never the file: a trace file's name often
@@ -151,7 +160,9 @@ fn question_case(
         other => other,
     };
     let mut source = match format {
-        QuestionFormat::MedAgents => format!("{dataset} (questions of a MedAgentsBench output file)"),
+        QuestionFormat::MedAgents => {
+            format!("{dataset} (questions of a MedAgentsBench output file)")
+        }
         _ => dataset.to_string(),
     };
     for key in ["meta_info", "subject_name"] {
@@ -183,14 +194,22 @@ fn native_medmcqa(v: &Value) -> Result<(BTreeMap<String, String>, String), Field
     }
     let cop = v
         .get("cop")
-        .and_then(|c| c.as_u64().or_else(|| c.as_str().and_then(|s| s.trim().parse().ok())))
+        .and_then(|c| {
+            c.as_u64()
+                .or_else(|| c.as_str().and_then(|s| s.trim().parse().ok()))
+        })
         .ok_or(("cop", "missing or not a number 1-4".to_string()))?;
     let letter = match cop {
         1 => "A",
         2 => "B",
         3 => "C",
         4 => "D",
-        other => return Err(("cop", format!("{other} is not 1-4 (1-based correct option)"))),
+        other => {
+            return Err((
+                "cop",
+                format!("{other} is not 1-4 (1-based correct option)"),
+            ));
+        }
     };
     Ok((options, letter.to_string()))
 }
@@ -204,13 +223,10 @@ fn split_question(text: &str) -> (String, String) {
             return (a.trim().to_string(), b.trim().to_string());
         }
     }
-    if t.ends_with('?') {
-        let body = &t[..t.len() - 1];
-        if let Some(pos) = body.rfind(". ") {
-            let (a, b) = t.split_at(pos + 1);
-            if !a.trim().is_empty() && b.trim().len() > 8 {
-                return (a.trim().to_string(), b.trim().to_string());
-            }
+    if let Some(pos) = t.strip_suffix('?').and_then(|body| body.rfind(". ")) {
+        let (a, b) = t.split_at(pos + 1);
+        if !a.trim().is_empty() && b.trim().len() > 8 {
+            return (a.trim().to_string(), b.trim().to_string());
         }
     }
     (String::new(), t.to_string())
@@ -240,7 +256,8 @@ mod tests {
     fn medqa_line_gets_a_prefixed_id_and_split_question() {
         let line = r#"{"realidx": 300, "question": "A boy has a limp. Which nerve is injured?", "options": {"A": "x", "B": "y"}, "answer_idx": "B", "meta_info": "step1"}"#;
         let recs = read_records(Path::new("q.jsonl"), line).unwrap();
-        let cases = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa").unwrap();
+        let cases = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa")
+            .unwrap();
         assert_eq!(cases[0].id.as_str(), "medqa:300");
         assert_eq!(cases[0].question, "Which nerve is injured?");
         assert_eq!(cases[0].vignette, "A boy has a limp.");
@@ -250,8 +267,23 @@ mod tests {
     fn native_medmcqa_uses_one_based_cop() {
         let line = r#"{"id": "abc-1", "question": "Q?", "opa": "a", "opb": "b", "opc": "c", "opd": "d", "cop": 3, "subject_name": "Anatomy"}"#;
         let recs = read_records(Path::new("m.jsonl"), line).unwrap();
-        let cases = cases_from_records(Path::new("m.jsonl"), &recs, QuestionFormat::MedMcqa, "medmcqa").unwrap();
-        assert_eq!(cases[0].task, Task::Mcq { options: [("A","a"),("B","b"),("C","c"),("D","d")].iter().map(|(k,v)| (k.to_string(), v.to_string())).collect(), answer: "C".into() });
+        let cases = cases_from_records(
+            Path::new("m.jsonl"),
+            &recs,
+            QuestionFormat::MedMcqa,
+            "medmcqa",
+        )
+        .unwrap();
+        assert_eq!(
+            cases[0].task,
+            Task::Mcq {
+                options: [("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")]
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                answer: "C".into()
+            }
+        );
         assert_eq!(cases[0].id.as_str(), "medmcqa:abc-1");
     }
 
@@ -259,7 +291,8 @@ mod tests {
     fn bad_answer_names_line_and_field() {
         let text = "{\"question\":\"Q?\",\"options\":{\"A\":\"a\",\"B\":\"b\"},\"answer_idx\":\"A\",\"realidx\":1}\n{\"question\":\"Q?\",\"options\":{\"A\":\"a\"},\"answer_idx\":\"E\",\"realidx\":2}\n";
         let recs = read_records(Path::new("q.jsonl"), text).unwrap();
-        let e = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa").unwrap_err();
+        let e = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa")
+            .unwrap_err();
         assert_eq!(e.line, 2);
     }
 }

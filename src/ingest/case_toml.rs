@@ -38,7 +38,13 @@ impl Ctx<'_> {
         });
     }
 
-    fn string(&mut self, table: &DeTable<'_>, key: &str, field: &str, at: usize) -> Option<(String, usize)> {
+    fn string(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        field: &str,
+        at: usize,
+    ) -> Option<(String, usize)> {
         match table.get(key) {
             None => {
                 self.push(at, field, "missing (required)");
@@ -53,7 +59,11 @@ impl Ctx<'_> {
                     }
                     Some(s) => Some((s.trim().to_string(), off)),
                     None => {
-                        self.push(off, field, format!("expected a string, found {}", v.get_ref().type_str()));
+                        self.push(
+                            off,
+                            field,
+                            format!("expected a string, found {}", v.get_ref().type_str()),
+                        );
                         None
                     }
                 }
@@ -61,14 +71,27 @@ impl Ctx<'_> {
         }
     }
 
-    fn string_list(&mut self, table: &DeTable<'_>, key: &str, at: usize, min: usize) -> Vec<String> {
+    fn string_list(
+        &mut self,
+        table: &DeTable<'_>,
+        key: &str,
+        at: usize,
+        min: usize,
+    ) -> Vec<String> {
         let Some(v) = table.get(key) else {
             self.push(at, key, "missing (required)");
             return Vec::new();
         };
         let off = v.span().start;
         let Some(arr) = v.get_ref().as_array() else {
-            self.push(off, key, format!("expected an array of strings, found {}", v.get_ref().type_str()));
+            self.push(
+                off,
+                key,
+                format!(
+                    "expected an array of strings, found {}",
+                    v.get_ref().type_str()
+                ),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -80,7 +103,14 @@ impl Ctx<'_> {
             }
         }
         if out.len() < min {
-            self.push(off, key, format!("needs at least {min} entr{}", if min == 1 { "y" } else { "ies" }));
+            self.push(
+                off,
+                key,
+                format!(
+                    "needs at least {min} entr{}",
+                    if min == 1 { "y" } else { "ies" }
+                ),
+            );
         }
         out
     }
@@ -104,29 +134,50 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
     let table = table.get_ref();
     for (k, v) in table.iter() {
         if !TOP_KEYS.contains(&k.get_ref().as_ref()) {
-            cx.push(v.span().start, k.get_ref(), format!("unknown field (expected one of: {})", TOP_KEYS.join(", ")));
+            cx.push(
+                v.span().start,
+                k.get_ref(),
+                format!("unknown field (expected one of: {})", TOP_KEYS.join(", ")),
+            );
         }
     }
     let id = cx.string(table, "id", "id", 0);
     if let Some((id, off)) = &id {
         if !valid_id(id) {
-            cx.push(*off, "id", "must start with a letter or digit and use only a-z, 0-9, '.', '_', ':', '-'");
+            cx.push(
+                *off,
+                "id",
+                "must start with a letter or digit and use only a-z, 0-9, '.', '_', ':', '-'",
+            );
         }
-        if let Some(stem) = file.file_stem().and_then(|s| s.to_str()) {
-            if file.extension().is_some_and(|e| e == "toml") && stem != id {
-                cx.push(*off, "id", format!("{id:?} differs from the file name {stem:?}"));
-            }
+        if let Some(stem) = file.file_stem().and_then(|s| s.to_str())
+            && file.extension().is_some_and(|e| e == "toml")
+            && stem != id
+        {
+            cx.push(
+                *off,
+                "id",
+                format!("{id:?} differs from the file name {stem:?}"),
+            );
         }
     }
     let title = cx.string(table, "title", "title", 0);
-    let specialty = cx.string(table, "specialty", "specialty", 0).and_then(|(s, off)| {
-        s.parse::<Specialty>().map_err(|e| cx.push(off, "specialty", e.to_string())).ok()
-    });
+    let specialty = cx
+        .string(table, "specialty", "specialty", 0)
+        .and_then(|(s, off)| {
+            s.parse::<Specialty>()
+                .map_err(|e| cx.push(off, "specialty", e.to_string()))
+                .ok()
+        });
     let incidence = match table.get("incidence") {
         None => None,
-        Some(_) => cx.string(table, "incidence", "incidence", 0).and_then(|(s, off)| {
-            s.parse::<Incidence>().map_err(|e| cx.push(off, "incidence", e.to_string())).ok()
-        }),
+        Some(_) => cx
+            .string(table, "incidence", "incidence", 0)
+            .and_then(|(s, off)| {
+                s.parse::<Incidence>()
+                    .map_err(|e| cx.push(off, "incidence", e.to_string()))
+                    .ok()
+            }),
     };
     let vignette = cx.string(table, "vignette", "vignette", 0);
     let question = cx.string(table, "question", "question", 0);
@@ -142,19 +193,35 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
             Task::Mcq { options, answer } => options.get(answer).cloned(),
             Task::Differential { diagnosis, .. } => Some(diagnosis.clone()),
         };
-        if let Some(gold) = gold {
-            if !task.matches_diagnosis(first) && !first.eq_ignore_ascii_case(&gold) {
-                let off = table.get("priority").map(|v| v.span().start).unwrap_or(0);
-                cx.push(off, "priority", format!("first entry {first:?} should be the gold answer {gold:?}"));
-            }
+        if let Some(gold) = gold
+            && !task.matches_diagnosis(first)
+            && !first.eq_ignore_ascii_case(&gold)
+        {
+            let off = table.get("priority").map(|v| v.span().start).unwrap_or(0);
+            cx.push(
+                off,
+                "priority",
+                format!("first entry {first:?} should be the gold answer {gold:?}"),
+            );
         }
     }
 
     if !cx.problems.is_empty() {
         return Err(cx.problems);
     }
-    match (id, title, specialty, vignette, question, task, source, licence) {
-        (Some(id), Some(title), Some(specialty), Some(vignette), Some(question), Some(task), Some(source), Some(licence)) => Ok(Case {
+    match (
+        id, title, specialty, vignette, question, task, source, licence,
+    ) {
+        (
+            Some(id),
+            Some(title),
+            Some(specialty),
+            Some(vignette),
+            Some(question),
+            Some(task),
+            Some(source),
+            Some(licence),
+        ) => Ok(Case {
             id: CaseId(id.0),
             title: title.0,
             specialty,
@@ -181,11 +248,19 @@ pub fn valid_id(id: &str) -> bool {
 
 fn red_flags(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Vec<RedFlag> {
     let Some(v) = table.get("red_flags") else {
-        cx.push(0, "red_flags", "missing (required): add at least one [[red_flags]] with finding and action");
+        cx.push(
+            0,
+            "red_flags",
+            "missing (required): add at least one [[red_flags]] with finding and action",
+        );
         return Vec::new();
     };
     let Some(arr) = v.get_ref().as_array() else {
-        cx.push(v.span().start, "red_flags", "expected an array of tables ([[red_flags]])");
+        cx.push(
+            v.span().start,
+            "red_flags",
+            "expected an array of tables ([[red_flags]])",
+        );
         return Vec::new();
     };
     if arr.is_empty() {
@@ -195,18 +270,29 @@ fn red_flags(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Vec<RedFlag> {
     for (i, e) in arr.iter().enumerate() {
         let off = e.span().start;
         let Some(t) = e.get_ref().as_table() else {
-            cx.push(off, &format!("red_flags[{i}]"), "expected a table with finding and action");
+            cx.push(
+                off,
+                &format!("red_flags[{i}]"),
+                "expected a table with finding and action",
+            );
             continue;
         };
         for (k, v) in t.iter() {
             if !["finding", "action"].contains(&k.get_ref().as_ref()) {
-                cx.push(v.span().start, &format!("red_flags[{i}].{}", k.get_ref()), "unknown field (expected finding, action)");
+                cx.push(
+                    v.span().start,
+                    &format!("red_flags[{i}].{}", k.get_ref()),
+                    "unknown field (expected finding, action)",
+                );
             }
         }
         let finding = cx.string(t, "finding", &format!("red_flags[{i}].finding"), off);
         let action = cx.string(t, "action", &format!("red_flags[{i}].action"), off);
         if let (Some(f), Some(a)) = (finding, action) {
-            out.push(RedFlag { finding: f.0, action: a.0 });
+            out.push(RedFlag {
+                finding: f.0,
+                action: a.0,
+            });
         }
     }
     out
@@ -214,7 +300,11 @@ fn red_flags(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Vec<RedFlag> {
 
 fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
     let Some(v) = table.get("task") else {
-        cx.push(0, "task", "missing (required): add a [task] table with kind = \"mcq\" or \"differential\"");
+        cx.push(
+            0,
+            "task",
+            "missing (required): add a [task] table with kind = \"mcq\" or \"differential\"",
+        );
         return None;
     };
     let off = v.span().start;
@@ -227,13 +317,24 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
         "mcq" => &["kind", "options", "answer"],
         "differential" => &["kind", "diagnosis", "synonyms"],
         other => {
-            cx.push(koff, "task.kind", format!("unknown task kind {other:?} (expected one of: mcq, differential)"));
+            cx.push(
+                koff,
+                "task.kind",
+                format!("unknown task kind {other:?} (expected one of: mcq, differential)"),
+            );
             return None;
         }
     };
     for (k, v) in t.iter() {
         if !allowed.contains(&k.get_ref().as_ref()) {
-            cx.push(v.span().start, &format!("task.{}", k.get_ref()), format!("not allowed for kind = {kind:?} (expected: {})", allowed.join(", ")));
+            cx.push(
+                v.span().start,
+                &format!("task.{}", k.get_ref()),
+                format!(
+                    "not allowed for kind = {kind:?} (expected: {})",
+                    allowed.join(", ")
+                ),
+            );
         }
     }
     if kind == "mcq" {
@@ -242,7 +343,14 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
         let (answer, aoff) = answer?;
         let answer = answer.to_ascii_uppercase();
         if !options.is_empty() && !options.contains_key(&answer) {
-            cx.push(aoff, "task.answer", format!("{answer:?} is not one of the options ({})", options.keys().cloned().collect::<Vec<_>>().join(", ")));
+            cx.push(
+                aoff,
+                "task.answer",
+                format!(
+                    "{answer:?} is not one of the options ({})",
+                    options.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            );
             return None;
         }
         Some(Task::Mcq { options, answer })
@@ -253,7 +361,10 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
         } else {
             Vec::new()
         };
-        Some(Task::Differential { diagnosis: diagnosis?.0, synonyms })
+        Some(Task::Differential {
+            diagnosis: diagnosis?.0,
+            synonyms,
+        })
     }
 }
 
@@ -264,14 +375,22 @@ fn mcq_options(cx: &mut Ctx<'_>, t: &DeTable<'_>, at: usize) -> BTreeMap<String,
         return out;
     };
     let Some(opts) = v.get_ref().as_table() else {
-        cx.push(v.span().start, "task.options", "expected a table of letter = text");
+        cx.push(
+            v.span().start,
+            "task.options",
+            "expected a table of letter = text",
+        );
         return out;
     };
     for (k, v) in opts.iter() {
         let letter = k.get_ref().to_string();
         let field = format!("task.options.{letter}");
         if !(letter.len() == 1 && letter.chars().all(|c| c.is_ascii_uppercase())) {
-            cx.push(v.span().start, &field, "option keys must be single capital letters");
+            cx.push(
+                v.span().start,
+                &field,
+                "option keys must be single capital letters",
+            );
             continue;
         }
         match v.get_ref().as_str() {
@@ -362,9 +481,20 @@ action = "CT head"
             .replace("\"rare\"", "\"sometimes\"");
         let problems = parse_case_toml(Path::new("x-1.toml"), &bad).unwrap_err();
         let text: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(text.iter().any(|t| t.starts_with("x-1.toml:3: specialty: unknown specialty \"cardiology\"")), "{text:?}");
-        assert!(text.iter().any(|t| t.starts_with("x-1.toml:4: incidence:")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("red_flags[0].action: missing")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("x-1.toml:3: specialty: unknown specialty \"cardiology\"")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.starts_with("x-1.toml:4: incidence:")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("red_flags[0].action: missing")),
+            "{text:?}"
+        );
         assert_eq!(problems.len(), 3, "{text:?}");
     }
 

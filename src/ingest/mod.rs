@@ -71,7 +71,11 @@ fn io_problem(p: &Path, e: &std::io::Error) -> Problem {
 
 /// Load every case from `paths`. All problems are collected; any problem
 /// means nothing should be imported.
-pub fn load_cases(paths: &[PathBuf], format: CaseFormat, prefix: Option<&str>) -> Result<Vec<LoadedCase>, Vec<Problem>> {
+pub fn load_cases(
+    paths: &[PathBuf],
+    format: CaseFormat,
+    prefix: Option<&str>,
+) -> Result<Vec<LoadedCase>, Vec<Problem>> {
     let files = expand_paths(paths).map_err(|p| vec![p])?;
     if files.is_empty() {
         return Err(vec![Problem {
@@ -88,8 +92,16 @@ pub fn load_cases(paths: &[PathBuf], format: CaseFormat, prefix: Option<&str>) -
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => {
-                    let line = problem::line_of(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
-                    problems.push(Problem { file: file.clone(), line, field: String::new(), message: "not valid UTF-8".into() });
+                    let line = problem::line_of(
+                        &String::from_utf8_lossy(e.as_bytes()),
+                        e.utf8_error().valid_up_to(),
+                    );
+                    problems.push(Problem {
+                        file: file.clone(),
+                        line,
+                        field: String::new(),
+                        message: "not valid UTF-8".into(),
+                    });
                     continue;
                 }
             },
@@ -110,15 +122,28 @@ pub fn load_cases(paths: &[PathBuf], format: CaseFormat, prefix: Option<&str>) -
                 file: c.file.clone(),
                 line: c.line,
                 field: "id".into(),
-                message: format!("duplicate case id {:?} (also at {}:{l})", c.case.id.as_str(), f.display()),
+                message: format!(
+                    "duplicate case id {:?} (also at {}:{l})",
+                    c.case.id.as_str(),
+                    f.display()
+                ),
             });
         }
     }
-    if problems.is_empty() { Ok(cases) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(problems)
+    }
 }
 
 /// Parse one file's text.
-pub fn load_text(file: &Path, text: &str, format: CaseFormat, prefix: Option<&str>) -> Result<Vec<LoadedCase>, Vec<Problem>> {
+pub fn load_text(
+    file: &Path,
+    text: &str,
+    format: CaseFormat,
+    prefix: Option<&str>,
+) -> Result<Vec<LoadedCase>, Vec<Problem>> {
     let ext = file.extension().and_then(|x| x.to_str()).unwrap_or("");
     let format = match format {
         CaseFormat::Auto if ext == "toml" => CaseFormat::Toml,
@@ -126,7 +151,11 @@ pub fn load_text(file: &Path, text: &str, format: CaseFormat, prefix: Option<&st
     };
     if format == CaseFormat::Toml {
         return case_toml::parse_case_toml(file, text).map(|case| {
-            vec![LoadedCase { case, file: file.to_path_buf(), line: 1 }]
+            vec![LoadedCase {
+                case,
+                file: file.to_path_buf(),
+                line: 1,
+            }]
         });
     }
     let records = records::read_records(file, text).map_err(|p| vec![p])?;
@@ -137,13 +166,19 @@ pub fn load_text(file: &Path, text: &str, format: CaseFormat, prefix: Option<&st
         CaseFormat::Jsonl => QuestionFormat::Blindstep,
         CaseFormat::Auto | CaseFormat::Toml => detect(file, records.first().map(|r| &r.value)),
     };
-    let prefix = prefix.map(str::to_string).unwrap_or_else(|| default_prefix(file, qformat));
+    let prefix = prefix
+        .map(str::to_string)
+        .unwrap_or_else(|| default_prefix(file, qformat));
     case_json::cases_from_records(file, &records, qformat, &prefix)
         .map(|cases| {
             cases
                 .into_iter()
                 .zip(records.iter())
-                .map(|(case, r)| LoadedCase { case, file: file.to_path_buf(), line: r.line })
+                .map(|(case, r)| LoadedCase {
+                    case,
+                    file: file.to_path_buf(),
+                    line: r.line,
+                })
                 .collect()
         })
         .map_err(|p| vec![p])
@@ -152,7 +187,9 @@ pub fn load_text(file: &Path, text: &str, format: CaseFormat, prefix: Option<&st
 fn detect(file: &Path, first: Option<&serde_json::Value>) -> QuestionFormat {
     let name = file.to_string_lossy().to_ascii_lowercase();
     match first {
-        Some(v) if v.get("task").is_some() || v.get("vignette").is_some() => QuestionFormat::Blindstep,
+        Some(v) if v.get("task").is_some() || v.get("vignette").is_some() => {
+            QuestionFormat::Blindstep
+        }
         Some(v) if v.get("opa").is_some() => QuestionFormat::MedMcqa,
         Some(v) if v.get("completion").is_some() => QuestionFormat::MedAgents,
         _ if name.contains("medmcqa") => QuestionFormat::MedMcqa,

@@ -19,7 +19,13 @@ impl Problem {
         if self.field.is_empty() {
             format!("{}:{}: {}", self.file.display(), self.line, self.message)
         } else {
-            format!("{}:{}: {}: {}", self.file.display(), self.line, self.field, self.message)
+            format!(
+                "{}:{}: {}: {}",
+                self.file.display(),
+                self.line,
+                self.field,
+                self.message
+            )
         }
     }
 }
@@ -43,5 +49,9 @@ impl fmt::Display for Problems {
 /// 1-based line of a byte offset.
 pub fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }

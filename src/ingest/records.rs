@@ -16,7 +16,7 @@ pub struct Record {
 pub fn read_records(file: &Path, text: &str) -> Result<Vec<Record>, Problem> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
+    if let Some(inner) = trimmed.strip_prefix('[') {
         let base = text.len() - trimmed.len();
         let value: Value = serde_json::from_str(text).map_err(|e| Problem {
             file: file.to_path_buf(),
@@ -27,7 +27,7 @@ pub fn read_records(file: &Path, text: &str) -> Result<Vec<Record>, Problem> {
         let Value::Array(items) = value else {
             return Err(problem(file, 1, "expected a JSON array"));
         };
-        let starts = array_element_starts(&trimmed[1..]);
+        let starts = array_element_starts(inner);
         Ok(items
             .into_iter()
             .enumerate()
@@ -46,7 +46,11 @@ pub fn read_records(file: &Path, text: &str) -> Result<Vec<Record>, Problem> {
                 continue;
             }
             let value: Value = serde_json::from_str(line).map_err(|e| {
-                problem(file, i + 1, &format!("invalid JSON at column {}: {e}", e.column()))
+                problem(
+                    file,
+                    i + 1,
+                    &format!("invalid JSON at column {}: {e}", e.column()),
+                )
             })?;
             out.push(Record { line: i + 1, value });
         }

@@ -36,7 +36,11 @@ pub struct RawRun {
     pub provenance: Provenance,
 }
 
-pub fn parse_runs(file: &Path, records: &[Record], format: RunFormat) -> Result<Vec<RawRun>, Problem> {
+pub fn parse_runs(
+    file: &Path,
+    records: &[Record],
+    format: RunFormat,
+) -> Result<Vec<RawRun>, Problem> {
     let format = match format {
         RunFormat::Auto => detect(records.first().map(|r| &r.value)),
         f => f,
@@ -79,9 +83,13 @@ fn name(f: RunFormat) -> &'static str {
 
 fn detect(first: Option<&Value>) -> RunFormat {
     match first {
-        Some(v) if v.get("completion").is_some() && v.get("realidx").is_some() => RunFormat::Medagents,
+        Some(v) if v.get("completion").is_some() && v.get("realidx").is_some() => {
+            RunFormat::Medagents
+        }
         Some(v) if v.get("output").is_some_and(Value::is_object) => RunFormat::Medrbench,
-        Some(v) if v.get("choices").is_some() || v.pointer("/response/body/choices").is_some() => RunFormat::Openai,
+        Some(v) if v.get("choices").is_some() || v.pointer("/response/body/choices").is_some() => {
+            RunFormat::Openai
+        }
         _ => RunFormat::Jsonl,
     }
 }
@@ -97,7 +105,10 @@ fn jsonl(v: &Value) -> Result<RawRun, FieldError> {
     let output = ["output", "response", "completion", "content"]
         .iter()
         .find_map(|k| v.get(*k).and_then(Value::as_str).map(str::to_string))
-        .ok_or(("output", "missing: the text must be under output, response, completion or content".to_string()))?;
+        .ok_or((
+            "output",
+            "missing: the text must be under output, response, completion or content".to_string(),
+        ))?;
     let reasoning = non_empty(
         ["reasoning", "reasoning_content"]
             .iter()
@@ -123,7 +134,10 @@ fn jsonl(v: &Value) -> Result<RawRun, FieldError> {
     Ok(RawRun {
         line: 0,
         case_key: Some(case_key),
-        question: v.get("question").and_then(Value::as_str).map(str::to_string),
+        question: v
+            .get("question")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         source_model: text_field(v, "model"),
         output,
         reasoning,
@@ -160,7 +174,10 @@ fn medagents(v: &Value) -> Result<RawRun, FieldError> {
     if let Some(u) = v.get("token_usage") {
         usage(u, &mut provenance);
     }
-    provenance.elapsed_ms = v.get("time_elapsed").and_then(Value::as_f64).map(|s| s * 1000.0);
+    provenance.elapsed_ms = v
+        .get("time_elapsed")
+        .and_then(Value::as_f64)
+        .map(|s| s * 1000.0);
     let mut extra = serde_json::Map::new();
     for k in ["predicted_answer", "token_usage", "time_elapsed"] {
         if let Some(x) = v.get(k) {
@@ -171,7 +188,10 @@ fn medagents(v: &Value) -> Result<RawRun, FieldError> {
     Ok(RawRun {
         line: 0,
         case_key: Some(case_key),
-        question: v.get("question").and_then(Value::as_str).map(str::to_string),
+        question: v
+            .get("question")
+            .and_then(Value::as_str)
+            .map(str::to_string),
         source_model: None,
         output,
         reasoning: None,
@@ -189,7 +209,11 @@ fn medrbench(v: &Value) -> Result<RawRun, FieldError> {
                 .and_then(Value::as_str)
                 .ok_or(("output.content", "missing or not text".to_string()))?
                 .to_string(),
-            non_empty(out.get("thinking_process").and_then(Value::as_str).map(str::to_string)),
+            non_empty(
+                out.get("thinking_process")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+            ),
         ),
         _ => return Err(("output", "expected text or an object".into())),
     };

@@ -40,8 +40,14 @@ impl Store {
     /// Import cases in one transaction: identical cases are no-ops; a different
     /// case under an existing id fails the whole import unless `Replace`; a case
     /// that has runs is never replaced.
-    pub fn import_cases(&mut self, cases: &[LoadedCase], mode: ImportMode) -> Result<CaseImportReport, StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    pub fn import_cases(
+        &mut self,
+        cases: &[LoadedCase],
+        mode: ImportMode,
+    ) -> Result<CaseImportReport, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut report = CaseImportReport::default();
         for lc in cases {
             save_case_raw(&tx, lc, mode, &mut report)?;
@@ -58,9 +64,12 @@ impl Store {
     pub fn find_case(&self, id: &CaseId) -> Result<Option<Case>, StoreError> {
         let body: Option<String> = self
             .conn
-            .query_row("SELECT body FROM cases WHERE id = ?1", [id.as_str()], |r| r.get(0))
+            .query_row("SELECT body FROM cases WHERE id = ?1", [id.as_str()], |r| {
+                r.get(0)
+            })
             .optional()?;
-        body.map(|b| serde_json::from_str(&b).map_err(StoreError::from)).transpose()
+        body.map(|b| serde_json::from_str(&b).map_err(StoreError::from))
+            .transpose()
     }
 
     /// Every case, ordered by id.
@@ -75,13 +84,27 @@ impl Store {
     }
 
     /// Case ids whose question text is exactly `question` (after trimming).
-    pub fn case_ids_by_question(&self) -> Result<std::collections::HashMap<String, Vec<CaseId>>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, vignette, question FROM cases")?;
-        let mut map: std::collections::HashMap<String, Vec<CaseId>> = std::collections::HashMap::new();
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+    pub fn case_ids_by_question(
+        &self,
+    ) -> Result<std::collections::HashMap<String, Vec<CaseId>>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, vignette, question FROM cases")?;
+        let mut map: std::collections::HashMap<String, Vec<CaseId>> =
+            std::collections::HashMap::new();
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
         for row in rows {
             let (id, vignette, question) = row?;
-            for key in [question.trim().to_string(), join_question(&vignette, &question)] {
+            for key in [
+                question.trim().to_string(),
+                join_question(&vignette, &question),
+            ] {
                 let ids = map.entry(normalise_question(&key)).or_default();
                 if !ids.iter().any(|c| c.as_str() == id) {
                     ids.push(CaseId(id.clone()));
@@ -105,11 +128,20 @@ pub fn normalise_question(q: &str) -> String {
     q.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn save_case_raw(tx: &Transaction<'_>, lc: &LoadedCase, mode: ImportMode, report: &mut CaseImportReport) -> Result<(), StoreError> {
+fn save_case_raw(
+    tx: &Transaction<'_>,
+    lc: &LoadedCase,
+    mode: ImportMode,
+    report: &mut CaseImportReport,
+) -> Result<(), StoreError> {
     let case = &lc.case;
     let (hash, body) = case_hash(case)?;
     let existing: Option<String> = tx
-        .query_row("SELECT content_hash FROM cases WHERE id = ?1", [case.id.as_str()], |r| r.get(0))
+        .query_row(
+            "SELECT content_hash FROM cases WHERE id = ?1",
+            [case.id.as_str()],
+            |r| r.get(0),
+        )
         .optional()?;
     let where_ = || format!("{}:{}", lc.file.display(), lc.line);
     match existing {
@@ -125,7 +157,11 @@ fn save_case_raw(tx: &Transaction<'_>, lc: &LoadedCase, mode: ImportMode, report
                     case.id.as_str()
                 )));
             }
-            let runs: i64 = tx.query_row("SELECT count(*) FROM runs WHERE case_id = ?1", [case.id.as_str()], |r| r.get(0))?;
+            let runs: i64 = tx.query_row(
+                "SELECT count(*) FROM runs WHERE case_id = ?1",
+                [case.id.as_str()],
+                |r| r.get(0),
+            )?;
             if runs > 0 {
                 return Err(StoreError::Conflict(format!(
                     "{}: id: case {:?} has {runs} run(s) and is never replaced; give the new case another id; nothing was imported",

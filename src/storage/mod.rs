@@ -12,13 +12,13 @@ mod runs;
 mod sqlmap;
 mod studies;
 
+pub use cases::normalise_question;
 pub use cases::{CaseImportReport, ImportMode};
 pub use error::StoreError;
 pub use models::NewModel;
 pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 pub use reports::{CaseRow, ReportAssignment, ReportItem, Rows, Slot, StepRow, StudyEventRow};
 pub use runs::{NewRun, RunImportReport, RunSummary};
-pub use cases::normalise_question;
 pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};
 
 use rusqlite::Connection;

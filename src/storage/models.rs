@@ -41,10 +41,16 @@ impl Store {
     /// Register a model; the name must be new.
     pub fn add_model(&mut self, m: &NewModel) -> Result<ModelId, StoreError> {
         if m.name.trim().is_empty() || m.name.contains(',') {
-            return Err(StoreError::Invalid(format!("model name {:?} must be non-empty and contain no comma", m.name)));
+            return Err(StoreError::Invalid(format!(
+                "model name {:?} must be non-empty and contain no comma",
+                m.name
+            )));
         }
         if self.find_model(&m.name)?.is_some() {
-            return Err(StoreError::Conflict(format!("a model named {:?} is already registered", m.name)));
+            return Err(StoreError::Conflict(format!(
+                "a model named {:?} is already registered",
+                m.name
+            )));
         }
         let (kind, location) = match &m.source {
             ModelSource::OutputsOnly => ("outputs_only", None),
@@ -69,7 +75,11 @@ impl Store {
     pub fn find_model(&self, name: &str) -> Result<Option<Model>, StoreError> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM models WHERE name = ?1"), [name], from_row)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM models WHERE name = ?1"),
+                [name],
+                from_row,
+            )
             .optional()?)
     }
 
@@ -80,13 +90,17 @@ impl Store {
     }
 
     pub fn model_by_id(&self, id: ModelId) -> Result<Model, StoreError> {
-        Ok(self
-            .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM models WHERE id = ?1"), [id.0], from_row)?)
+        Ok(self.conn.query_row(
+            &format!("SELECT {COLUMNS} FROM models WHERE id = ?1"),
+            [id.0],
+            from_row,
+        )?)
     }
 
     pub fn models(&self) -> Result<Vec<Model>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM models ORDER BY name"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM models ORDER BY name"))?;
         let rows = stmt.query_map([], from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }

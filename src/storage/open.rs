@@ -146,7 +146,9 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
     }
     // quick_check reads every page; skip it for very large files, where a
     // corrupt page still surfaces as an error naming the file on first read.
-    let small = std::fs::metadata(path).map(|m| m.len() < 256 << 20).unwrap_or(false);
+    let small = std::fs::metadata(path)
+        .map(|m| m.len() < 256 << 20)
+        .unwrap_or(false);
     if app_id == APPLICATION_ID && small {
         let ok: String = conn
             .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))

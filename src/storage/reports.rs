@@ -269,7 +269,10 @@ impl Store {
                             ..row
                         };
                         if which == Rows::History {
-                            f(StepRow { current: false, ..p })?;
+                            f(StepRow {
+                                current: false,
+                                ..p
+                            })?;
                         }
                         next
                     }
@@ -297,7 +300,11 @@ impl Store {
     }
 
     /// The study's case verdicts (current, or every event), by item, reviewer and event.
-    pub fn case_verdict_rows(&self, study: StudyId, which: Rows) -> Result<Vec<CaseRow>, StoreError> {
+    pub fn case_verdict_rows(
+        &self,
+        study: StudyId,
+        which: Rows,
+    ) -> Result<Vec<CaseRow>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.item_id, e.reviewer, a.a_side, e.answer_correct_left, e.answer_correct_right,
                 e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence,
@@ -318,7 +325,10 @@ impl Store {
                 a_side: r.get(3)?,
                 verdict: CaseVerdict {
                     answer_correct: [r.get(4)?, r.get(5)?],
-                    red_flags: [flags(&r.get::<_, String>(6)?), flags(&r.get::<_, String>(7)?)],
+                    red_flags: [
+                        flags(&r.get::<_, String>(6)?),
+                        flags(&r.get::<_, String>(7)?),
+                    ],
                     preferred: r.get::<_, Option<Preference>>(8)?,
                     student_guess: r.get::<_, Option<Side>>(9)?,
                     confidence: r.get::<_, Option<u8>>(10)?,
@@ -379,7 +389,9 @@ fn step_row(
     let chain: i64 = r.get(3)?;
     let step_index = non_negative(r.get(4)?, "step index")? as usize;
     let a_side = *a_sides.get(&(item, reviewer.clone())).ok_or_else(|| {
-        StoreError::corrupt(format!("item {item}: verdicts by {reviewer:?}, who has no assignment"))
+        StoreError::corrupt(format!(
+            "item {item}: verdicts by {reviewer:?}, who has no assignment"
+        ))
     })?;
     let text = match texts {
         Some(t) => Some(
@@ -387,7 +399,9 @@ fn step_row(
                 .and_then(|steps| steps.get(step_index))
                 .cloned()
                 .ok_or_else(|| {
-                    StoreError::corrupt(format!("item {item}: chain {chain} has no step {step_index}"))
+                    StoreError::corrupt(format!(
+                        "item {item}: chain {chain} has no step {step_index}"
+                    ))
                 })?,
         ),
         None => None,

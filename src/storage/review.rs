@@ -4,18 +4,24 @@
 
 use super::{Store, StoreError};
 use crate::domain::{
-    BlindChain, BlindItem, BlindStep, CaseVerdict, ChainId, ErrorMode, EventId, FinalAnswer, ItemId, Preference,
-    QueueEntry, ReviewCursor, ReviewerId, Side, StepVerdict, StudyId, Severity, StepLabel, CaseId,
+    BlindChain, BlindItem, BlindStep, CaseId, CaseVerdict, ChainId, ErrorMode, EventId,
+    FinalAnswer, ItemId, Preference, QueueEntry, ReviewCursor, ReviewerId, Severity, Side,
+    StepLabel, StepVerdict, StudyId,
 };
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use std::collections::BTreeSet;
 
-const LATEST_STEP: &str = "e.id = (SELECT max(e2.id) FROM step_verdict_events e2 WHERE e2.item_id = e.item_id
+const LATEST_STEP: &str =
+    "e.id = (SELECT max(e2.id) FROM step_verdict_events e2 WHERE e2.item_id = e.item_id
     AND e2.reviewer = e.reviewer AND e2.side = e.side AND e2.step_idx = e.step_idx)";
 
 impl Store {
     /// The reviewer's items in their shuffled order, with progress.
-    pub fn reviewer_queue(&self, study: StudyId, reviewer: &ReviewerId) -> Result<Vec<QueueEntry>, StoreError> {
+    pub fn reviewer_queue(
+        &self,
+        study: StudyId,
+        reviewer: &ReviewerId,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
         let sql = format!(
             "SELECT a.item_id, a.position, i.case_id, c.title, c.specialty,
                 (SELECT count(*) FROM steps s WHERE s.chain_id = i.chain_a)
@@ -38,8 +44,10 @@ impl Store {
             let n_flags: i64 = r.get::<_, Option<i64>>(7)?.unwrap_or(0);
             let complete = r.get::<_, Option<bool>>(8)?.is_some()
                 && r.get::<_, Option<bool>>(9)?.is_some()
-                && r.get::<_, Option<String>>(10)?.is_some_and(|s| s.len() as i64 == n_flags)
-                && r.get::<_, Option<String>>(11)?.is_some_and(|s| s.len() as i64 == n_flags)
+                && r.get::<_, Option<String>>(10)?
+                    .is_some_and(|s| s.len() as i64 == n_flags)
+                && r.get::<_, Option<String>>(11)?
+                    .is_some_and(|s| s.len() as i64 == n_flags)
                 && r.get::<_, Option<String>>(12)?.is_some()
                 && r.get::<_, Option<String>>(13)?.is_some()
                 && r.get::<_, Option<i64>>(14)?.is_some();
@@ -58,7 +66,12 @@ impl Store {
     }
 
     /// Model A's side and both chains for one reviewer's assignment.
-    fn assignment(&self, study: StudyId, item: ItemId, reviewer: &ReviewerId) -> Result<(u32, Side, ChainId, ChainId, CaseId), StoreError> {
+    fn assignment(
+        &self,
+        study: StudyId,
+        item: ItemId,
+        reviewer: &ReviewerId,
+    ) -> Result<(u32, Side, ChainId, ChainId, CaseId), StoreError> {
         self.conn
             .prepare_cached(
                 "SELECT a.position, a.a_side, i.chain_a, i.chain_b, i.case_id FROM assignments a JOIN items i ON i.id = a.item_id
@@ -77,8 +90,14 @@ impl Store {
     }
 
     /// One item as this reviewer's screen sees it: no model, run or timing.
-    pub fn load_blind_item(&self, study: StudyId, item: ItemId, reviewer: &ReviewerId) -> Result<BlindItem, StoreError> {
-        let (position, a_side, chain_a, chain_b, case_id) = self.assignment(study, item, reviewer)?;
+    pub fn load_blind_item(
+        &self,
+        study: StudyId,
+        item: ItemId,
+        reviewer: &ReviewerId,
+    ) -> Result<BlindItem, StoreError> {
+        let (position, a_side, chain_a, chain_b, case_id) =
+            self.assignment(study, item, reviewer)?;
         let case = self.case(&case_id)?;
         let mut chains = Vec::with_capacity(2);
         let mut verdicts = Vec::with_capacity(2);
@@ -97,16 +116,27 @@ impl Store {
             }
             verdicts.push(v);
             chains.push(BlindChain {
-                steps: chain.steps.into_iter().map(|s| BlindStep { text: s.text }).collect(),
+                steps: chain
+                    .steps
+                    .into_iter()
+                    .map(|s| BlindStep { text: s.text })
+                    .collect(),
                 answer: chain.answer.as_ref().map(FinalAnswer::display),
                 differential,
             });
         }
-        let case_verdict = self.current_case_verdict(item, reviewer)?.map(|(_, v)| v).unwrap_or_default();
+        let case_verdict = self
+            .current_case_verdict(item, reviewer)?
+            .map(|(_, v)| v)
+            .unwrap_or_default();
         let right_v = verdicts.pop().unwrap_or_default();
         let left_v = verdicts.pop().unwrap_or_default();
-        let right_c = chains.pop().ok_or_else(|| StoreError::corrupt("missing chain"))?;
-        let left_c = chains.pop().ok_or_else(|| StoreError::corrupt("missing chain"))?;
+        let right_c = chains
+            .pop()
+            .ok_or_else(|| StoreError::corrupt("missing chain"))?;
+        let left_c = chains
+            .pop()
+            .ok_or_else(|| StoreError::corrupt("missing chain"))?;
         Ok(BlindItem {
             item,
             position,
@@ -117,7 +147,12 @@ impl Store {
         })
     }
 
-    fn current_step_verdicts(&self, item: ItemId, reviewer: &ReviewerId, side: Side) -> Result<Vec<(usize, StepVerdict)>, StoreError> {
+    fn current_step_verdicts(
+        &self,
+        item: ItemId,
+        reviewer: &ReviewerId,
+        side: Side,
+    ) -> Result<Vec<(usize, StepVerdict)>, StoreError> {
         let sql = format!(
             "SELECT e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split FROM step_verdict_events e
              WHERE e.item_id = ?1 AND e.reviewer = ?2 AND e.side = ?3 AND {LATEST_STEP}"
@@ -136,12 +171,25 @@ impl Store {
         let mut out = Vec::new();
         for row in rows {
             let (idx, label, severity, tags, note, bad_split) = row?;
-            out.push((idx, StepVerdict { label, severity, tags: parse_tags(&tags)?, note, bad_split }));
+            out.push((
+                idx,
+                StepVerdict {
+                    label,
+                    severity,
+                    tags: parse_tags(&tags)?,
+                    note,
+                    bad_split,
+                },
+            ));
         }
         Ok(out)
     }
 
-    fn current_case_verdict(&self, item: ItemId, reviewer: &ReviewerId) -> Result<Option<(EventId, CaseVerdict)>, StoreError> {
+    fn current_case_verdict(
+        &self,
+        item: ItemId,
+        reviewer: &ReviewerId,
+    ) -> Result<Option<(EventId, CaseVerdict)>, StoreError> {
         let row = self
             .conn
             .prepare_cached(
@@ -178,11 +226,15 @@ impl Store {
         ms_spent: u64,
     ) -> Result<EventId, StoreError> {
         if verdict.severity.is_some() && verdict.label != Some(StepLabel::Error) {
-            return Err(StoreError::Invalid("a severity is only given to an error step".into()));
+            return Err(StoreError::Invalid(
+                "a severity is only given to an error step".into(),
+            ));
         }
         let (_, a_side, chain_a, chain_b, _) = self.assignment(study, item, reviewer)?;
         let chain = Self::chain_on_side(a_side, chain_a, chain_b, side);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let previous: Option<i64> = tx
             .prepare_cached(
                 "SELECT max(id) FROM step_verdict_events WHERE item_id = ?1 AND reviewer = ?2 AND side = ?3 AND step_idx = ?4",
@@ -230,9 +282,13 @@ impl Store {
         if verdict.confidence.is_some_and(|c| !(1..=5).contains(&c)) {
             return Err(StoreError::Invalid("confidence must be 1 to 5".into()));
         }
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let previous: Option<i64> = tx
-            .prepare_cached("SELECT max(id) FROM case_verdict_events WHERE item_id = ?1 AND reviewer = ?2")?
+            .prepare_cached(
+                "SELECT max(id) FROM case_verdict_events WHERE item_id = ?1 AND reviewer = ?2",
+            )?
             .query_row(params![item.0, reviewer.as_str()], |r| r.get(0))?;
         tx.prepare_cached(
             "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right,
@@ -256,7 +312,12 @@ impl Store {
         Ok(EventId(id))
     }
 
-    pub fn save_cursor(&mut self, study: StudyId, reviewer: &ReviewerId, c: &ReviewCursor) -> Result<(), StoreError> {
+    pub fn save_cursor(
+        &mut self,
+        study: StudyId,
+        reviewer: &ReviewerId,
+        c: &ReviewCursor,
+    ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT INTO review_cursors (study_id, reviewer, item_id, side, step_idx) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -267,7 +328,11 @@ impl Store {
         Ok(())
     }
 
-    pub fn load_cursor(&self, study: StudyId, reviewer: &ReviewerId) -> Result<Option<ReviewCursor>, StoreError> {
+    pub fn load_cursor(
+        &self,
+        study: StudyId,
+        reviewer: &ReviewerId,
+    ) -> Result<Option<ReviewCursor>, StoreError> {
         Ok(self
             .conn
             .prepare_cached("SELECT item_id, side, step_idx FROM review_cursors WHERE study_id = ?1 AND reviewer = ?2")?
@@ -281,7 +346,7 @@ impl Store {
 pub(crate) fn parse_tags(text: &str) -> Result<BTreeSet<ErrorMode>, StoreError> {
     text.split(';')
         .filter(|t| !t.is_empty())
-        .map(|t| t.parse::<ErrorMode>().map_err(|e| StoreError::corrupt(e)))
+        .map(|t| t.parse::<ErrorMode>().map_err(StoreError::corrupt))
         .collect()
 }
 

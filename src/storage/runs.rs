@@ -3,7 +3,9 @@
 
 use super::cases::sha256_hex;
 use super::{Store, StoreError};
-use crate::domain::{CaseId, Chain, ChainId, FinalAnswer, ModelId, Provenance, Run, RunId, Span, Step};
+use crate::domain::{
+    CaseId, Chain, ChainId, FinalAnswer, ModelId, Provenance, Run, RunId, Span, Step,
+};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
@@ -57,8 +59,13 @@ fn run_hash(r: &NewRun) -> String {
 impl Store {
     /// Store runs with their chains in one transaction. A run identical to a
     /// stored one (same model, case and text) is skipped.
-    pub fn import_runs(&mut self, runs: &[(NewRun, Chain)]) -> Result<(RunImportReport, Vec<RunId>), StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    pub fn import_runs(
+        &mut self,
+        runs: &[(NewRun, Chain)],
+    ) -> Result<(RunImportReport, Vec<RunId>), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let mut report = RunImportReport::default();
         let mut ids = Vec::new();
         for (run, chain) in runs {
@@ -78,7 +85,9 @@ impl Store {
     /// Store one run and its chain (used by generation: each finished case is durable at once).
     pub fn save_run(&mut self, run: &NewRun, chain: &Chain) -> Result<RunId, StoreError> {
         let (_, ids) = self.import_runs(&[(run.clone(), chain.clone())])?;
-        ids.first().copied().ok_or_else(|| StoreError::corrupt("run insert returned no id"))
+        ids.first()
+            .copied()
+            .ok_or_else(|| StoreError::corrupt("run insert returned no id"))
     }
 
     /// Add a chain made by another stripper version; an existing chain of the
@@ -91,7 +100,12 @@ impl Store {
     }
 
     /// The run of `model` on `case` with this settings key, if one exists.
-    pub fn find_run_with_settings(&self, model: ModelId, case: &CaseId, settings_key: &str) -> Result<Option<RunId>, StoreError> {
+    pub fn find_run_with_settings(
+        &self,
+        model: ModelId,
+        case: &CaseId,
+        settings_key: &str,
+    ) -> Result<Option<RunId>, StoreError> {
         Ok(self
             .conn
             .query_row(
@@ -139,7 +153,9 @@ impl Store {
     pub fn run_of_chain(&self, chain: ChainId) -> Result<Option<RunId>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT run_id FROM chains WHERE id = ?1", [chain.0], |r| r.get(0).map(RunId))
+            .query_row("SELECT run_id FROM chains WHERE id = ?1", [chain.0], |r| {
+                r.get(0).map(RunId)
+            })
             .optional()?)
     }
 
@@ -147,7 +163,11 @@ impl Store {
     pub fn latest_chain_of_run(&self, run: RunId) -> Result<Option<ChainId>, StoreError> {
         Ok(self
             .conn
-            .query_row("SELECT max(id) FROM chains WHERE run_id = ?1", [run.0], |r| r.get::<_, Option<i64>>(0))?
+            .query_row(
+                "SELECT max(id) FROM chains WHERE run_id = ?1",
+                [run.0],
+                |r| r.get::<_, Option<i64>>(0),
+            )?
             .map(ChainId))
     }
 
@@ -159,7 +179,9 @@ impl Store {
              WHERE r.model_id = ?1 AND r.id = (SELECT max(r2.id) FROM runs r2 WHERE r2.model_id = r.model_id AND r2.case_id = r.case_id)
              ORDER BY r.case_id",
         )?;
-        let rows = stmt.query_map([model.0], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))?;
+        let rows = stmt.query_map([model.0], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (case, chain) = row?;
@@ -173,16 +195,23 @@ impl Store {
     pub fn chain(&self, id: ChainId) -> Result<Chain, StoreError> {
         let (version, answer, truncated): (String, Option<String>, bool) = self
             .conn
-            .query_row("SELECT stripper_version, answer, truncated FROM chains WHERE id = ?1", [id.0], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT stripper_version, answer, truncated FROM chains WHERE id = ?1",
+                [id.0],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("no chain {id}")))?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT idx, text, spans, duplicates FROM steps WHERE chain_id = ?1 ORDER BY idx")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT idx, text, spans, duplicates FROM steps WHERE chain_id = ?1 ORDER BY idx",
+        )?;
         let rows = stmt.query_map([id.0], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })?;
         let mut steps = Vec::new();
         for row in rows {
@@ -196,13 +225,19 @@ impl Store {
         }
         Ok(Chain {
             steps,
-            answer: answer.map(|a| serde_json::from_str::<FinalAnswer>(&a)).transpose()?,
+            answer: answer
+                .map(|a| serde_json::from_str::<FinalAnswer>(&a))
+                .transpose()?,
             truncated,
             stripper_version: version,
         })
     }
 
-    pub fn list_runs(&self, model: Option<&str>, case: Option<&str>) -> Result<Vec<RunSummary>, StoreError> {
+    pub fn list_runs(
+        &self,
+        model: Option<&str>,
+        case: Option<&str>,
+    ) -> Result<Vec<RunSummary>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT r.id, r.case_id, m.name, c.id, (SELECT count(*) FROM steps s WHERE s.chain_id = c.id),
                     c.truncated, c.answer, json_extract(r.provenance, '$.origin'), r.created_at
@@ -291,12 +326,18 @@ fn save_chain_raw(tx: &Transaction<'_>, run: RunId, chain: &Chain) -> Result<Cha
         params![
             run.0,
             chain.stripper_version,
-            chain.answer.as_ref().map(serde_json::to_string).transpose()?,
+            chain
+                .answer
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
             chain.truncated
         ],
     )?;
     let id = tx.last_insert_rowid();
-    let mut stmt = tx.prepare_cached("INSERT INTO steps (chain_id, idx, text, spans, duplicates) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO steps (chain_id, idx, text, spans, duplicates) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
     for (i, step) in chain.steps.iter().enumerate() {
         stmt.execute(params![
             id,

@@ -1,7 +1,9 @@
 //! Domain enums ↔ SQL text, in one place. The text is `as_str()`; the schema's
 //! CHECK constraints list the same strings.
 
-use crate::domain::{ErrorMode, Incidence, Preference, Role, Severity, Side, Specialty, StepLabel, TaskKind};
+use crate::domain::{
+    ErrorMode, Incidence, Preference, Role, Severity, Side, Specialty, StepLabel, TaskKind,
+};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 macro_rules! sql_text_enum {

@@ -66,18 +66,26 @@ fn study_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Study> {
     })
 }
 
-const STUDY_SELECT: &str = "SELECT s.id, s.name, s.model_a, s.model_b, s.seed, s.overlap, s.created_at,
+const STUDY_SELECT: &str =
+    "SELECT s.id, s.name, s.model_a, s.model_b, s.seed, s.overlap, s.created_at,
     (SELECT created_at FROM study_events e WHERE e.study_id = s.id AND e.kind = 'unblinded')
     FROM studies s";
 
 impl Store {
     pub fn create_study(&mut self, s: &NewStudy) -> Result<StudyId, StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let exists: Option<i64> = tx
-            .query_row("SELECT id FROM studies WHERE name = ?1", [&s.name], |r| r.get(0))
+            .query_row("SELECT id FROM studies WHERE name = ?1", [&s.name], |r| {
+                r.get(0)
+            })
             .optional()?;
         if exists.is_some() {
-            return Err(StoreError::Conflict(format!("a study named {:?} already exists", s.name)));
+            return Err(StoreError::Conflict(format!(
+                "a study named {:?} already exists",
+                s.name
+            )));
         }
         // SQLite integers are signed: store the seed's bits.
         tx.execute(
@@ -86,20 +94,25 @@ impl Store {
         )?;
         let study = tx.last_insert_rowid();
         for r in &s.reviewers {
-            tx.execute("INSERT INTO study_reviewers (study_id, reviewer) VALUES (?1, ?2)", params![study, r])?;
+            tx.execute(
+                "INSERT INTO study_reviewers (study_id, reviewer) VALUES (?1, ?2)",
+                params![study, r],
+            )?;
         }
         let mut item_ids = Vec::with_capacity(s.items.len());
         {
-            let mut stmt = tx.prepare("INSERT INTO items (study_id, case_id, chain_a, chain_b) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut stmt = tx.prepare(
+                "INSERT INTO items (study_id, case_id, chain_a, chain_b) VALUES (?1, ?2, ?3, ?4)",
+            )?;
             for (case, a, b) in &s.items {
                 stmt.execute(params![study, case.as_str(), a.0, b.0])?;
                 item_ids.push(tx.last_insert_rowid());
             }
             let mut stmt = tx.prepare("INSERT INTO assignments (item_id, reviewer, position, a_side) VALUES (?1, ?2, ?3, ?4)")?;
             for d in &s.draws {
-                let item = item_ids
-                    .get(d.case_index)
-                    .ok_or_else(|| StoreError::Invalid(format!("draw for unknown item {}", d.case_index)))?;
+                let item = item_ids.get(d.case_index).ok_or_else(|| {
+                    StoreError::Invalid(format!("draw for unknown item {}", d.case_index))
+                })?;
                 stmt.execute(params![item, d.reviewer, d.position, d.a_side])?;
             }
         }
@@ -113,55 +126,90 @@ impl Store {
 
     pub fn study(&self, name: &str) -> Result<Study, StoreError> {
         self.conn
-            .query_row(&format!("{STUDY_SELECT} WHERE s.name = ?1"), [name], study_from_row)
+            .query_row(
+                &format!("{STUDY_SELECT} WHERE s.name = ?1"),
+                [name],
+                study_from_row,
+            )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("no study named {name:?} (see `blindstep study list`)")))
+            .ok_or_else(|| {
+                StoreError::NotFound(format!(
+                    "no study named {name:?} (see `blindstep study list`)"
+                ))
+            })
     }
 
     pub fn study_by_id(&self, id: StudyId) -> Result<Study, StoreError> {
-        Ok(self.conn.query_row(&format!("{STUDY_SELECT} WHERE s.id = ?1"), [id.0], study_from_row)?)
+        Ok(self.conn.query_row(
+            &format!("{STUDY_SELECT} WHERE s.id = ?1"),
+            [id.0],
+            study_from_row,
+        )?)
     }
 
     pub fn studies(&self) -> Result<Vec<Study>, StoreError> {
-        let mut stmt = self.conn.prepare(&format!("{STUDY_SELECT} ORDER BY s.name"))?;
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{STUDY_SELECT} ORDER BY s.name"))?;
         let rows = stmt.query_map([], study_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn study_reviewers(&self, study: StudyId) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT reviewer FROM study_reviewers WHERE study_id = ?1 ORDER BY reviewer")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT reviewer FROM study_reviewers WHERE study_id = ?1 ORDER BY reviewer",
+        )?;
         let rows = stmt.query_map([study.0], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn study_items(&self, study: StudyId) -> Result<Vec<ItemRow>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT id, case_id, chain_a, chain_b FROM items WHERE study_id = ?1 ORDER BY id")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, case_id, chain_a, chain_b FROM items WHERE study_id = ?1 ORDER BY id",
+        )?;
         let rows = stmt.query_map([study.0], |r| {
-            Ok(ItemRow { item: ItemId(r.get(0)?), case_id: CaseId(r.get(1)?), chain_a: ChainId(r.get(2)?), chain_b: ChainId(r.get(3)?) })
+            Ok(ItemRow {
+                item: ItemId(r.get(0)?),
+                case_id: CaseId(r.get(1)?),
+                chain_a: ChainId(r.get(2)?),
+                chain_b: ChainId(r.get(3)?),
+            })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every assignment of a study: (item, reviewer, position, side of model A).
-    pub fn study_assignments(&self, study: StudyId) -> Result<Vec<(ItemId, String, u32, Side)>, StoreError> {
+    pub fn study_assignments(
+        &self,
+        study: StudyId,
+    ) -> Result<Vec<(ItemId, String, u32, Side)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT a.item_id, a.reviewer, a.position, a.a_side FROM assignments a JOIN items i ON i.id = a.item_id
              WHERE i.study_id = ?1 ORDER BY a.reviewer, a.position",
         )?;
-        let rows = stmt.query_map([study.0], |r| Ok((ItemId(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let rows = stmt.query_map([study.0], |r| {
+            Ok((ItemId(r.get(0)?), r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     pub fn study_overview(&self, name: &str) -> Result<StudyOverview, StoreError> {
         let study = self.study(name)?;
-        let items: i64 = self.conn.query_row("SELECT count(*) FROM items WHERE study_id = ?1", [study.id.0], |r| r.get(0))?;
+        let items: i64 = self.conn.query_row(
+            "SELECT count(*) FROM items WHERE study_id = ?1",
+            [study.id.0],
+            |r| r.get(0),
+        )?;
         let mut reviewers = Vec::new();
         for r in self.study_reviewers(study.id)? {
             let queue = self.reviewer_queue(study.id, &crate::domain::ReviewerId(r.clone()))?;
             reviewers.push(ReviewerProgress {
                 reviewer: r,
                 items: queue.len(),
-                items_done: queue.iter().filter(|q| q.status() == crate::domain::ItemStatus::Done).count(),
+                items_done: queue
+                    .iter()
+                    .filter(|q| q.status() == crate::domain::ItemStatus::Done)
+                    .count(),
                 steps_total: queue.iter().map(|q| q.steps_total).sum(),
                 steps_judged: queue.iter().map(|q| q.steps_judged).sum(),
             });
@@ -179,21 +227,42 @@ impl Store {
 
     /// Record the unblinding (once, irreversible) in the audit trail.
     pub fn unblind(&mut self, study: StudyId, actor: &str) -> Result<String, StoreError> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let done: Option<String> = tx
-            .query_row("SELECT created_at FROM study_events WHERE study_id = ?1 AND kind = 'unblinded'", [study.0], |r| r.get(0))
+            .query_row(
+                "SELECT created_at FROM study_events WHERE study_id = ?1 AND kind = 'unblinded'",
+                [study.0],
+                |r| r.get(0),
+            )
             .optional()?;
         if let Some(at) = done {
-            return Err(StoreError::Conflict(format!("the study was already unblinded at {at}")));
+            return Err(StoreError::Conflict(format!(
+                "the study was already unblinded at {at}"
+            )));
         }
-        tx.execute("INSERT INTO study_events (study_id, kind, actor) VALUES (?1, 'unblinded', ?2)", params![study.0, actor])?;
-        let at: String = tx.query_row("SELECT created_at FROM study_events WHERE id = last_insert_rowid()", [], |r| r.get(0))?;
+        tx.execute(
+            "INSERT INTO study_events (study_id, kind, actor) VALUES (?1, 'unblinded', ?2)",
+            params![study.0, actor],
+        )?;
+        let at: String = tx.query_row(
+            "SELECT created_at FROM study_events WHERE id = last_insert_rowid()",
+            [],
+            |r| r.get(0),
+        )?;
         tx.commit()?;
         Ok(at)
     }
 
     /// Append an audit event (e.g. `exported`).
-    pub fn record_study_event(&mut self, study: StudyId, kind: &str, actor: &str, detail: &str) -> Result<(), StoreError> {
+    pub fn record_study_event(
+        &mut self,
+        study: StudyId,
+        kind: &str,
+        actor: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO study_events (study_id, kind, actor, detail) VALUES (?1, ?2, ?3, ?4)",
             params![study.0, kind, actor, detail],

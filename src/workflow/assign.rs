@@ -56,7 +56,12 @@ pub enum AssignError {
 /// balanced per reviewer (half of each reviewer's items have model A on the
 /// left, give or take one) and shuffle each reviewer's order.
 /// `cases` are case ids; the result does not depend on their order.
-pub fn assign(cases: &[String], reviewers: &[String], overlap: u32, seed: u64) -> Result<Vec<Draw>, AssignError> {
+pub fn assign(
+    cases: &[String],
+    reviewers: &[String],
+    overlap: u32,
+    seed: u64,
+) -> Result<Vec<Draw>, AssignError> {
     if reviewers.is_empty() {
         return Err(AssignError::NoReviewers);
     }
@@ -64,7 +69,10 @@ pub fn assign(cases: &[String], reviewers: &[String], overlap: u32, seed: u64) -
         return Err(AssignError::ZeroOverlap);
     }
     if overlap as usize > reviewers.len() {
-        return Err(AssignError::OverlapTooLarge { overlap, reviewers: reviewers.len() });
+        return Err(AssignError::OverlapTooLarge {
+            overlap,
+            reviewers: reviewers.len(),
+        });
     }
     let mut sorted_reviewers: Vec<&String> = reviewers.iter().collect();
     sorted_reviewers.sort();
@@ -81,7 +89,13 @@ pub fn assign(cases: &[String], reviewers: &[String], overlap: u32, seed: u64) -
     let mut per_reviewer: BTreeMap<&String, Vec<usize>> = BTreeMap::new();
     for &i in &order {
         let mut candidates: Vec<&String> = sorted_reviewers.clone();
-        candidates.sort_by_key(|r| (load[*r], stable_hash(seed, &["pick", &cases[i], r]), (*r).clone()));
+        candidates.sort_by_key(|r| {
+            (
+                load[*r],
+                stable_hash(seed, &["pick", &cases[i], r]),
+                (*r).clone(),
+            )
+        });
         for r in candidates.into_iter().take(overlap as usize) {
             *load.entry(r).or_default() += 1;
             per_reviewer.entry(r).or_default().push(i);
@@ -93,18 +107,33 @@ pub fn assign(cases: &[String], reviewers: &[String], overlap: u32, seed: u64) -
         // Sides: rank the reviewer's items by a per-(item, reviewer) hash; the
         // first half get model A on the left. Balanced to within one.
         let mut by_side = items.clone();
-        by_side.sort_by_key(|&i| (stable_hash(seed, &["side", &cases[i], reviewer]), cases[i].clone()));
-        let half = by_side.len() / 2 + usize::from(by_side.len() % 2 == 1 && stable_hash(seed, &["odd", reviewer]) & 1 == 1);
+        by_side.sort_by_key(|&i| {
+            (
+                stable_hash(seed, &["side", &cases[i], reviewer]),
+                cases[i].clone(),
+            )
+        });
+        let half = by_side.len() / 2
+            + usize::from(by_side.len() % 2 == 1 && stable_hash(seed, &["odd", reviewer]) & 1 == 1);
         let left: std::collections::HashSet<usize> = by_side[..half].iter().copied().collect();
         // Order: a per-reviewer shuffle.
         let mut queue = items;
-        queue.sort_by_key(|&i| (stable_hash(seed, &["order", &cases[i], reviewer]), cases[i].clone()));
+        queue.sort_by_key(|&i| {
+            (
+                stable_hash(seed, &["order", &cases[i], reviewer]),
+                cases[i].clone(),
+            )
+        });
         for (pos, i) in queue.into_iter().enumerate() {
             draws.push(Draw {
                 case_index: i,
                 reviewer: reviewer.clone(),
                 position: pos as u32,
-                a_side: if left.contains(&i) { Side::Left } else { Side::Right },
+                a_side: if left.contains(&i) {
+                    Side::Left
+                } else {
+                    Side::Right
+                },
             });
         }
     }
@@ -123,7 +152,10 @@ mod tests {
     #[test]
     fn hash_is_stable_across_builds() {
         // A fixed value: changing the hash would silently re-draw every stored study.
-        assert_eq!(stable_hash(7, &["case-1", "r1"]), stable_hash(7, &["case-1", "r1"]));
+        assert_eq!(
+            stable_hash(7, &["case-1", "r1"]),
+            stable_hash(7, &["case-1", "r1"])
+        );
         assert_ne!(stable_hash(7, &["ab", "c"]), stable_hash(7, &["a", "bc"]));
         assert_ne!(stable_hash(7, &["x"]), stable_hash(8, &["x"]));
     }
@@ -135,7 +167,14 @@ mod tests {
         reversed.reverse();
         let a = assign(&cases, &names("r", 3), 2, 42).unwrap();
         let b = assign(&reversed, &names("r", 3), 2, 42).unwrap();
-        let key = |d: &Draw, cs: &[String]| (cs[d.case_index].clone(), d.reviewer.clone(), d.position, d.a_side);
+        let key = |d: &Draw, cs: &[String]| {
+            (
+                cs[d.case_index].clone(),
+                d.reviewer.clone(),
+                d.position,
+                d.a_side,
+            )
+        };
         let mut ka: Vec<_> = a.iter().map(|d| key(d, &cases)).collect();
         let mut kb: Vec<_> = b.iter().map(|d| key(d, &reversed)).collect();
         ka.sort();
@@ -145,7 +184,13 @@ mod tests {
 
     #[test]
     fn rejects_bad_overlap() {
-        assert_eq!(assign(&names("c", 3), &names("r", 2), 3, 1), Err(AssignError::OverlapTooLarge { overlap: 3, reviewers: 2 }));
+        assert_eq!(
+            assign(&names("c", 3), &names("r", 2), 3, 1),
+            Err(AssignError::OverlapTooLarge {
+                overlap: 3,
+                reviewers: 2
+            })
+        );
     }
 
     proptest! {

@@ -14,9 +14,15 @@ pub fn chain_for(case: &Case, output: &str, reasoning: Option<&str>) -> Chain {
     match &case.task {
         Task::Mcq { options, .. } => {
             let letters: Vec<String> = options.keys().cloned().collect();
-            crate::strip::strip_run(output, reasoning, crate::strip::AnswerHint::Letters(&letters))
+            crate::strip::strip_run(
+                output,
+                reasoning,
+                crate::strip::AnswerHint::Letters(&letters),
+            )
         }
-        Task::Differential { .. } => crate::strip::strip_run(output, reasoning, crate::strip::AnswerHint::Differential),
+        Task::Differential { .. } => {
+            crate::strip::strip_run(output, reasoning, crate::strip::AnswerHint::Differential)
+        }
     }
 }
 
@@ -34,19 +40,32 @@ pub struct ImportOutcome {
     pub skipped_unmatched: Vec<String>,
 }
 
-pub fn import_runs(store: &mut Store, file: &Path, model: &Model, opts: &ImportOptions<'_>) -> anyhow::Result<ImportOutcome> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+pub fn import_runs(
+    store: &mut Store,
+    file: &Path,
+    model: &Model,
+    opts: &ImportOptions<'_>,
+) -> anyhow::Result<ImportOutcome> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     import_runs_text(store, file, &text, model, opts)
 }
 
 /// As [`import_runs`], from text already read (`file` names it in messages).
-pub fn import_runs_text(store: &mut Store, file: &Path, text: &str, model: &Model, opts: &ImportOptions<'_>) -> anyhow::Result<ImportOutcome> {
+pub fn import_runs_text(
+    store: &mut Store,
+    file: &Path,
+    text: &str,
+    model: &Model,
+    opts: &ImportOptions<'_>,
+) -> anyhow::Result<ImportOutcome> {
     let records = read_records(file, text)?;
     let mut raw = parse_runs(file, &records, opts.format)?;
     if raw.is_empty() {
         bail!("{}: no records", file.display());
     }
-    let models: std::collections::BTreeSet<String> = raw.iter().filter_map(|r| r.source_model.clone()).collect();
+    let models: std::collections::BTreeSet<String> =
+        raw.iter().filter_map(|r| r.source_model.clone()).collect();
     match opts.only_model {
         Some(m) => {
             raw.retain(|r| r.source_model.as_deref() == Some(m));
@@ -65,7 +84,11 @@ pub fn import_runs_text(store: &mut Store, file: &Path, text: &str, model: &Mode
         ),
         None => {}
     }
-    let cases: HashMap<CaseId, Case> = store.all_cases()?.into_iter().map(|c| (c.id.clone(), c)).collect();
+    let cases: HashMap<CaseId, Case> = store
+        .all_cases()?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
     let by_question = store.case_ids_by_question()?;
     let mut batch = Vec::new();
     let mut unmatched = Vec::new();
@@ -89,7 +112,10 @@ pub fn import_runs_text(store: &mut Store, file: &Path, text: &str, model: &Mode
                 "{}:{}: {} matches no case",
                 file.display(),
                 r.line,
-                r.case_key.as_deref().map(|k| format!("id {k:?}")).unwrap_or_else(|| "record".into())
+                r.case_key
+                    .as_deref()
+                    .map(|k| format!("id {k:?}"))
+                    .unwrap_or_else(|| "record".into())
             )),
         }
     }
@@ -101,11 +127,19 @@ pub fn import_runs_text(store: &mut Store, file: &Path, text: &str, model: &Mode
         );
     }
     let (report, _) = store.import_runs(&batch)?;
-    Ok(ImportOutcome { report, records: raw.len(), skipped_unmatched: unmatched })
+    Ok(ImportOutcome {
+        report,
+        records: raw.len(),
+        skipped_unmatched: unmatched,
+    })
 }
 
 /// Join a record to a case: by id (with or without a source prefix), else by question text.
-fn join<'a>(r: &RawRun, cases: &'a HashMap<CaseId, Case>, by_question: &HashMap<String, Vec<CaseId>>) -> Option<&'a Case> {
+fn join<'a>(
+    r: &RawRun,
+    cases: &'a HashMap<CaseId, Case>,
+    by_question: &HashMap<String, Vec<CaseId>>,
+) -> Option<&'a Case> {
     if let Some(key) = &r.case_key {
         let key = key.trim();
         if let Some(c) = cases.get(&CaseId(key.to_string())) {

@@ -2,7 +2,7 @@
 //! chains, create studies, build the demo. No SQL and no terminal here.
 
 pub mod assign;
+pub mod demo;
 pub mod import_runs;
 pub mod review_backend;
 pub mod study;
-pub mod demo;

@@ -1,13 +1,22 @@
 //! The review screens' backend over the SQLite store, with one study and one
 //! reviewer bound in. Hands the TUI only blinded types.
 
-use crate::domain::{BlindItem, CaseVerdict, EventId, ItemId, QueueEntry, ReviewCursor, ReviewerId, Side, StepVerdict, StudyId};
+use crate::domain::{
+    BlindItem, CaseVerdict, EventId, ItemId, QueueEntry, ReviewCursor, ReviewerId, Side,
+    StepVerdict, StudyId,
+};
 use crate::storage::Store;
 use crate::tui::ReviewBackend;
 
 /// Produces training feedback for a finished item (the demo's answer key).
 pub trait FeedbackSource {
-    fn feedback(&mut self, store: &Store, study: StudyId, reviewer: &ReviewerId, item: &BlindItem) -> anyhow::Result<Option<Vec<String>>>;
+    fn feedback(
+        &mut self,
+        store: &Store,
+        study: StudyId,
+        reviewer: &ReviewerId,
+        item: &BlindItem,
+    ) -> anyhow::Result<Option<Vec<String>>>;
 }
 
 pub struct StoreBackend {
@@ -23,9 +32,17 @@ impl StoreBackend {
         let s = store.study(study)?;
         let reviewers = store.study_reviewers(s.id)?;
         if !reviewers.iter().any(|r| r == reviewer) {
-            anyhow::bail!("{reviewer:?} is not a reviewer of study {study:?} (reviewers: {})", reviewers.join(", "));
+            anyhow::bail!(
+                "{reviewer:?} is not a reviewer of study {study:?} (reviewers: {})",
+                reviewers.join(", ")
+            );
         }
-        Ok(Self { store, study: s.id, reviewer: ReviewerId(reviewer.to_string()), feedback: None })
+        Ok(Self {
+            store,
+            study: s.id,
+            reviewer: ReviewerId(reviewer.to_string()),
+            feedback: None,
+        })
     }
 }
 
@@ -35,15 +52,39 @@ impl ReviewBackend for StoreBackend {
     }
 
     fn load_item(&mut self, item: ItemId) -> anyhow::Result<BlindItem> {
-        Ok(self.store.load_blind_item(self.study, item, &self.reviewer)?)
+        Ok(self
+            .store
+            .load_blind_item(self.study, item, &self.reviewer)?)
     }
 
-    fn save_step_verdict(&mut self, item: ItemId, side: Side, step_index: usize, verdict: &StepVerdict, ms_spent: u64) -> anyhow::Result<EventId> {
-        Ok(self.store.append_step_verdict(self.study, item, &self.reviewer, side, step_index, verdict, ms_spent)?)
+    fn save_step_verdict(
+        &mut self,
+        item: ItemId,
+        side: Side,
+        step_index: usize,
+        verdict: &StepVerdict,
+        ms_spent: u64,
+    ) -> anyhow::Result<EventId> {
+        Ok(self.store.append_step_verdict(
+            self.study,
+            item,
+            &self.reviewer,
+            side,
+            step_index,
+            verdict,
+            ms_spent,
+        )?)
     }
 
-    fn save_case_verdict(&mut self, item: ItemId, verdict: &CaseVerdict, ms_spent: u64) -> anyhow::Result<EventId> {
-        Ok(self.store.append_case_verdict(self.study, item, &self.reviewer, verdict, ms_spent)?)
+    fn save_case_verdict(
+        &mut self,
+        item: ItemId,
+        verdict: &CaseVerdict,
+        ms_spent: u64,
+    ) -> anyhow::Result<EventId> {
+        Ok(self
+            .store
+            .append_case_verdict(self.study, item, &self.reviewer, verdict, ms_spent)?)
     }
 
     fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>> {

@@ -30,7 +30,10 @@ pub struct CreatedStudy {
 
 pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<CreatedStudy> {
     if spec.model_a == spec.model_b {
-        bail!("a study compares two different models; both are {:?}", spec.model_a);
+        bail!(
+            "a study compares two different models; both are {:?}",
+            spec.model_a
+        );
     }
     if spec.name.trim().is_empty() {
         bail!("the study needs a name");
@@ -59,13 +62,18 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
             None => skipped += 1,
         }
     }
-    skipped += chains_b.keys().filter(|c| !chains_a.contains_key(*c) && wanted.as_ref().is_none_or(|w| w.contains(*c))).count();
+    skipped += chains_b
+        .keys()
+        .filter(|c| !chains_a.contains_key(*c) && wanted.as_ref().is_none_or(|w| w.contains(*c)))
+        .count();
     if items.is_empty() {
         bail!(
             "no case has runs of both {:?} and {:?}{}; import or generate runs first (see `blindstep runs list`)",
             spec.model_a,
             spec.model_b,
-            spec.cases.map(|q| format!(" matching {q:?}")).unwrap_or_default()
+            spec.cases
+                .map(|q| format!(" matching {q:?}"))
+                .unwrap_or_default()
         );
     }
     let seed = spec.seed.unwrap_or_else(|| stable_hash(0, &[spec.name]));
@@ -87,7 +95,13 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
         actor: spec.actor.to_string(),
         detail,
     })?;
-    Ok(CreatedStudy { id, items: items.len(), seed, skipped_cases: skipped, chains: items })
+    Ok(CreatedStudy {
+        id,
+        items: items.len(),
+        seed,
+        skipped_cases: skipped,
+        chains: items,
+    })
 }
 
 /// Who is acting, for the audit trail: `$BLINDSTEP_USER`, `$USER`, or "unknown".
