@@ -12,18 +12,27 @@ const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures");
 fn traces() -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for model in ["DeepSeek-R1", "QwQ-32B"] {
-        let path = format!("{DIR}/medagents_traces_{model}-pubmedqa-test_hard-zero_shot_first10.json");
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
-        let Ok(serde_json::Value::Array(rows)) = serde_json::from_str(&text) else { continue };
+        let path =
+            format!("{DIR}/medagents_traces_{model}-pubmedqa-test_hard-zero_shot_first10.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let Ok(serde_json::Value::Array(rows)) = serde_json::from_str(&text) else {
+            continue;
+        };
         for r in rows {
             if let Some(c) = r["completion"].as_str() {
                 out.push((c.to_string(), None));
             }
         }
     }
-    if let Ok(text) = std::fs::read_to_string(format!("{DIR}/medrbench_treatment_dev20_traces.jsonl")) {
+    if let Ok(text) =
+        std::fs::read_to_string(format!("{DIR}/medrbench_treatment_dev20_traces.jsonl"))
+    {
         for line in text.lines() {
-            let Ok(r) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+            let Ok(r) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
             if let Some(c) = r["output"]["content"].as_str() {
                 let thinking = r["output"]["thinking_process"].as_str().map(str::to_string);
                 out.push((c.to_string(), thinking));
@@ -48,7 +57,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("strip_run/fixture_traces", |b| {
         b.iter(|| {
             for (o, r) in &traces {
-                black_box(strip::strip_run(black_box(o), r.as_deref(), AnswerHint::Any));
+                black_box(strip::strip_run(
+                    black_box(o),
+                    r.as_deref(),
+                    AnswerHint::Any,
+                ));
             }
         })
     });

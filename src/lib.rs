@@ -10,6 +10,8 @@
 //! - [`export`]: CSV profiles; with `stats`, the only place that joins sides to models.
 //! - [`inference`]: local models with candle and OpenAI-compatible endpoints.
 //! - [`tui`]: the review, tally and lab screens (The Elm Architecture).
+//! - [`lab`]: the researcher screens (`blindstep lab`): case picker, streaming runs on a
+//!   worker thread, raw-vs-stripped view (not blind; never feeds `tui`).
 //! - [`ingest`]: reading case files, question banks and model-output files (pure).
 //! - [`workflow`]: orchestration across core and store: run import, studies, the demo.
 //! - [`bench`]: performance figures through the real code path (`blindstep bench`).
@@ -26,4 +28,5 @@ pub mod storage;
 pub mod strip;
 pub mod tally;
 pub mod tui;
+pub mod lab;
 pub mod workflow;

@@ -2,6 +2,7 @@
 //! writer: load through `load_local` (tokenizer rebuilt from the GGUF's own
 //! metadata, chat template from metadata) → template → greedy generation,
 //! and the errors for broken files.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod inference_common;
 

@@ -2,6 +2,7 @@
 //! test (std `TcpListener` on 127.0.0.1:0): success with reasoning_content,
 //! retries on 500/429, no retry on 400, malformed bodies, timeouts, and the
 //! bounded-concurrency runner.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blindstep::inference::{
     ChatMessage, GenerationConfig, Generator, InferenceError, OpenAiClient, OpenAiConfig,
@@ -289,6 +290,8 @@ fn break_stops_new_requests() {
         done += 1;
         ControlFlow::Break(())
     });
-    assert_eq!(done, 1);
-    assert!(server.requests.lock().unwrap().len() <= 2);
+    // The worker may already have taken the next job when Break arrives; that
+    // one still reports (it is finished work), but nothing after it starts.
+    assert!((1..=2).contains(&done), "{done}");
+    assert_eq!(server.requests.lock().unwrap().len(), done);
 }

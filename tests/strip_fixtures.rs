@@ -22,7 +22,8 @@ struct Trace {
 fn load() -> Option<Vec<Trace>> {
     let mut out = Vec::new();
     for model in ["DeepSeek-R1", "QwQ-32B"] {
-        let path = format!("{DIR}/medagents_traces_{model}-pubmedqa-test_hard-zero_shot_first10.json");
+        let path =
+            format!("{DIR}/medagents_traces_{model}-pubmedqa-test_hard-zero_shot_first10.json");
         let Ok(text) = std::fs::read_to_string(&path) else {
             eprintln!("note: fixtures not found at {path}; skipping");
             return None;
@@ -43,7 +44,8 @@ fn load() -> Option<Vec<Trace>> {
             });
         }
     }
-    let text = std::fs::read_to_string(format!("{DIR}/medrbench_treatment_dev20_traces.jsonl")).ok()?;
+    let text =
+        std::fs::read_to_string(format!("{DIR}/medrbench_treatment_dev20_traces.jsonl")).ok()?;
     for line in text.lines() {
         let r: serde_json::Value = serde_json::from_str(line).ok()?;
         out.push(Trace {
@@ -59,7 +61,9 @@ fn load() -> Option<Vec<Trace>> {
 }
 
 fn hint(t: &Trace) -> AnswerHint<'_> {
-    t.options.as_ref().map_or(AnswerHint::Any, AnswerHint::Options)
+    t.options
+        .as_ref()
+        .map_or(AnswerHint::Any, AnswerHint::Options)
 }
 
 fn field<'a>(output: &'a str, reasoning: Option<&'a str>, f: RawField) -> &'a str {
@@ -92,8 +96,19 @@ struct Tally {
 
 /// Every clinical token in the chain's raw regions must appear in the step
 /// whose spans (or collapsed-duplicate spans) cover it.
-fn check_content(name: &str, output: &str, reasoning: Option<&str>, chain: &Chain, regions: &[extract::Region], tally: &mut Tally) {
-    let step_texts: Vec<Vec<String>> = chain.steps.iter().map(|s| lexicon::clinical_set(&s.text)).collect();
+fn check_content(
+    name: &str,
+    output: &str,
+    reasoning: Option<&str>,
+    chain: &Chain,
+    regions: &[extract::Region],
+    tally: &mut Tally,
+) {
+    let step_texts: Vec<Vec<String>> = chain
+        .steps
+        .iter()
+        .map(|s| lexicon::clinical_set(&s.text))
+        .collect();
     for r in regions {
         let raw = field(output, reasoning, r.field);
         let region = &raw[r.start..r.end];
@@ -109,14 +124,19 @@ fn check_content(name: &str, output: &str, reasoning: Option<&str>, chain: &Chai
                 .iter()
                 .position(|s| s.spans.iter().any(covers) || s.duplicates.iter().any(covers));
             match home {
-                Some(i) if step_texts[i].contains(&t.norm) => *tally.kept.entry(t.kind).or_default() += 1,
+                Some(i) if step_texts[i].contains(&t.norm) => {
+                    *tally.kept.entry(t.kind).or_default() += 1
+                }
                 Some(i) => tally.misses.push(format!(
                     "{name}: {:?} {:?} missing from step {i}: {:?}",
                     t.kind, t.norm, chain.steps[i].text
                 )),
                 None => {
                     let ctx_start = raw[..a].char_indices().rev().nth(40).map_or(0, |(i, _)| i);
-                    let ctx_end = raw[b..].char_indices().nth(40).map_or(raw.len(), |(i, _)| b + i);
+                    let ctx_end = raw[b..]
+                        .char_indices()
+                        .nth(40)
+                        .map_or(raw.len(), |(i, _)| b + i);
                     tally.misses.push(format!(
                         "{name}: {:?} {:?} in no step: …{}…",
                         t.kind,
@@ -135,7 +155,10 @@ fn report(label: &str, tally: &Tally) {
     for k in kinds {
         let total = tally.total[&k];
         let kept = tally.kept.get(&k).copied().unwrap_or(0);
-        println!("{label}: {k:?}: {kept}/{total} kept ({:.2} %)", 100.0 * kept as f64 / total as f64);
+        println!(
+            "{label}: {k:?}: {kept}/{total} kept ({:.2} %)",
+            100.0 * kept as f64 / total as f64
+        );
     }
     for m in tally.misses.iter().take(20) {
         println!("  {m}");
@@ -154,8 +177,15 @@ fn clinical_content_survives_into_steps() {
         check_content(&t.name, &t.output, reasoning, &chain, &ex.chain, &mut tally);
     }
     report("chosen chains", &tally);
-    assert!(tally.total.values().sum::<usize>() > 1000, "too few tokens checked");
-    assert!(tally.misses.is_empty(), "{} clinical tokens lost", tally.misses.len());
+    assert!(
+        tally.total.values().sum::<usize>() > 1000,
+        "too few tokens checked"
+    );
+    assert!(
+        tally.misses.is_empty(),
+        "{} clinical tokens lost",
+        tally.misses.len()
+    );
 }
 
 #[test]
@@ -178,9 +208,19 @@ fn clinical_content_survives_in_every_raw_field_alone() {
         }
     }
     report("every field", &tally);
-    println!("plain fields: chain regions cover {} of {} bytes", covered.0, covered.1);
-    assert!(covered.0 * 100 >= covered.1 * 99, "chain regions leave out plain text");
-    assert!(tally.misses.is_empty(), "{} clinical tokens lost", tally.misses.len());
+    println!(
+        "plain fields: chain regions cover {} of {} bytes",
+        covered.0, covered.1
+    );
+    assert!(
+        covered.0 * 100 >= covered.1 * 99,
+        "chain regions leave out plain text"
+    );
+    assert!(
+        tally.misses.is_empty(),
+        "{} clinical tokens lost",
+        tally.misses.len()
+    );
 }
 
 #[test]
@@ -198,13 +238,43 @@ fn style_markers_are_gone_and_were_there() {
         }
         for s in &chain.steps {
             let found = strip::find_markers(&s.text);
-            assert!(found.is_empty(), "{}: markers {found:?} left in {:?}", t.name, s.text);
+            assert!(
+                found.is_empty(),
+                "{}: markers {found:?} left in {:?}",
+                t.name,
+                s.text
+            );
             hits += found.len();
             words += s.text.split_whitespace().count();
-            for bad in ["**", "###", "<step", "Okay", "let's", "Let me", "So,", "Therefore,", "I'm", "I think", "Wait", "Hmm", "’", "“"] {
-                assert!(!s.text.contains(bad), "{}: {bad:?} left in {:?}", t.name, s.text);
+            for bad in [
+                "**",
+                "###",
+                "<step",
+                "Okay",
+                "let's",
+                "Let me",
+                "So,",
+                "Therefore,",
+                "I'm",
+                "I think",
+                "Wait",
+                "Hmm",
+                "’",
+                "“",
+            ] {
+                assert!(
+                    !s.text.contains(bad),
+                    "{}: {bad:?} left in {:?}",
+                    t.name,
+                    s.text
+                );
             }
-            assert!(s.text.ends_with(['.', '?', '"', ')']), "{}: unterminated {:?}", t.name, s.text);
+            assert!(
+                s.text.ends_with(['.', '?', '"', ')']),
+                "{}: unterminated {:?}",
+                t.name,
+                s.text
+            );
         }
     }
     let raw_rate = 1000.0 * raw_hits as f64 / raw_words as f64;
@@ -220,7 +290,12 @@ fn answers_match_the_benchmark_and_treatments_are_text() {
     for t in &traces {
         let chain = strip::strip_run(&t.output, t.reasoning.as_deref(), hint(t));
         match &t.expected_letter {
-            Some(l) => assert_eq!(chain.answer, Some(FinalAnswer::Letter(l.clone())), "{}", t.name),
+            Some(l) => assert_eq!(
+                chain.answer,
+                Some(FinalAnswer::Letter(l.clone())),
+                "{}",
+                t.name
+            ),
             None => assert!(
                 matches!(&chain.answer, Some(FinalAnswer::Text(s)) if s.len() > 3),
                 "{}: {:?}",
@@ -244,7 +319,11 @@ fn spans_are_valid_and_steps_idempotent() {
             assert_eq!(strip::strip_text(&s.text), s.text, "{}", t.name);
             for sp in &s.spans {
                 let raw = field(&t.output, reasoning, sp.field);
-                assert!(sp.start < sp.end && raw.is_char_boundary(sp.start) && raw.is_char_boundary(sp.end));
+                assert!(
+                    sp.start < sp.end
+                        && raw.is_char_boundary(sp.start)
+                        && raw.is_char_boundary(sp.end)
+                );
                 let prev = last.entry(sp.field).or_default();
                 assert!(*prev <= sp.start, "{}: spans out of order", t.name);
                 *prev = sp.end;
@@ -265,7 +344,10 @@ fn print_chains() {
     let only = std::env::var("TRACE").unwrap_or_default();
     for t in traces.iter().filter(|t| t.name.contains(&only)) {
         let d = strip::strip_run_detailed(&t.output, t.reasoning.as_deref(), hint(t));
-        println!("===== {} ({:?}) answer {:?}", t.name, d.source, d.chain.answer);
+        println!(
+            "===== {} ({:?}) answer {:?}",
+            t.name, d.source, d.chain.answer
+        );
         for s in &d.chain.steps {
             println!("{:>3}. {}", s.index + 1, s.text);
         }

@@ -61,10 +61,18 @@ fn check_spans(chain: &Chain, output: &str, reasoning: Option<&str>) -> Result<(
         }
     }
     // Duplicates never overlap the kept spans.
-    let mut all: Vec<_> = chain.steps.iter().flat_map(|s| s.spans.iter().chain(&s.duplicates)).collect();
+    let mut all: Vec<_> = chain
+        .steps
+        .iter()
+        .flat_map(|s| s.spans.iter().chain(&s.duplicates))
+        .collect();
     all.sort();
     for w in all.windows(2) {
-        prop_assert!(w[0].field != w[1].field || w[0].end <= w[1].start, "overlap {:?}", w);
+        prop_assert!(
+            w[0].field != w[1].field || w[0].end <= w[1].start,
+            "overlap {:?}",
+            w
+        );
     }
     Ok(())
 }

@@ -260,6 +260,9 @@ fn reexec_for_threads(threads: usize) -> anyhow::Result<Option<std::process::Exi
 pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
     let mut store = global.open_store()?;
     let model = store.model(&args.model)?;
+    // Installed before any re-exec, so Ctrl-C leaves this process waiting
+    // for the child to save its finished case.
+    let flag = interrupted();
     if let (ModelSource::Local(_), Some(n), DeviceChoice::Cpu) =
         (&model.source, args.threads, args.device)
         && let Some(status) = reexec_for_threads(n)?
@@ -280,7 +283,6 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
     let cfg = config(&args);
     cfg.validate()?;
     let template = load_prompt_template(args.prompt_template.as_deref())?;
-    let flag = interrupted();
 
     match &model.source {
         ModelSource::OutputsOnly => bail!(

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod cases;
 pub mod export;
+pub mod lab;
 pub mod leakage;
 pub mod models;
 pub mod review;
@@ -81,6 +82,8 @@ pub enum Command {
     Tally(tally::TallyArgs),
     /// Export steps, cases, the tally or the audit trail as a tidy CSV.
     Export(export::ExportArgs),
+    /// Researcher screens: pick cases, run a model with streaming output, view runs raw vs stripped.
+    Lab(lab::LabArgs),
 }
 
 impl Cli {
@@ -97,6 +100,7 @@ impl Cli {
             Command::Leakage(a) => leakage::run(a, &global),
             Command::Tally(a) => tally::run(a, &global),
             Command::Export(a) => export::run(a, &global),
+            Command::Lab(a) => lab::run(a, &global),
             Command::Strip(a) => strip::run(a),
         }
     }

@@ -35,12 +35,16 @@ impl Profile {
 /// Whether a spreadsheet would take `cell` for a formula: it starts with `= + - @`, tab or
 /// CR and is not simply a number such as `-0.12`.
 pub fn needs_formula_guard(cell: &str) -> bool {
-    let Some(first) = cell.chars().next() else { return false };
+    let Some(first) = cell.chars().next() else {
+        return false;
+    };
     if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r') {
         return false;
     }
     let numeric = cell.len() > 1
-        && cell.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        && cell
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
         && cell.parse::<f64>().is_ok_and(f64::is_finite);
     !numeric
 }
@@ -55,7 +59,10 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Create the temp file beside `dest`.
     pub fn create(dest: &Path) -> Result<(Self, File), ExportError> {
-        let io = |source| ExportError::Io { path: dest.to_path_buf(), source };
+        let io = |source| ExportError::Io {
+            path: dest.to_path_buf(),
+            source,
+        };
         let name = dest
             .file_name()
             .ok_or_else(|| ExportError::BadPath(dest.to_path_buf()))?
@@ -65,13 +72,27 @@ impl AtomicFile {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
         let tmp = dest.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-        let file = OpenOptions::new().write(true).create_new(true).open(&tmp).map_err(io)?;
-        Ok((Self { tmp, dest: dest.to_path_buf(), committed: false }, file))
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(io)?;
+        Ok((
+            Self {
+                tmp,
+                dest: dest.to_path_buf(),
+                committed: false,
+            },
+            file,
+        ))
     }
 
     /// Flush `file` to disk and move it over the destination.
     pub fn commit(mut self, file: File) -> Result<(), ExportError> {
-        let io = |source| ExportError::Io { path: self.dest.clone(), source };
+        let io = |source| ExportError::Io {
+            path: self.dest.clone(),
+            source,
+        };
         file.sync_all().map_err(io)?;
         drop(file);
         std::fs::rename(&self.tmp, &self.dest).map_err(io)?;
@@ -112,14 +133,27 @@ impl CsvOut {
         if profile == Profile::Excel {
             inner
                 .write_all("\u{feff}".as_bytes())
-                .map_err(|source| ExportError::Io { path: path.to_path_buf(), source })?;
+                .map_err(|source| ExportError::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
         }
         let terminator = match profile {
             Profile::Excel => csv::Terminator::CRLF,
             Profile::Data => csv::Terminator::Any(b'\n'),
         };
-        let w = csv::WriterBuilder::new().terminator(terminator).flexible(false).from_writer(inner);
-        let mut out = Self { w, atomic, profile, path: path.to_path_buf(), rows: 0, buf: String::new() };
+        let w = csv::WriterBuilder::new()
+            .terminator(terminator)
+            .flexible(false)
+            .from_writer(inner);
+        let mut out = Self {
+            w,
+            atomic,
+            profile,
+            path: path.to_path_buf(),
+            rows: 0,
+            buf: String::new(),
+        };
         for h in header {
             out.raw(h)?;
         }
@@ -129,7 +163,10 @@ impl CsvOut {
     }
 
     fn err(&self, source: csv::Error) -> ExportError {
-        ExportError::Csv { path: self.path.clone(), source }
+        ExportError::Csv {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     fn raw(&mut self, cell: &str) -> Result<(), ExportError> {
@@ -187,20 +224,30 @@ impl CsvOut {
 
     /// End the current row.
     pub fn end(&mut self) -> Result<(), ExportError> {
-        self.w.write_record(None::<&[u8]>).map_err(|e| self.err(e))?;
+        self.w
+            .write_record(None::<&[u8]>)
+            .map_err(|e| self.err(e))?;
         self.rows += 1;
         Ok(())
     }
 
     /// Flush, fsync and rename into place; returns the number of data rows.
     pub fn finish(self) -> Result<u64, ExportError> {
-        let Self { w, atomic, path, rows, .. } = self;
-        let inner = w
-            .into_inner()
-            .map_err(|e| ExportError::Io { path: path.clone(), source: e.into_error().into() })?;
-        let file = inner
-            .into_inner()
-            .map_err(|e| ExportError::Io { path: path.clone(), source: e.into_error() })?;
+        let Self {
+            w,
+            atomic,
+            path,
+            rows,
+            ..
+        } = self;
+        let inner = w.into_inner().map_err(|e| ExportError::Io {
+            path: path.clone(),
+            source: e.into_error().into(),
+        })?;
+        let file = inner.into_inner().map_err(|e| ExportError::Io {
+            path: path.clone(),
+            source: e.into_error(),
+        })?;
         atomic.commit(file)?;
         Ok(rows)
     }
@@ -212,7 +259,9 @@ mod tests {
 
     #[test]
     fn guard_catches_formulas_but_not_numbers() {
-        for bad in ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "-", "=", "-inf", "+nan", "-1e5x"] {
+        for bad in [
+            "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tx", "\rx", "-", "=", "-inf", "+nan", "-1e5x",
+        ] {
             assert!(needs_formula_guard(bad), "{bad:?}");
         }
         for ok in ["", "-0.12", "+3", "-1e-5", "sound", "a=b", " =x", "12"] {
@@ -231,8 +280,15 @@ mod tests {
         assert!(!path.exists(), "nothing at the destination before finish");
         assert_eq!(out.finish().unwrap(), 1);
         let bytes = std::fs::read(&path).unwrap();
-        assert_eq!(String::from_utf8(bytes).unwrap(), "\u{feff}a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",-0.5\r\n");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "temp file removed");
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}a,b\r\n\"'=HYPERLINK(\"\"x\"\")\",-0.5\r\n"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temp file removed"
+        );
     }
 
     #[test]

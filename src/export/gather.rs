@@ -6,7 +6,9 @@
 
 use crate::domain::{FinalAnswer, Study, Task};
 use crate::storage::{ReportItem, Rows, Slot, Store, StoreError};
-use crate::tally::{CaseObs, ItemInfo, ModelInfo, StepObs, Tally, TallyConfig, TallyInput, mode_bit};
+use crate::tally::{
+    CaseObs, ItemInfo, ModelInfo, StepObs, Tally, TallyConfig, TallyInput,
+};
 use std::collections::HashMap;
 
 /// Score a chain's extracted answer against gold: the MCQ letter, or top-5 inclusion of the
@@ -14,13 +16,19 @@ use std::collections::HashMap;
 pub fn auto_correct(task: &Task, answer: Option<&FinalAnswer>) -> Option<bool> {
     let answer = answer?;
     Some(match (task, answer) {
-        (Task::Mcq { answer: gold, .. }, FinalAnswer::Letter(l)) => l.trim().eq_ignore_ascii_case(gold.trim()),
-        (Task::Mcq { .. }, FinalAnswer::Text(t) | FinalAnswer::YesNoMaybe(t)) => task.matches_diagnosis(t),
+        (Task::Mcq { answer: gold, .. }, FinalAnswer::Letter(l)) => {
+            l.trim().eq_ignore_ascii_case(gold.trim())
+        }
+        (Task::Mcq { .. }, FinalAnswer::Text(t) | FinalAnswer::YesNoMaybe(t)) => {
+            task.matches_diagnosis(t)
+        }
         (Task::Mcq { .. }, FinalAnswer::Differential(_)) => false,
         (Task::Differential { .. }, FinalAnswer::Differential(list)) => {
             list.iter().take(5).any(|d| task.matches_diagnosis(d))
         }
-        (Task::Differential { .. }, FinalAnswer::Text(t) | FinalAnswer::YesNoMaybe(t)) => task.matches_diagnosis(t),
+        (Task::Differential { .. }, FinalAnswer::Text(t) | FinalAnswer::YesNoMaybe(t)) => {
+            task.matches_diagnosis(t)
+        }
         (Task::Differential { .. }, FinalAnswer::Letter(_)) => false,
     })
 }
@@ -32,7 +40,16 @@ pub fn models(store: &Store, study: &Study) -> Result<Option<[ModelInfo; 2]>, St
     }
     let a = store.model_by_id(study.model_a)?;
     let b = store.model_by_id(study.model_b)?;
-    Ok(Some([ModelInfo { name: a.name, role: a.role }, ModelInfo { name: b.name, role: b.role }]))
+    Ok(Some([
+        ModelInfo {
+            name: a.name,
+            role: a.role,
+        },
+        ModelInfo {
+            name: b.name,
+            role: b.role,
+        },
+    ]))
 }
 
 fn item_info(r: &ReportItem) -> ItemInfo {
@@ -52,55 +69,67 @@ fn item_info(r: &ReportItem) -> ItemInfo {
 pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreError> {
     store.read_snapshot(|s| {
         let report_items = s.report_items(study.id)?;
-        let item_index: HashMap<i64, u32> =
-            report_items.iter().enumerate().map(|(i, r)| (r.item.0, i as u32)).collect();
+        let item_index: HashMap<i64, u32> = report_items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.item.0, i as u32))
+            .collect();
         let mut reviewers = s.study_reviewers(study.id)?;
         reviewers.sort();
-        let reviewer_index: HashMap<&str, u32> =
-            reviewers.iter().enumerate().map(|(i, r)| (r.as_str(), i as u32)).collect();
+        let reviewer_index: HashMap<&str, u32> = reviewers
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.as_str(), i as u32))
+            .collect();
         let unknown = |what: &str| StoreError::corrupt(format!("study {:?}: {what}", study.name));
         let mut assignments = Vec::new();
         for a in s.report_assignments(study.id)? {
-            let item = *item_index.get(&a.item.0).ok_or_else(|| unknown("assignment to an unknown item"))?;
+            let item = *item_index
+                .get(&a.item.0)
+                .ok_or_else(|| unknown("assignment to an unknown item"))?;
             let reviewer = *reviewer_index
                 .get(a.reviewer.as_str())
                 .ok_or_else(|| unknown("assignment to an unlisted reviewer"))?;
             assignments.push((item, reviewer));
         }
         let mut steps = Vec::new();
-        s.visit_step_verdicts(study.id, Rows::Current, false, |row| {
-            let (Some(&item), Some(&reviewer)) =
-                (item_index.get(&row.item.0), reviewer_index.get(row.reviewer.as_str()))
-            else {
-                return Err(unknown("a verdict outside the study's items or reviewers"));
-            };
+        s.visit_current_labels(study.id, &reviewers, |row| {
+            let item = *item_index.get(&row.item.0).ok_or_else(|| unknown("a verdict outside the study's items"))?;
             steps.push(StepObs {
                 item,
-                reviewer,
+                reviewer: u32::try_from(row.reviewer).unwrap_or(u32::MAX),
                 slot: row.slot,
                 step: u32::try_from(row.step_index).unwrap_or(u32::MAX),
-                label: row.verdict.label,
-                severity: row.verdict.severity,
-                tags: row.verdict.tags.iter().fold(0, |acc, m| acc | mode_bit(*m)),
-                bad_split: row.verdict.bad_split,
+                label: row.label,
+                severity: row.severity,
+                tags: row.tags,
+                bad_split: row.bad_split,
             });
-            Ok(())
+            Ok::<(), StoreError>(())
         })?;
         let mut cases = Vec::new();
         for row in s.case_verdict_rows(study.id, Rows::Current)? {
-            let (Some(&item), Some(&reviewer)) =
-                (item_index.get(&row.item.0), reviewer_index.get(row.reviewer.as_str()))
-            else {
-                return Err(unknown("a case verdict outside the study's items or reviewers"));
+            let (Some(&item), Some(&reviewer)) = (
+                item_index.get(&row.item.0),
+                reviewer_index.get(row.reviewer.as_str()),
+            ) else {
+                return Err(unknown(
+                    "a case verdict outside the study's items or reviewers",
+                ));
             };
-            let n_flags = report_items.get(item as usize).map_or(0, |r| r.case.red_flags.len());
+            let n_flags = report_items
+                .get(item as usize)
+                .map_or(0, |r| r.case.red_flags.len());
             let by_slot = Slot::BOTH.map(|slot| slot.side(row.a_side).index());
             cases.push(CaseObs {
                 item,
                 reviewer,
                 answer_correct: by_slot.map(|i| row.verdict.answer_correct[i]),
                 red_flags: by_slot.map(|i| row.verdict.red_flags[i].clone()),
-                student_guess: row.verdict.student_guess.map(|g| Slot::on_side(g, row.a_side)),
+                student_guess: row
+                    .verdict
+                    .student_guess
+                    .map(|g| Slot::on_side(g, row.a_side)),
                 confidence: row.verdict.confidence,
                 complete: row.verdict.is_complete(n_flags),
             });
@@ -131,17 +160,33 @@ mod tests {
 
     #[test]
     fn auto_scoring_uses_letter_and_top_five() {
-        let mcq = Task::Mcq { options: BTreeMap::new(), answer: "C".into() };
-        assert_eq!(auto_correct(&mcq, Some(&FinalAnswer::Letter("c".into()))), Some(true));
-        assert_eq!(auto_correct(&mcq, Some(&FinalAnswer::Letter("B".into()))), Some(false));
+        let mcq = Task::Mcq {
+            options: BTreeMap::new(),
+            answer: "C".into(),
+        };
+        assert_eq!(
+            auto_correct(&mcq, Some(&FinalAnswer::Letter("c".into()))),
+            Some(true)
+        );
+        assert_eq!(
+            auto_correct(&mcq, Some(&FinalAnswer::Letter("B".into()))),
+            Some(false)
+        );
         assert_eq!(auto_correct(&mcq, None), None);
-        let dx = Task::Differential { diagnosis: "Ectopic pregnancy".into(), synonyms: vec![] };
+        let dx = Task::Differential {
+            diagnosis: "Ectopic pregnancy".into(),
+            synonyms: vec![],
+        };
         let list = |n: usize| {
             let mut v: Vec<String> = (0..n).map(|i| format!("other {i}")).collect();
             v.push("Ruptured ectopic pregnancy".into());
             FinalAnswer::Differential(v)
         };
         assert_eq!(auto_correct(&dx, Some(&list(4))), Some(true));
-        assert_eq!(auto_correct(&dx, Some(&list(5))), Some(false), "sixth place is out of the top five");
+        assert_eq!(
+            auto_correct(&dx, Some(&list(5))),
+            Some(false),
+            "sixth place is out of the top five"
+        );
     }
 }

@@ -97,7 +97,10 @@ pub fn export(store: &mut Store, req: &ExportRequest<'_>) -> Result<ExportReport
         What::Cases => tables::write_cases(store, &study, req.out, req.profile, req.history)?,
         What::Events => tables::write_events(store, &study, req.out, req.profile)?,
         What::Tally => {
-            let config = TallyConfig { by: crate::tally::GroupBy::ALL.to_vec(), ..req.tally.clone() };
+            let config = TallyConfig {
+                by: crate::tally::GroupBy::ALL.to_vec(),
+                ..req.tally.clone()
+            };
             let t = tally_study(store, req.study, &config)?;
             tables::write_tally(&t, req.out, req.profile)?
         }
@@ -108,5 +111,9 @@ pub fn export(store: &mut Store, req: &ExportRequest<'_>) -> Result<ExportReport
         "rows": rows, "history": req.history, "blinded": blinded,
     });
     store.record_study_event(study.id, "exported", req.actor, &detail.to_string())?;
-    Ok(ExportReport { path: req.out.to_path_buf(), rows, blinded })
+    Ok(ExportReport {
+        path: req.out.to_path_buf(),
+        rows,
+        blinded,
+    })
 }

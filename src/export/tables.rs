@@ -7,9 +7,9 @@
 //! header never changes; step text, sides and labels are what the reviewers saw anyway.
 //! Must not: write anything but through `CsvOut`.
 
+use super::ExportError;
 use super::csv_out::{CsvOut, Profile};
 use super::gather::{auto_correct, models};
-use super::ExportError;
 use crate::domain::{Preference, Side, Study};
 use crate::storage::{ReportItem, Rows, Slot, Store};
 use crate::tally::{ModelInfo, Tally, tally_rows};
@@ -17,28 +17,116 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub const STEP_COLUMNS: &[&str] = &[
-    "study", "item_id", "case_id", "specialty", "incidence", "task_kind", "reviewer", "side", "model_slot", "model",
-    "model_role", "chain_id", "step_index", "step_number", "step_text", "label", "severity", "tags", "note",
-    "bad_split", "ms_spent", "event_id", "previous_event_id", "revision", "current", "first_judged_at", "judged_at",
+    "study",
+    "item_id",
+    "case_id",
+    "specialty",
+    "incidence",
+    "task_kind",
+    "reviewer",
+    "side",
+    "model_slot",
+    "model",
+    "model_role",
+    "chain_id",
+    "step_index",
+    "step_number",
+    "step_text",
+    "label",
+    "severity",
+    "tags",
+    "note",
+    "bad_split",
+    "ms_spent",
+    "event_id",
+    "previous_event_id",
+    "revision",
+    "current",
+    "first_judged_at",
+    "judged_at",
 ];
 
 pub const CASE_COLUMNS: &[&str] = &[
-    "study", "item_id", "case_id", "specialty", "incidence", "task_kind", "reviewer", "side", "model_slot", "model",
-    "model_role", "chain_id", "answer_extracted", "answer_gold", "answer_auto_correct", "answer_correct",
-    "red_flags_recognised", "red_flags_total", "red_flags", "preferred", "guessed_student", "confidence",
-    "complete", "ms_spent", "event_id", "previous_event_id", "revision", "current", "first_judged_at", "judged_at",
+    "study",
+    "item_id",
+    "case_id",
+    "specialty",
+    "incidence",
+    "task_kind",
+    "reviewer",
+    "side",
+    "model_slot",
+    "model",
+    "model_role",
+    "chain_id",
+    "answer_extracted",
+    "answer_gold",
+    "answer_auto_correct",
+    "answer_correct",
+    "red_flags_recognised",
+    "red_flags_total",
+    "red_flags",
+    "preferred",
+    "guessed_student",
+    "confidence",
+    "complete",
+    "ms_spent",
+    "event_id",
+    "previous_event_id",
+    "revision",
+    "current",
+    "first_judged_at",
+    "judged_at",
 ];
 
 pub const EVENT_COLUMNS: &[&str] = &[
-    "study", "event_type", "event_id", "previous_event_id", "created_at", "reviewer", "actor", "item_id", "case_id",
-    "side", "a_side", "model_slot", "model", "step_index", "label", "severity", "tags", "note", "bad_split",
-    "answer_correct_left", "answer_correct_right", "red_flags_left", "red_flags_right", "preferred",
-    "student_guess", "confidence", "ms_spent", "kind", "detail",
+    "study",
+    "event_type",
+    "event_id",
+    "previous_event_id",
+    "created_at",
+    "reviewer",
+    "actor",
+    "item_id",
+    "case_id",
+    "side",
+    "a_side",
+    "model_slot",
+    "model",
+    "step_index",
+    "label",
+    "severity",
+    "tags",
+    "note",
+    "bad_split",
+    "answer_correct_left",
+    "answer_correct_right",
+    "red_flags_left",
+    "red_flags_right",
+    "preferred",
+    "student_guess",
+    "confidence",
+    "ms_spent",
+    "kind",
+    "detail",
 ];
 
 pub const TALLY_COLUMNS: &[&str] = &[
-    "study", "by", "group", "model", "role", "slot", "metric", "estimate", "lo", "hi", "k", "n", "p_value",
-    "p_adjusted", "method",
+    "study",
+    "by",
+    "group",
+    "model",
+    "role",
+    "slot",
+    "metric",
+    "estimate",
+    "lo",
+    "hi",
+    "k",
+    "n",
+    "p_value",
+    "p_adjusted",
+    "method",
 ];
 
 /// What every table knows about the study.
@@ -53,14 +141,21 @@ impl Context {
         Ok(Self {
             study: study.clone(),
             models: models(store, study)?,
-            items: store.report_items(study.id)?.into_iter().map(|r| (r.item.0, r)).collect(),
+            items: store
+                .report_items(study.id)?
+                .into_iter()
+                .map(|r| (r.item.0, r))
+                .collect(),
         })
     }
 
     fn item(&self, id: i64) -> Result<&ReportItem, ExportError> {
-        self.items
-            .get(&id)
-            .ok_or_else(|| ExportError::Inconsistent(format!("study {:?}: verdict on unknown item {id}", self.study.name)))
+        self.items.get(&id).ok_or_else(|| {
+            ExportError::Inconsistent(format!(
+                "study {:?}: verdict on unknown item {id}",
+                self.study.name
+            ))
+        })
     }
 
     fn item_cells(&self, out: &mut CsvOut, it: &ReportItem) -> Result<(), ExportError> {
@@ -73,7 +168,12 @@ impl Context {
     }
 
     /// `model_slot, model, model_role, chain_id`, empty while blinded.
-    fn model_cells(&self, out: &mut CsvOut, it: &ReportItem, slot: Slot) -> Result<(), ExportError> {
+    fn model_cells(
+        &self,
+        out: &mut CsvOut,
+        it: &ReportItem,
+        slot: Slot,
+    ) -> Result<(), ExportError> {
         match &self.models {
             Some(m) => {
                 out.text(slot.as_str())?;
@@ -87,11 +187,21 @@ impl Context {
 }
 
 fn rows_of(history: bool) -> Rows {
-    if history { Rows::History } else { Rows::Current }
+    if history {
+        Rows::History
+    } else {
+        Rows::Current
+    }
 }
 
 /// `steps.csv`: one row per current step verdict (or per event with `history`).
-pub fn write_steps(store: &Store, study: &Study, path: &Path, profile: Profile, history: bool) -> Result<u64, ExportError> {
+pub fn write_steps(
+    store: &Store,
+    study: &Study,
+    path: &Path,
+    profile: Profile,
+    history: bool,
+) -> Result<u64, ExportError> {
     store.read_snapshot(|s| {
         let cx = Context::load(s, study)?;
         let mut out = CsvOut::create(path, profile, STEP_COLUMNS)?;
@@ -123,7 +233,13 @@ pub fn write_steps(store: &Store, study: &Study, path: &Path, profile: Profile, 
 }
 
 /// `cases.csv`: one row per current case verdict and side (or per event and side).
-pub fn write_cases(store: &Store, study: &Study, path: &Path, profile: Profile, history: bool) -> Result<u64, ExportError> {
+pub fn write_cases(
+    store: &Store,
+    study: &Study,
+    path: &Path,
+    profile: Profile,
+    history: bool,
+) -> Result<u64, ExportError> {
     store.read_snapshot(|s| {
         let cx = Context::load(s, study)?;
         let mut out = CsvOut::create(path, profile, CASE_COLUMNS)?;
@@ -145,7 +261,13 @@ pub fn write_cases(store: &Store, study: &Study, path: &Path, profile: Profile, 
                 let flags = &r.verdict.red_flags[i];
                 out.num(flags.iter().filter(|f| **f).count())?;
                 out.num(flags.len())?;
-                out.text(&flags.iter().map(|f| if *f { "1" } else { "0" }).collect::<Vec<_>>().join(";"))?;
+                out.text(
+                    &flags
+                        .iter()
+                        .map(|f| if *f { "1" } else { "0" })
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                )?;
                 out.opt_text(r.verdict.preferred.map(|p| match p {
                     Preference::Tie => "tie",
                     Preference::Left if side == Side::Left => "yes",
@@ -173,7 +295,12 @@ pub fn write_cases(store: &Store, study: &Study, path: &Path, profile: Profile, 
 /// step-verdict event (each with the event it superseded), grouped by type; sort by
 /// `created_at` for one timeline. The `exported` event of this very export is recorded after
 /// the file is written, so it is not in it.
-pub fn write_events(store: &Store, study: &Study, path: &Path, profile: Profile) -> Result<u64, ExportError> {
+pub fn write_events(
+    store: &Store,
+    study: &Study,
+    path: &Path,
+    profile: Profile,
+) -> Result<u64, ExportError> {
     store.read_snapshot(|s| {
         let cx = Context::load(s, study)?;
         let mut out = CsvOut::create(path, profile, EVENT_COLUMNS)?;
@@ -210,7 +337,11 @@ pub fn write_events(store: &Store, study: &Study, path: &Path, profile: Profile)
             out.opt_bool(v.answer_correct[0])?;
             out.opt_bool(v.answer_correct[1])?;
             for f in &v.red_flags {
-                out.text(&f.iter().map(|b| if *b { "1" } else { "0" }).collect::<String>())?;
+                out.text(
+                    &f.iter()
+                        .map(|b| if *b { "1" } else { "0" })
+                        .collect::<String>(),
+                )?;
             }
             out.opt_text(v.preferred.map(|p| p.as_str()))?;
             out.opt_text(v.student_guess.map(|g| g.as_str()))?;
@@ -231,7 +362,11 @@ pub fn write_events(store: &Store, study: &Study, path: &Path, profile: Profile)
             out.num(it.item.0)?;
             out.text(it.case.id.as_str())?;
             out.text(r.side.as_str())?;
-            let a_side = if r.slot == Slot::A { r.side } else { r.side.other() };
+            let a_side = if r.slot == Slot::A {
+                r.side
+            } else {
+                r.side.other()
+            };
             match &cx.models {
                 Some(m) => {
                     out.text(a_side.as_str())?;
@@ -259,7 +394,9 @@ pub fn write_events(store: &Store, study: &Study, path: &Path, profile: Profile)
 pub fn write_tally(tally: &Tally, path: &Path, profile: Profile) -> Result<u64, ExportError> {
     let mut out = CsvOut::create(path, profile, TALLY_COLUMNS)?;
     for r in tally_rows(tally) {
-        for cell in [&r.study, &r.by, &r.group, &r.model, &r.role, &r.slot, &r.metric] {
+        for cell in [
+            &r.study, &r.by, &r.group, &r.model, &r.role, &r.slot, &r.metric,
+        ] {
             out.text(cell)?;
         }
         for v in [r.estimate, r.lo, r.hi] {

@@ -74,7 +74,7 @@ mod tests {
         let p = dir.path().join("abc");
         std::fs::write(&p, b"abc").unwrap();
         assert_eq!(
-            sha256_files(&[p.clone()]).unwrap(),
+            sha256_files(std::slice::from_ref(&p)).unwrap(),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         let missing = sha256_files(&[dir.path().join("nope")]).unwrap_err();

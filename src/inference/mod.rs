@@ -4,7 +4,7 @@
 //! template) and each model's own chat template.
 //!
 //! Map: `types` (values), `generator` (the trait), `prompt` (case → messages),
-//! `chat_template` (messages → prompt text), `gguf` / `safetensors` (loading),
+//! `chat_template` (messages → prompt text), `gguf` / `safetensors` / `shards` (loading),
 //! `gguf_tokenizer` / `vocab` (tokenizers), `model` (candle families),
 //! `engine` (the decode loop), `sampler`, `detokenizer`, `stop`, `device`,
 //! `identity` (hashes, quantisation names), `openai` (HTTP client and pool).
@@ -26,6 +26,7 @@ pub mod openai;
 pub mod prompt;
 pub mod safetensors;
 pub mod sampler;
+pub mod shards;
 pub mod stop;
 pub mod types;
 pub mod vocab;

@@ -10,8 +10,8 @@
 use super::review::parse_tags;
 use super::{Store, StoreError};
 use crate::domain::{
-    Case, CaseVerdict, ChainId, EventId, FinalAnswer, ItemId, Preference, Side, StepVerdict,
-    StudyId,
+    Case, CaseVerdict, ChainId, ErrorMode, EventId, FinalAnswer, ItemId, Preference, Severity,
+    Side, StepLabel, StepVerdict, StudyId,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -107,6 +107,31 @@ pub struct StepRow {
     pub revision: u32,
     /// Whether this is the reviewer's current verdict on the step.
     pub current: bool,
+}
+
+/// A current step verdict reduced to what a tally counts: no text, note or timestamps, the
+/// reviewer as an index into the list the caller gave, the tags as bits (see [`mode_bits`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRow {
+    pub item: ItemId,
+    pub reviewer: usize,
+    pub slot: Slot,
+    pub step_index: usize,
+    pub label: Option<StepLabel>,
+    pub severity: Option<Severity>,
+    pub tags: u8,
+    pub bad_split: bool,
+}
+
+/// Stored tags (`drift;red_flag`) as bits: bit i is `ErrorMode::ALL[i]`.
+pub fn mode_bits(text: &str) -> Result<u8, StoreError> {
+    let mut bits = 0u8;
+    for t in text.split(';').filter(|t| !t.is_empty()) {
+        let mode: ErrorMode = t.parse().map_err(StoreError::corrupt)?;
+        let i = ErrorMode::ALL.iter().position(|m| *m == mode).unwrap_or(0);
+        bits |= 1 << i;
+    }
+    Ok(bits)
 }
 
 /// One case-verdict event (or the current one). `verdict` is by side, as the reviewer saw it.
@@ -291,6 +316,43 @@ impl Store {
         Ok(())
     }
 
+    /// Stream the current step verdicts of the study in their lean form, for the tally.
+    /// `reviewers` names the reviewers [`LabelRow::reviewer`] indexes; a verdict by anyone
+    /// else is an error. One grouped query per item along `step_events_by_step`; SQLite takes
+    /// the bare columns from the row holding `max(id)`, i.e. the current event.
+    pub fn visit_current_labels<E: From<StoreError>>(
+        &self,
+        study: StudyId,
+        reviewers: &[String],
+        mut f: impl FnMut(LabelRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut by_item: HashMap<i64, Vec<(usize, Side)>> = HashMap::new();
+        for a in self.report_assignments(study)? {
+            let r = reviewers.iter().position(|x| *x == a.reviewer).ok_or_else(|| {
+                StoreError::corrupt(format!("item {}: reviewer {:?} is not listed", a.item, a.reviewer))
+            })?;
+            by_item.entry(a.item.0).or_default().push((r, a.a_side));
+        }
+        let mut items: Vec<i64> = by_item.keys().copied().collect();
+        items.sort_unstable();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT max(id), reviewer, side, step_idx, label, severity, tags, bad_split
+                 FROM step_verdict_events WHERE item_id = ?1 GROUP BY reviewer, side, step_idx",
+            )
+            .map_err(StoreError::from)?;
+        for item in items {
+            let assigned = by_item.get(&item).map(Vec::as_slice).unwrap_or_default();
+            let mut rows = stmt.query([item]).map_err(StoreError::from)?;
+            while let Some(r) = rows.next().map_err(StoreError::from)? {
+                let row = label_row(r, item, reviewers, assigned)?;
+                f(row)?;
+            }
+        }
+        Ok(())
+    }
+
     fn step_texts(&self, chain: i64) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
@@ -376,6 +438,31 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+fn label_row(
+    r: &rusqlite::Row<'_>,
+    item: i64,
+    reviewers: &[String],
+    assigned: &[(usize, Side)],
+) -> Result<LabelRow, StoreError> {
+    let name = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+    let (reviewer, a_side) = assigned
+        .iter()
+        .find(|(i, _)| reviewers.get(*i).is_some_and(|x| x == name))
+        .copied()
+        .ok_or_else(|| StoreError::corrupt(format!("item {item}: verdicts by {name:?}, who has no assignment")))?;
+    let side: Side = r.get(2)?;
+    Ok(LabelRow {
+        item: ItemId(item),
+        reviewer,
+        slot: Slot::on_side(side, a_side),
+        step_index: non_negative(r.get(3)?, "step index")? as usize,
+        label: r.get(4)?,
+        severity: r.get(5)?,
+        tags: mode_bits(r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)?,
+        bad_split: r.get(7)?,
+    })
 }
 
 fn step_row(

@@ -121,7 +121,11 @@ impl Store {
                     .into_iter()
                     .map(|s| BlindStep { text: s.text })
                     .collect(),
-                answer: chain.answer.as_ref().map(FinalAnswer::display),
+                // A differential is shown once, as the ranked list.
+                answer: match &chain.answer {
+                    Some(FinalAnswer::Differential(_)) | None => None,
+                    Some(other) => Some(other.display()),
+                },
                 differential,
             });
         }

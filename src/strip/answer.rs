@@ -77,7 +77,10 @@ fn letter_at(s: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> {
         .iter()
         .find_map(|p| lower.starts_with(p).then(|| &t[p.len()..]))
         .unwrap_or(t);
-    let word: &str = t.split(|c: char| !c.is_alphanumeric()).next().unwrap_or_default();
+    let word: &str = t
+        .split(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or_default();
     if !word.is_empty() && hint.is_letter(word) && word.len() <= 2 {
         let after = &t[word.len()..];
         // "A" but not "A 45-year-old…": the letter must stand alone.
@@ -193,19 +196,31 @@ fn diagnosis_name(item: &str) -> String {
             markup::Title::Label(a, b, r) => (a, b, r),
         };
         let label = s[a..b].to_ascii_lowercase();
-        if label.contains("likely") || label.contains("diagnos") || label.contains("differential")
-        {
+        if label.contains("likely") || label.contains("diagnos") || label.contains("differential") {
             s = &s[rest..];
         } else {
             s = &s[a..b];
         }
     }
-    let cut = [" - ", " – ", " — ", ": ", "; ", " because ", " due to ", " given ", " as "]
-        .iter()
-        .filter_map(|c| s.find(c))
-        .min()
-        .unwrap_or(s.len());
-    plain(&s[..cut]).trim_end_matches(['.', ',', ';', ':']).trim().to_string()
+    let cut = [
+        " - ",
+        " – ",
+        " — ",
+        ": ",
+        "; ",
+        " because ",
+        " due to ",
+        " given ",
+        " as ",
+    ]
+    .iter()
+    .filter_map(|c| s.find(c))
+    .min()
+    .unwrap_or(s.len());
+    plain(&s[..cut])
+        .trim_end_matches(['.', ',', ';', ':'])
+        .trim()
+        .to_string()
 }
 
 /// A ranked differential from list lines, or from one line split on `;`/`,`.
@@ -240,7 +255,15 @@ mod tests {
     fn letters_in_many_shapes() {
         let letters: Vec<String> = ["A", "B", "C", "D"].map(String::from).to_vec();
         let h = AnswerHint::Letters(&letters);
-        for s in ["B", "**B**", "(B)", "B) no", "Answer: B", "The correct answer is option B.", "\\boxed{B}"] {
+        for s in [
+            "B",
+            "**B**",
+            "(B)",
+            "B) no",
+            "Answer: B",
+            "The correct answer is option B.",
+            "\\boxed{B}",
+        ] {
             assert_eq!(extract(s, &h), Some(FinalAnswer::Letter("B".into())), "{s}");
         }
         assert_eq!(extract("E", &h), Some(FinalAnswer::Text("E".into())));
@@ -248,14 +271,24 @@ mod tests {
 
     #[test]
     fn option_texts_and_yes_no_maybe() {
-        let opts: BTreeMap<String, String> =
-            [("A", "yes"), ("B", "no"), ("C", "maybe")].map(|(a, b)| (a.into(), b.into())).into();
+        let opts: BTreeMap<String, String> = [("A", "yes"), ("B", "no"), ("C", "maybe")]
+            .map(|(a, b)| (a.into(), b.into()))
+            .into();
         let h = AnswerHint::Options(&opts);
-        assert_eq!(extract("So the answer is \"maybe\".", &h), Some(FinalAnswer::Letter("C".into())));
+        assert_eq!(
+            extract("So the answer is \"maybe\".", &h),
+            Some(FinalAnswer::Letter("C".into()))
+        );
         assert_eq!(extract("No", &h), Some(FinalAnswer::Letter("B".into())));
-        assert_eq!(extract("maybe", &AnswerHint::Any), Some(FinalAnswer::YesNoMaybe("maybe".into())));
+        assert_eq!(
+            extract("maybe", &AnswerHint::Any),
+            Some(FinalAnswer::YesNoMaybe("maybe".into()))
+        );
         assert!(looks_like_answer("The answer is A) yes.", &h));
-        assert!(!looks_like_answer("A 45-year-old man with fever.", &AnswerHint::Any));
+        assert!(!looks_like_answer(
+            "A 45-year-old man with fever.",
+            &AnswerHint::Any
+        ));
     }
 
     #[test]
@@ -265,6 +298,9 @@ mod tests {
             differential(d),
             vec!["Acute appendicitis", "Ectopic pregnancy", "Ovarian torsion"]
         );
-        assert_eq!(differential("Pneumonia; pulmonary embolism"), vec!["Pneumonia", "pulmonary embolism"]);
+        assert_eq!(
+            differential("Pneumonia; pulmonary embolism"),
+            vec!["Pneumonia", "pulmonary embolism"]
+        );
     }
 }

@@ -22,16 +22,98 @@ const STOPWORDS: &[&str] = &[
 
 /// Words about the task, the reasoning process or the conversation (sorted).
 const META: &[&str] = &[
-    "again", "analysis", "analyze", "analyzing", "answer", "answers", "approach", "ask", "asked",
-    "asking", "asks", "back", "begin", "break", "carefully", "case", "check", "checking", "choice",
-    "choices", "clarify", "closer", "confirm", "consider", "considering", "correct", "detail",
-    "details", "double", "figure", "first", "focus", "go", "going", "got", "information", "key",
-    "know", "look", "looking", "make", "maybe", "mean", "means", "move", "need", "next", "note",
-    "now", "okay", "option", "options", "parse", "part", "patient", "point", "points", "proceed",
-    "process", "provided", "question", "questions", "read", "recall", "remember", "request",
-    "review", "right", "see", "sense", "situation", "start", "starting", "step", "steps", "summary",
-    "sure", "tackle", "thing", "things", "think", "thinking", "thought", "try", "understand",
-    "understanding", "user", "verify", "wait", "want", "way", "yes",
+    "again",
+    "analysis",
+    "analyze",
+    "analyzing",
+    "answer",
+    "answers",
+    "approach",
+    "ask",
+    "asked",
+    "asking",
+    "asks",
+    "back",
+    "begin",
+    "break",
+    "carefully",
+    "case",
+    "check",
+    "checking",
+    "choice",
+    "choices",
+    "clarify",
+    "closer",
+    "confirm",
+    "consider",
+    "considering",
+    "correct",
+    "detail",
+    "details",
+    "double",
+    "figure",
+    "first",
+    "focus",
+    "go",
+    "going",
+    "got",
+    "information",
+    "key",
+    "know",
+    "look",
+    "looking",
+    "make",
+    "maybe",
+    "mean",
+    "means",
+    "move",
+    "need",
+    "next",
+    "note",
+    "now",
+    "okay",
+    "option",
+    "options",
+    "parse",
+    "part",
+    "patient",
+    "point",
+    "points",
+    "proceed",
+    "process",
+    "provided",
+    "question",
+    "questions",
+    "read",
+    "recall",
+    "remember",
+    "request",
+    "review",
+    "right",
+    "see",
+    "sense",
+    "situation",
+    "start",
+    "starting",
+    "step",
+    "steps",
+    "summary",
+    "sure",
+    "tackle",
+    "thing",
+    "things",
+    "think",
+    "thinking",
+    "thought",
+    "try",
+    "understand",
+    "understanding",
+    "user",
+    "verify",
+    "wait",
+    "want",
+    "way",
+    "yes",
 ];
 
 static SKIP: LazyLock<lexicon::WordSet> = LazyLock::new(|| {
@@ -79,9 +161,30 @@ pub fn has_content(text: &str) -> bool {
 /// Verbs that open a plan about the task once "Let me"/"I need to" is gone
 /// ("Recall what the score measures", "Look at the results").
 const TASK_VERBS: &[&str] = &[
-    "analyse", "analyze", "break", "check", "clarify", "consider", "determine", "examine",
-    "figure", "focus", "go", "look", "make", "note", "parse", "piece", "recall", "remember",
-    "review", "see", "start", "think", "understand", "verify",
+    "analyse",
+    "analyze",
+    "break",
+    "check",
+    "clarify",
+    "consider",
+    "determine",
+    "examine",
+    "figure",
+    "focus",
+    "go",
+    "look",
+    "make",
+    "note",
+    "parse",
+    "piece",
+    "recall",
+    "remember",
+    "review",
+    "see",
+    "start",
+    "think",
+    "understand",
+    "verify",
 ];
 
 /// A self-talk plan with no clinical token: "Recall what the score measures."
@@ -94,13 +197,35 @@ pub fn is_task_plan(text: &str) -> bool {
     TASK_VERBS.contains(&first.as_str()) && !lexicon::has_clinical(text)
 }
 
-/// The near-duplicate key: distinct content words and clinical tokens, sorted.
+/// The near-duplicate key (distinct content words and clinical tokens,
+/// sorted) and the clinical set (distinct clinical tokens, sorted), from one
+/// pass over the words.
+pub fn key_and_clinical(text: &str) -> (Vec<String>, Vec<String>) {
+    let mut key = Vec::new();
+    let mut clinical = Vec::new();
+    lexicon::for_each_word(text, |s, e| {
+        let w = lexicon::normalise_word(&text[s..e]);
+        if lexicon::classify(&w).is_some() {
+            clinical.push(w.clone());
+            key.push(w);
+        } else if is_content(&w) {
+            key.push(w);
+        }
+    });
+    if text.contains('%') {
+        clinical.push("%".to_string());
+        key.push("%".to_string());
+    }
+    for v in [&mut key, &mut clinical] {
+        v.sort();
+        v.dedup();
+    }
+    (key, clinical)
+}
+
+/// The near-duplicate key alone.
 pub fn key(text: &str) -> Vec<String> {
-    let mut k = content_words(text);
-    k.extend(lexicon::clinical_set(text));
-    k.sort();
-    k.dedup();
-    k
+    key_and_clinical(text).0
 }
 
 #[cfg(test)]

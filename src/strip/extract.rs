@@ -82,9 +82,18 @@ fn lines(s: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
 }
 
 const CHAIN_LABELS: &[&str] = &[
-    "analysis", "approach", "discussion", "explanation",
-    "justification", "rationale", "reasoning", "step by step reasoning", "step-by-step analysis",
-    "step-by-step reasoning", "thinking", "thought process",
+    "analysis",
+    "approach",
+    "discussion",
+    "explanation",
+    "justification",
+    "rationale",
+    "reasoning",
+    "step by step reasoning",
+    "step-by-step analysis",
+    "step-by-step reasoning",
+    "thinking",
+    "thought process",
 ];
 
 /// Is this line a section header? Returns its kind and where its content
@@ -94,7 +103,10 @@ fn header(line: &str, differential: bool) -> Option<(Kind, usize)> {
     let lead = line.len() - t.len();
     let hashes = t.bytes().take_while(|&b| b == b'#').count();
     let after_hash = t[hashes..].trim_start();
-    let (bold, body) = match after_hash.strip_prefix("**").or_else(|| after_hash.strip_prefix("__")) {
+    let (bold, body) = match after_hash
+        .strip_prefix("**")
+        .or_else(|| after_hash.strip_prefix("__"))
+    {
         Some(b) => (true, b),
         None => (false, after_hash),
     };
@@ -110,16 +122,27 @@ fn header(line: &str, differential: bool) -> Option<(Kind, usize)> {
         return None;
     }
     let mut l = label.to_ascii_lowercase();
-    for prefix in ["the ", "my ", "final ", "correct ", "selected ", "most likely "] {
+    for prefix in [
+        "the ",
+        "my ",
+        "final ",
+        "correct ",
+        "selected ",
+        "most likely ",
+    ] {
         if let Some(x) = l.strip_prefix(prefix) {
             l = x.to_string();
         }
     }
     let kind = if l.contains("differential") {
-        if differential { Kind::Answer } else { Kind::Chain }
+        if differential {
+            Kind::Answer
+        } else {
+            Kind::Chain
+        }
     } else if l == "answer"
         || l.starts_with("answer ")
-        || l == "diagnosis" && (hashes > 0 || label.to_ascii_lowercase() != "diagnosis")
+        || l == "diagnosis" && (hashes > 0 || !label.eq_ignore_ascii_case("diagnosis"))
     {
         Kind::Answer
     } else if l.starts_with("chain") {
@@ -170,7 +193,9 @@ fn sections(out: &str, start: usize, end: usize, differential: bool) -> Vec<Sect
             in_summary = false;
         }
         let lower = t.to_ascii_lowercase();
-        let lower = lower.trim_start_matches(['>', ' ']).trim_matches(['*', ':']);
+        let lower = lower
+            .trim_start_matches(['>', ' '])
+            .trim_matches(['*', ':']);
         if t.starts_with('>') && lower == "reasoning" {
             cur.end = ls;
             secs.push(cur);
@@ -214,11 +239,7 @@ fn last_paragraph(s: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// Locate reasoning and answer in one run's raw output.
-pub fn extract(
-    output: &str,
-    reasoning: Option<&str>,
-    hint: &answer::AnswerHint<'_>,
-) -> Extraction {
+pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<'_>) -> Extraction {
     let differential = matches!(hint, answer::AnswerHint::Differential);
     let lower = output.to_ascii_lowercase();
     let mut hidden: Vec<Region> = Vec::new();
@@ -242,7 +263,11 @@ pub fn extract(
     };
     let mut truncated = false;
     let open = find_ci(&lower, &["<think>", "<thinking>"], 0);
-    let close = find_ci(&lower, &["</think>", "</thinking>"], open.map_or(0, |(p, n)| p + n));
+    let close = find_ci(
+        &lower,
+        &["</think>", "</thinking>"],
+        open.map_or(0, |(p, n)| p + n),
+    );
     let (vis_start, vis_end) = match (open, close) {
         (Some((o, on)), Some((c, cn))) => {
             hidden.push(out_region(o + on, c));
@@ -380,6 +405,9 @@ mod tests {
         let plain = "1. Fever and neck stiffness.\n2. So meningitis.\n\nThe answer is B.";
         let e = extract(plain, None, &AnswerHint::Any);
         assert_eq!(e.source, Source::Plain);
-        assert_eq!(e.answer.map(|r| &plain[r.start..r.end]), Some("The answer is B."));
+        assert_eq!(
+            e.answer.map(|r| &plain[r.start..r.end]),
+            Some("The answer is B.")
+        );
     }
 }

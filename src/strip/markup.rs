@@ -25,7 +25,9 @@ pub struct Line {
     pub end: usize,
 }
 
-const BULLETS: &[char] = &['-', '*', '+', '•', '◦', '▪', '‣', '●', '○', '■', '□', '–', '—', '·'];
+const BULLETS: &[char] = &[
+    '-', '*', '+', '•', '◦', '▪', '‣', '●', '○', '■', '□', '–', '—', '·',
+];
 
 /// Length of a leading list marker (with the spaces after it), if `s` starts
 /// with one: bullets, `1.`, `1)`, `(1)`, `(a)`, `<step 1>`, `Step 1:`.
@@ -84,8 +86,7 @@ pub fn list_marker_len(s: &str) -> Option<usize> {
         if digits > 0 && digits <= 3 {
             let tail = &rest[digits..];
             let punct = tail.len() - tail.trim_start_matches([':', '.', ')', '-', ' ']).len();
-            if punct > 0 && (tail[..punct].contains([':', '.', ')', '-']) || tail.len() == punct)
-            {
+            if punct > 0 && (tail[..punct].contains([':', '.', ')', '-']) || tail.len() == punct) {
                 return Some(5 + digits + punct);
             }
         }
@@ -113,7 +114,9 @@ pub fn peel(s: &str) -> (usize, bool, bool) {
         // A block quote, but not a comparison ("> 5 cm", ">= 2").
         let after = rest.get(1..).unwrap_or_default();
         if rest.starts_with('>')
-            && !after.trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '=')
+            && !after
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit() || c == '=')
         {
             i += 1 + after.len() - after.trim_start().len();
             continue;
@@ -194,7 +197,8 @@ pub fn bold_title(s: &str) -> Option<Title> {
     let text_start = s.len() - after_colon.len();
     if after_colon.trim().is_empty() {
         Some(Title::Whole(label_start, label_end))
-    } else if inner[..close].trim_end().ends_with(':') || after.trim_start().starts_with([':', '-', '–'])
+    } else if inner[..close].trim_end().ends_with(':')
+        || after.trim_start().starts_with([':', '-', '–'])
     {
         Some(Title::Label(label_start, label_end, text_start))
     } else {
@@ -226,17 +230,34 @@ pub fn is_emoji(c: char) -> bool {
 }
 
 pub fn is_zero_width(c: char) -> bool {
-    matches!(c, '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 const TAGS: &[&str] = &[
-    "answer", "b", "br", "em", "i", "p", "reasoning", "step", "strong", "think", "thinking", "u",
+    "answer",
+    "b",
+    "br",
+    "em",
+    "i",
+    "p",
+    "reasoning",
+    "step",
+    "strong",
+    "think",
+    "thinking",
+    "u",
 ];
 
 /// Length of a known HTML-ish tag at the start of `s`.
 fn tag_len(s: &str) -> Option<usize> {
     let close = s.bytes().take(24).position(|b| b == b'>')?;
-    let inner = s[1..close].trim_start_matches('/').trim_end_matches('/').trim();
+    let inner = s[1..close]
+        .trim_start_matches('/')
+        .trim_end_matches('/')
+        .trim();
     let name_len = inner.bytes().take_while(u8::is_ascii_alphabetic).count();
     let name = inner[..name_len].to_ascii_lowercase();
     let rest_ok = inner[name_len..]
@@ -253,18 +274,50 @@ fn next_non_space(s: &str) -> Option<char> {
     s.trim_start().chars().next()
 }
 
+/// Bytes the cleaner looks at (non-ASCII and a few ASCII); the rest is copied.
+static SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0x80;
+    while i < 256 {
+        t[i] = true;
+        i += 1;
+    }
+    let ascii = b"*_`<[\\-.!\t\n\r";
+    let mut j = 0;
+    while j < ascii.len() {
+        t[ascii[j] as usize] = true;
+        j += 1;
+    }
+    t
+};
+
 /// Character-level cleaning of one piece of text; pushes the ids of what it
 /// removed. Newlines become spaces.
 pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
     let mut out = String::with_capacity(s.len());
+    let bytes = s.as_bytes();
     let mut i = 0;
     while i < s.len() {
+        // Copy a run of plain ASCII in one go.
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| SPECIAL[usize::from(b)])
+            .unwrap_or(s.len() - i);
+        if run > 0 {
+            out.push_str(&s[i..i + run]);
+            i += run;
+            continue;
+        }
         let rest = &s[i..];
         let Some(c) = rest.chars().next() else { break };
         let n = c.len_utf8();
         match c {
             '*' | '_' if rest.starts_with("**") || rest.starts_with("__") => {
-                removed.push(if c == '*' { "md_bold" } else { "md_bold_underscore" });
+                removed.push(if c == '*' {
+                    "md_bold"
+                } else {
+                    "md_bold_underscore"
+                });
                 let run = rest.bytes().take_while(|&b| b == c as u8).count();
                 i += run;
             }
@@ -272,7 +325,7 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 let prev = out.chars().next_back();
                 let next = rest[1..].chars().next();
                 let alnum = |x: Option<char>| x.is_some_and(char::is_alphanumeric);
-                let space = |x: Option<char>| x.is_none_or(char::is_whitespace);
+                let space = |x: Option<char>| x.is_some_and(char::is_whitespace);
                 let keep = if c == '_' {
                     alnum(prev) && alnum(next)
                 } else {
@@ -371,7 +424,11 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 i += 1;
             }
             '\t' | '\u{00A0}' | '\u{2009}' | '\u{202F}' | '\u{2002}' | '\u{2003}' | '\u{3000}' => {
-                removed.push(if c == '\t' { "ws_repeated" } else { "ws_special" });
+                removed.push(if c == '\t' {
+                    "ws_repeated"
+                } else {
+                    "ws_special"
+                });
                 out.push(' ');
                 i += n;
             }
@@ -439,7 +496,14 @@ mod tests {
         ] {
             assert_eq!(list_marker_len(s), Some(n), "{s}");
         }
-        for s in ["-0.563 r", "1.5 mg", "**bold**", "2004 was", "(A) yes", "Steps taken"] {
+        for s in [
+            "-0.563 r",
+            "1.5 mg",
+            "**bold**",
+            "2004 was",
+            "(A) yes",
+            "Steps taken",
+        ] {
             assert_eq!(list_marker_len(s), None, "{s}");
         }
     }
@@ -459,19 +523,28 @@ mod tests {
 
     #[test]
     fn titles() {
-        assert_eq!(bold_title("**Patient Overview**  "), Some(Title::Whole(2, 18)));
+        assert_eq!(
+            bold_title("**Patient Overview**  "),
+            Some(Title::Whole(2, 18))
+        );
         assert_eq!(bold_title("**Plan:**"), Some(Title::Whole(2, 6)));
         let s = "**Evaluate Growth**: The patient";
         assert_eq!(bold_title(s), Some(Title::Label(2, 17, 21)));
         assert_eq!(bold_title("**Hb** is low"), None);
-        assert_eq!(plain_label("Assess the defect: The patient"), Some((17, 19)));
+        assert_eq!(
+            plain_label("Assess the defect: The patient"),
+            Some((17, 19))
+        );
         assert_eq!(plain_label("Hb was 7.2: low"), None);
     }
 
     #[test]
     fn cleans_characters() {
         let mut r = Vec::new();
-        let s = clean_chars("**Wow**! “No” risk — see <think>the 1.1–2.5 range… ok 🙂", &mut r);
+        let s = clean_chars(
+            "**Wow**! “No” risk — see <think>the 1.1–2.5 range… ok 🙂",
+            &mut r,
+        );
         assert_eq!(s, "Wow. \"No\" risk ,  see  the 1.1-2.5 range  ok  ");
         assert!(r.contains(&"emoji") && r.contains(&"md_bold") && r.contains(&"quote_curly"));
         let s = clean_chars("5 * 3 and *p* < 0.05 and snake_case and _x_", &mut r);

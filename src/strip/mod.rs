@@ -110,10 +110,12 @@ fn fallback_answer<'a>(
     }
     let last = chain.last()?;
     let text = &raw_of(last.field)[last.start..last.end];
-    let tail_start = text
-        .rmatch_indices("\n\n")
-        .nth(1)
-        .map_or(0, |(i, _)| i);
+    // The last two paragraphs, and at most the last 2,000 bytes.
+    let mut tail_start = text.rmatch_indices("\n\n").nth(1).map_or(0, |(i, _)| i);
+    tail_start = tail_start.max(text.len().saturating_sub(2000));
+    while !text.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
     answer::from_statement(&text[tail_start..], hint)
 }
 
@@ -180,7 +182,11 @@ mod tests {
 
     #[test]
     fn truncated_think() {
-        let c = strip_run("<think>Fever and rash. The answer is B", None, AnswerHint::Any);
+        let c = strip_run(
+            "<think>Fever and rash. The answer is B",
+            None,
+            AnswerHint::Any,
+        );
         assert!(c.truncated);
         assert_eq!(c.answer, None);
         assert_eq!(c.steps.len(), 1);
@@ -188,14 +194,22 @@ mod tests {
 
     #[test]
     fn fallback_statement_in_thinking() {
-        let c = strip_run("Fever, so sepsis is likely. The answer is C.", None, AnswerHint::Any);
+        let c = strip_run(
+            "Fever, so sepsis is likely. The answer is C.",
+            None,
+            AnswerHint::Any,
+        );
         assert_eq!(c.answer, Some(FinalAnswer::Letter("C".into())));
         assert_eq!(c.steps[0].text, "Fever, so sepsis is likely.");
     }
 
     #[test]
     fn strip_text_is_idempotent_on_examples() {
-        for s in ["Okay, **so** the answer's B!", "- 1. Hb 7.2 g/dL.\n- 2. Give 2.5 mg b.i.d.", "😊"] {
+        for s in [
+            "Okay, **so** the answer's B!",
+            "- 1. Hb 7.2 g/dL.\n- 2. Give 2.5 mg b.i.d.",
+            "😊",
+        ] {
             let t = strip_text(s);
             assert_eq!(strip_text(&t), t, "{s:?}");
         }

@@ -23,7 +23,10 @@ fn word_before(s: &str, dot: usize) -> &str {
 }
 
 fn is_closer(c: char) -> bool {
-    matches!(c, '"' | '\'' | ')' | ']' | '*' | '_' | '\u{201D}' | '\u{2019}')
+    matches!(
+        c,
+        '"' | '\'' | ')' | ']' | '*' | '_' | '\u{201D}' | '\u{2019}'
+    )
 }
 
 fn is_terminal(c: char) -> bool {
@@ -114,9 +117,16 @@ fn split_into(s: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) 
     };
     let best = best_of(&mut piece.match_indices("; ").map(|(i, _)| i + 1)).or_else(|| {
         best_of(
-            &mut [", and ", ", but ", ", whereas ", ", while ", ", which ", ", so "]
-                .iter()
-                .flat_map(|c| piece.match_indices(c).map(|(i, _)| i + 1)),
+            &mut [
+                ", and ",
+                ", but ",
+                ", whereas ",
+                ", while ",
+                ", which ",
+                ", so ",
+            ]
+            .iter()
+            .flat_map(|c| piece.match_indices(c).map(|(i, _)| i + 1)),
         )
     });
     match best {
@@ -143,11 +153,19 @@ mod tests {
     fn abbreviations_and_numbers_do_not_end_sentences() {
         assert_eq!(
             split("Hb 7.2 g/dL. Give 2.5 mg b.i.d. vs. q6h, e.g. Dr. Smith said so. Next one"),
-            vec!["Hb 7.2 g/dL.", "Give 2.5 mg b.i.d. vs. q6h, e.g. Dr. Smith said so.", "Next one"]
+            vec![
+                "Hb 7.2 g/dL.",
+                "Give 2.5 mg b.i.d. vs. q6h, e.g. Dr. Smith said so.",
+                "Next one"
+            ]
         );
         assert_eq!(
             split("T2-weighted MRI showed it (i.e. a cyst). See No. 5 in Fig. 2. Done!"),
-            vec!["T2-weighted MRI showed it (i.e. a cyst).", "See No. 5 in Fig. 2.", "Done!"]
+            vec![
+                "T2-weighted MRI showed it (i.e. a cyst).",
+                "See No. 5 in Fig. 2.",
+                "Done!"
+            ]
         );
     }
 
@@ -155,7 +173,12 @@ mod tests {
     fn questions_quotes_and_ellipses() {
         assert_eq!(
             split("Is it \"maybe.\" Hmm... Wait? the risk... weakened it. 5 mg"),
-            vec!["Is it \"maybe.\"", "Hmm...", "Wait? the risk... weakened it.", "5 mg"]
+            vec![
+                "Is it \"maybe.\"",
+                "Hmm...",
+                "Wait? the risk... weakened it.",
+                "5 mg"
+            ]
         );
         assert_eq!(split("   "), Vec::<&str>::new());
     }

@@ -8,11 +8,11 @@
 use super::content;
 use super::extract::Region;
 use super::lexicon;
+use super::lexicon::Fnv;
 use super::markup::{self, LineKind, Title};
 use super::segment;
 use super::style;
 use crate::domain::{RawField, Span, Step};
-use super::lexicon::Fnv;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -188,7 +188,13 @@ fn sentence_case(text: &str) -> String {
     words
         .iter()
         .enumerate()
-        .map(|(i, w)| if i > 0 && capitalised(w) { w.to_lowercase() } else { w.to_string() })
+        .map(|(i, w)| {
+            if i > 0 && capitalised(w) {
+                w.to_lowercase()
+            } else {
+                w.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -278,7 +284,17 @@ fn jaccard(a: &[String], b: &[String]) -> f64 {
         }
     }
     let union = a.len() + b.len() - both;
-    if union == 0 { 1.0 } else { both as f64 / union as f64 }
+    if union == 0 {
+        1.0
+    } else {
+        both as f64 / union as f64
+    }
+}
+
+/// Prefix length for the Jaccard prefix filter.
+fn prefix_len(n: usize) -> usize {
+    let need = (DUPLICATE_JACCARD * n as f64).ceil() as usize;
+    (n + 1).saturating_sub(need).min(n)
 }
 
 fn is_subset(small: &[String], big: &[String]) -> bool {
@@ -339,24 +355,34 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         let single = p.spans.len() == 1
             && segment::sentences(&p.text).len() == 1
             && markup::peel(&p.text).0 == 0;
-        let text = if single { p.text.clone() } else { super::strip_text(&p.text) };
+        let text = if single {
+            p.text.clone()
+        } else {
+            super::strip_text(&p.text)
+        };
         if text.is_empty() {
             continue;
         }
-        let key = content::key(&text);
-        let clinical = lexicon::clinical_set(&text);
-        // Candidates share at least one key word with the new step.
-        let mut counts: HashMap<usize, usize, BuildHasherDefault<Fnv>> = HashMap::default();
-        for k in &key {
-            for &s in index.get(k).map(Vec::as_slice).unwrap_or_default() {
-                *counts.entry(s).or_default() += 1;
-            }
-        }
-        let mut cands: Vec<usize> = counts.into_keys().collect();
+        let (key, clinical) = content::key_and_clinical(&text);
+        // Prefix filter (a set-similarity join): two keys with Jaccard ≥ t
+        // share a token among the first |k| - ceil(t·|k|) + 1 of each, in
+        // any fixed order (here: sorted). Only those tokens are indexed.
+        let prefix = &key[..prefix_len(key.len())];
+        let mut cands: Vec<usize> = prefix
+            .iter()
+            .flat_map(|k| index.get(k).map(Vec::as_slice).unwrap_or_default())
+            .copied()
+            .collect();
         cands.sort_unstable();
+        cands.dedup();
+        let n = key.len() as f64;
         let dup = cands.into_iter().find(|&s| {
             let (k, c) = &keys[s];
-            jaccard(k, &key) >= DUPLICATE_JACCARD && is_subset(&clinical, c)
+            let m = k.len() as f64;
+            m >= n * DUPLICATE_JACCARD
+                && n >= m * DUPLICATE_JACCARD
+                && jaccard(k, &key) >= DUPLICATE_JACCARD
+                && is_subset(&clinical, c)
         });
         let dup = dup.or_else(|| {
             // Steps with empty keys repeat only an identical text.
@@ -371,7 +397,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
             st.removed.extend(p.removed);
             continue;
         }
-        for k in &key {
+        for k in &key[..prefix_len(key.len())] {
             index.entry(k.clone()).or_default().push(steps.len());
         }
         keys.push((key, clinical));
@@ -407,7 +433,10 @@ mod tests {
             start: 0,
             end: raw.len(),
         };
-        build(raw, None, &[r]).into_iter().map(|s| s.step.text).collect()
+        build(raw, None, &[r])
+            .into_iter()
+            .map(|s| s.step.text)
+            .collect()
     }
 
     #[test]
@@ -418,7 +447,10 @@ mod tests {
                    Wait, the anemia is severe given Hb 7.2 g/dL.";
         assert_eq!(
             steps_of(raw),
-            vec!["Hb is 7.2 g/dL. Low.", "The anemia is severe, given Hb 7.2 g/dL."]
+            vec![
+                "Hb is 7.2 g/dL. Low.",
+                "The anemia is severe, given Hb 7.2 g/dL."
+            ]
         );
     }
 

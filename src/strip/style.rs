@@ -4,9 +4,9 @@
 //! markers left in a text. Pure; never drops a clinical token (no marker is a
 //! clinical word, and removals skip words after a negation).
 
+use super::lexicon::Fnv;
 use super::markers::{MARKERS, Rule, StyleMarker};
 use super::markup;
-use super::lexicon::Fnv;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
@@ -26,7 +26,11 @@ static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(
                 | Rule::LeadReplace(_)
                 | Rule::LeadClause
         );
-        if let Some(slot) = m.pattern.bytes().next().and_then(|b| v.get_mut(usize::from(b.wrapping_sub(b'a'))))
+        if let Some(slot) = m
+            .pattern
+            .bytes()
+            .next()
+            .and_then(|b| v.get_mut(usize::from(b.wrapping_sub(b'a'))))
             && lead
         {
             slot.push(m);
@@ -36,23 +40,24 @@ static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(
 });
 
 /// Markers applied anywhere in a sentence, by their first word.
-static BY_FIRST_WORD: LazyLock<ByWord> =
-    LazyLock::new(|| {
-        let mut map = ByWord::default();
-        for m in MARKERS {
-            if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
-                let first = m.pattern.split(' ').next().unwrap_or(m.pattern);
-                map.entry(first).or_default().push(m);
-            }
+static BY_FIRST_WORD: LazyLock<ByWord> = LazyLock::new(|| {
+    let mut map = ByWord::default();
+    for m in MARKERS {
+        if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
+            let first = m.pattern.split(' ').next().unwrap_or(m.pattern);
+            map.entry(first).or_default().push(m);
         }
-        map
-    });
+    }
+    map
+});
 
 const NEGATORS: &[&str] = &["never", "no", "nor", "not", "without"];
 const PRONOUNS_S: &[&str] = &[
     "he", "here", "how", "it", "she", "that", "there", "what", "where", "who",
 ];
-const PRONOUNS_D: &[&str] = &["he", "i", "it", "she", "that", "there", "they", "we", "who", "you"];
+const PRONOUNS_D: &[&str] = &[
+    "he", "i", "it", "she", "that", "there", "they", "we", "who", "you",
+];
 
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
@@ -145,7 +150,9 @@ fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
             return Some((end, r, m.id));
         }
         if m.rule == Rule::LeadClause {
-            let Some(stop) = rest.find([',', ':']) else { continue };
+            let Some(stop) = rest.find([',', ':']) else {
+                continue;
+            };
             if rest[..stop].split_whitespace().count() > 8 {
                 continue;
             }
@@ -200,7 +207,9 @@ fn word_markers(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
-        let Some(c) = s[i..].chars().next() else { break };
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
         if c.is_ascii_alphabetic() && starts_word(s, i) {
             let wend = s[i..]
                 .find(|c: char| !c.is_ascii_alphabetic())
@@ -266,7 +275,11 @@ fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> String {
         let Some(apos) = w.rfind('\'') else { continue };
         let (base, suffix) = (&w[..apos], w[apos + 1..].to_ascii_lowercase());
         let lower_base = base.to_ascii_lowercase();
-        let next_word = s[end..].split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+        let next_word = s[end..]
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let expanded: Option<String> = if suffix == "t" && lower_base.ends_with('n') {
             let stem = &base[..base.len() - 1];
             Some(match lower_base.as_str() {
@@ -279,7 +292,11 @@ fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> String {
         } else if suffix == "s" && lower_base == "let" {
             Some(format!("{base} us"))
         } else if suffix == "s" && PRONOUNS_S.contains(&lower_base.as_str()) {
-            let verb = if next_word == "been" || next_word == "got" { "has" } else { "is" };
+            let verb = if next_word == "been" || next_word == "got" {
+                "has"
+            } else {
+                "is"
+            };
             Some(format!("{base} {verb}"))
         } else if suffix == "d" && PRONOUNS_D.contains(&lower_base.as_str()) {
             Some(format!("{base} would"))
@@ -324,7 +341,10 @@ fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> String {
                         let inner = &after[..close];
                         let words = inner.split_whitespace().count();
                         let closes_word = q == '"'
-                            || (inner.chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '.')
+                            || (inner
+                                .chars()
+                                .next_back()
+                                .is_some_and(|c| c.is_alphanumeric() || c == '.')
                                 && !after[close + 1..].chars().next().is_some_and(is_word_char));
                         (1..=3).contains(&words) && closes_word && !inner.contains('\'')
                     } =>
@@ -359,36 +379,47 @@ fn tidy(s: &str) -> String {
         }
         t.push_str(w);
     }
-    // Punctuation left behind by removals.
-    loop {
-        let before = t.len();
-        for (from, to) in [
-            (" ,", ","),
-            (" .", "."),
-            (" ;", ";"),
-            (" :", ":"),
-            (" ?", "?"),
-            (" )", ")"),
-            ("( ", "("),
-            (",,", ","),
-            (",.", "."),
-            (".,", "."),
-            (",;", ";"),
-            (";,", ";"),
-            (":,", ":"),
-            (",:", ":"),
-            ("?.", "?"),
-            ("()", ""),
-            ("  ", " "),
-        ] {
-            if t.contains(from) {
-                t = t.replace(from, to);
+    // Punctuation left behind by removals (rare: check before rewriting).
+    let needs_fix = t.as_bytes().windows(2).any(|w| {
+        matches!(
+            w,
+            [b' ', b',' | b'.' | b';' | b':' | b'?' | b')' | b' ']
+                | [b'(', b' ' | b')']
+                | [b',' | b'.' | b';' | b':' | b'?', b',' | b'.' | b';' | b':']
+        )
+    });
+    if needs_fix {
+        loop {
+            let before = t.len();
+            for (from, to) in [
+                (" ,", ","),
+                (" .", "."),
+                (" ;", ";"),
+                (" :", ":"),
+                (" ?", "?"),
+                (" )", ")"),
+                ("( ", "("),
+                (",,", ","),
+                (",.", "."),
+                (".,", "."),
+                (",;", ";"),
+                (";,", ";"),
+                (":,", ":"),
+                (",:", ":"),
+                ("?.", "?"),
+                ("()", ""),
+                ("  ", " "),
+            ] {
+                if t.contains(from) {
+                    t = t.replace(from, to);
+                }
+            }
+            if t.len() == before {
+                break;
             }
         }
-        if t.len() == before {
-            break;
-        }
     }
+
     let mut t = trim_lead(&t).trim_end().to_string();
     if !t.chars().any(char::is_alphanumeric) {
         return String::new();
@@ -449,6 +480,17 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
 }
 
 fn tidy_spaces(s: &str) -> String {
+    let b = s.as_bytes();
+    let clean = !b.first().is_some_and(u8::is_ascii_whitespace)
+        && !b.last().is_some_and(u8::is_ascii_whitespace)
+        && !b.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+        && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '))
+        && !b
+            .iter()
+            .any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
+    if clean {
+        return s.to_string();
+    }
     let mut t = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !t.is_empty() {
@@ -466,7 +508,15 @@ pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
     let mut t = strip_once(s, &mut removed);
     // Nothing removed: only spacing and punctuation were tidied, which
     // creates no marker, so one pass is the fixpoint (property-tested).
-    if removed.is_empty() {
+    // The same holds when only characters and contractions changed: those
+    // are rewritten before the leading and word markers are matched.
+    let local = |id: &&str| {
+        matches!(
+            *id,
+            "contraction" | "quote_curly" | "quote_short" | "ws_repeated" | "ws_special"
+        ) || id.starts_with("punct_")
+    };
+    if removed.iter().all(local) {
         return (t, removed);
     }
     for _ in 0..4 {
@@ -504,12 +554,17 @@ pub fn find_markers(text: &str) -> Vec<&'static str> {
             hits.push("signoff");
         }
         hits.extend(scratch.into_iter().filter(|id| *id != "contraction"));
-        for pat in ["**", "__", "`", "!", "…", "...", "—", "\t", "  ", "<think", "</think", "<step", "\\boxed", "](http"] {
+        for pat in [
+            "**", "__", "`", "!", "…", "...", "—", "\t", "  ", "<think", "</think", "<step",
+            "\\boxed", "](http",
+        ] {
             hits.extend(line.matches(pat).map(|_| "markup"));
         }
         for c in line.chars() {
-            if matches!(c, '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00A0}' | '\u{200B}')
-            {
+            if matches!(
+                c,
+                '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00A0}' | '\u{200B}'
+            ) {
                 hits.push("char");
             }
             if markup::is_emoji(c) || markup::is_zero_width(c) {
@@ -533,9 +588,18 @@ mod tests {
 
     #[test]
     fn fillers_and_self_talk_go() {
-        assert_eq!(strip("Okay, let's tackle this question."), "Tackle this question.");
-        assert_eq!(strip("Hmm... wait, but the CI excludes 1!"), "But the CI excludes 1.");
-        assert_eq!(strip("So, I think the answer is C (maybe)."), "The answer is C (maybe).");
+        assert_eq!(
+            strip("Okay, let's tackle this question."),
+            "Tackle this question."
+        );
+        assert_eq!(
+            strip("Hmm... wait, but the CI excludes 1!"),
+            "But the CI excludes 1."
+        );
+        assert_eq!(
+            strip("So, I think the answer is C (maybe)."),
+            "The answer is C (maybe)."
+        );
         assert_eq!(
             strip("Therefore, the correct answer should be \"no\" because it isn't enough."),
             "The answer is no because it is not enough."
@@ -558,20 +622,40 @@ mod tests {
     fn content_words_that_look_like_markers_stay() {
         assert_eq!(strip("So far, no fever."), "So far, no fever.");
         assert_eq!(strip("Then the fever rose."), "Then the fever rose.");
-        assert_eq!(strip("The margins were not clearly defined."), "The margins were not clearly defined.");
-        assert_eq!(strip("It is clearly a so-called super-refractory case."), "It is a so-called super-refractory case.");
-        assert_eq!(strip("Well-differentiated carcinoma."), "Well-differentiated carcinoma.");
-        assert_eq!(strip("pH 7.1 and 2.5 mg b.i.d."), "pH 7.1 and 2.5 mg b.i.d.");
+        assert_eq!(
+            strip("The margins were not clearly defined."),
+            "The margins were not clearly defined."
+        );
+        assert_eq!(
+            strip("It is clearly a so-called super-refractory case."),
+            "It is a so-called super-refractory case."
+        );
+        assert_eq!(
+            strip("Well-differentiated carcinoma."),
+            "Well-differentiated carcinoma."
+        );
+        assert_eq!(
+            strip("pH 7.1 and 2.5 mg b.i.d."),
+            "pH 7.1 and 2.5 mg b.i.d."
+        );
     }
 
     #[test]
     fn markup_quotes_and_signoffs() {
-        assert_eq!(strip("**Hypertension** requires *strict* control"), "Hypertension requires strict control.");
-        assert_eq!(strip("- 1. **Give** IV KCl — monitor ECG"), "Give IV KCl, monitor ECG.");
+        assert_eq!(
+            strip("**Hypertension** requires *strict* control"),
+            "Hypertension requires strict control."
+        );
+        assert_eq!(
+            strip("- 1. **Give** IV KCl — monitor ECG"),
+            "Give IV KCl, monitor ECG."
+        );
         assert_eq!(strip("Hope this helps! 😊"), "");
         assert_eq!(strip("Hmm."), "");
-        assert_eq!(strip("The study says “Review of the literature yielded estimates”."),
-            "The study says \"Review of the literature yielded estimates\".");
+        assert_eq!(
+            strip("The study says “Review of the literature yielded estimates”."),
+            "The study says \"Review of the literature yielded estimates\"."
+        );
     }
 
     #[test]

@@ -20,11 +20,22 @@ pub(crate) fn progress(input: &TallyInput, cells: &[Cell<'_>]) -> Vec<Progress> 
     let mut out: Vec<Progress> = input
         .reviewers
         .iter()
-        .map(|r| Progress { reviewer: r.clone(), items: 0, items_done: 0, steps_total: 0, steps_judged: 0 })
+        .map(|r| Progress {
+            reviewer: r.clone(),
+            items: 0,
+            items_done: 0,
+            steps_total: 0,
+            steps_judged: 0,
+        })
         .collect();
     for c in cells {
-        let Some(p) = out.get_mut(c.reviewer as usize) else { continue };
-        let total: u64 = input.items.get(c.item as usize).map_or(0, |i| (i.steps[0] + i.steps[1]) as u64);
+        let Some(p) = out.get_mut(c.reviewer as usize) else {
+            continue;
+        };
+        let total: u64 = input
+            .items
+            .get(c.item as usize)
+            .map_or(0, |i| (i.steps[0] + i.steps[1]) as u64);
         let judged: u64 = c.chains.iter().map(|a| a.labelled()).sum();
         p.items += 1;
         p.steps_total += total;
@@ -46,7 +57,12 @@ fn code(label: Option<StepLabel>) -> Option<u32> {
 }
 
 fn kappa_value(k: Kappa) -> KappaValue {
-    KappaValue { value: k.value, observed: k.observed, expected: k.expected, units: k.units }
+    KappaValue {
+        value: k.value,
+        observed: k.observed,
+        expected: k.expected,
+        units: k.units,
+    }
 }
 
 /// Agreement on sound / neutral / error; abstained steps are missing ratings.
@@ -55,7 +71,8 @@ pub(crate) fn agreement(input: &TallyInput, bootstrap: &BootstrapConfig) -> Agre
         .steps
         .iter()
         .filter_map(|s| {
-            let key = (u64::from(s.item) << 33) | ((s.slot.index() as u64) << 32) | u64::from(s.step);
+            let key =
+                (u64::from(s.item) << 33) | ((s.slot.index() as u64) << 32) | u64::from(s.step);
             Some((key, s.reviewer, code(s.label)?))
         })
         .collect();
@@ -73,7 +90,10 @@ pub(crate) fn agreement(input: &TallyInput, bootstrap: &BootstrapConfig) -> Agre
             pairs.push((*a, *b));
         }
         if unit.len() >= 2 {
-            by_count.entry(unit.len()).or_default().push(units.len() - 1);
+            by_count
+                .entry(unit.len())
+                .or_default()
+                .push(units.len() - 1);
         }
         start = end;
     }
@@ -89,14 +109,22 @@ pub(crate) fn agreement(input: &TallyInput, bootstrap: &BootstrapConfig) -> Agre
             }
             fleiss_kappa(&same).ok().flatten()
         });
-    let alpha = krippendorff_alpha_bootstrap(&units, bootstrap).ok().flatten();
+    let alpha = krippendorff_alpha_bootstrap(&units, bootstrap)
+        .ok()
+        .flatten();
     Agreement {
         pairable_units,
         percent: percent_agreement(&units),
-        cohen: if input.reviewers.len() == 2 { cohen_kappa(&pairs).map(kappa_value) } else { None },
+        cohen: if input.reviewers.len() == 2 {
+            cohen_kappa(&pairs).map(kappa_value)
+        } else {
+            None
+        },
         fleiss: fleiss.map(kappa_value),
         krippendorff: alpha.map(|a| a.value),
-        krippendorff_ci: alpha.and_then(|a| a.interval).map(|i| Ci { lo: i.lo, hi: i.hi }),
+        krippendorff_ci: alpha
+            .and_then(|a| a.interval)
+            .map(|i| Ci { lo: i.lo, hi: i.hi }),
     }
 }
 
@@ -116,16 +144,35 @@ fn guesses<'a>(reviewer: String, correct: impl Iterator<Item = bool>) -> GuessTa
 /// Per reviewer and overall, how often "which side is the student?" was right, with an exact
 /// binomial test against 50 %. Empty unless exactly one of the two models is the student.
 pub(crate) fn blinding(input: &TallyInput) -> Vec<GuessTally> {
-    let Some(models) = &input.models else { return Vec::new() };
-    let students: Vec<Slot> = Slot::BOTH.into_iter().filter(|s| models[s.index()].role == Role::Student).collect();
-    let [student] = students.as_slice() else { return Vec::new() };
+    let Some(models) = &input.models else {
+        return Vec::new();
+    };
+    let students: Vec<Slot> = Slot::BOTH
+        .into_iter()
+        .filter(|s| models[s.index()].role == Role::Student)
+        .collect();
+    let [student] = students.as_slice() else {
+        return Vec::new();
+    };
     let right = |c: &&crate::tally::input::CaseObs| c.student_guess.map(|g| g == *student);
     let mut out: Vec<GuessTally> = input
         .reviewers
         .iter()
         .enumerate()
-        .map(|(r, name)| guesses(name.clone(), input.cases.iter().filter(|c| c.reviewer as usize == r).filter_map(|c| right(&c))))
+        .map(|(r, name)| {
+            guesses(
+                name.clone(),
+                input
+                    .cases
+                    .iter()
+                    .filter(|c| c.reviewer as usize == r)
+                    .filter_map(|c| right(&c)),
+            )
+        })
         .collect();
-    out.push(guesses("all".into(), input.cases.iter().filter_map(|c| right(&c))));
+    out.push(guesses(
+        "all".into(),
+        input.cases.iter().filter_map(|c| right(&c)),
+    ));
     out
 }

@@ -75,10 +75,17 @@ pub(crate) fn cells(input: &TallyInput) -> Vec<Cell<'_>> {
     let index: HashMap<(u32, u32), usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
     let mut cells: Vec<Cell<'_>> = keys
         .iter()
-        .map(|&(item, reviewer)| Cell { item, reviewer, chains: [ChainAcc::default(); 2], case: None })
+        .map(|&(item, reviewer)| Cell {
+            item,
+            reviewer,
+            chains: [ChainAcc::default(); 2],
+            case: None,
+        })
         .collect();
     for s in &input.steps {
-        let Some(&i) = index.get(&(s.item, s.reviewer)) else { continue };
+        let Some(&i) = index.get(&(s.item, s.reviewer)) else {
+            continue;
+        };
         let acc = &mut cells[i].chains[s.slot.index()];
         match s.label {
             Some(StepLabel::Sound) => acc.sound += 1,
@@ -95,7 +102,10 @@ pub(crate) fn cells(input: &TallyInput) -> Vec<Cell<'_>> {
             Some(StepLabel::Abstain) => acc.abstain += 1,
             None => {}
         }
-        if matches!(s.label, Some(StepLabel::Sound | StepLabel::Neutral | StepLabel::Error)) {
+        if matches!(
+            s.label,
+            Some(StepLabel::Sound | StepLabel::Neutral | StepLabel::Error)
+        ) {
             for (m, count) in acc.mode_steps.iter_mut().enumerate() {
                 *count += u64::from(s.tags & (1 << m) != 0);
             }
@@ -135,13 +145,21 @@ struct ItemOutcome {
 }
 
 fn outcome(cells: &[&Cell<'_>], slot: usize) -> ItemOutcome {
-    let judged: Vec<&ChainAcc> = cells.iter().map(|c| &c.chains[slot]).filter(|a| a.judged() > 0).collect();
+    let judged: Vec<&ChainAcc> = cells
+        .iter()
+        .map(|c| &c.chains[slot])
+        .filter(|a| a.judged() > 0)
+        .collect();
     let mut modes = [None; 4];
     for (m, v) in modes.iter_mut().enumerate() {
         *v = consensus(judged.iter().map(|a| a.mode_steps[m] > 0));
     }
     ItemOutcome {
-        answer: consensus(cells.iter().filter_map(|c| c.case.and_then(|k| k.answer_correct[slot]))),
+        answer: consensus(
+            cells
+                .iter()
+                .filter_map(|c| c.case.and_then(|k| k.answer_correct[slot])),
+        ),
         has_error: consensus(judged.iter().map(|a| a.error > 0)),
         modes,
     }
@@ -181,17 +199,28 @@ fn group_tally(
         }
         let clusters: Vec<(u64, u64)> = by_item
             .values()
-            .map(|cs| cs.iter().fold((0, 0), |(e, j), c| (e + c.chains[s].error, j + c.chains[s].judged())))
+            .map(|cs| {
+                cs.iter().fold((0, 0), |(e, j), c| {
+                    (e + c.chains[s].error, j + c.chains[s].judged())
+                })
+            })
             .collect();
         let step_error_cluster = cluster_ratio_bootstrap(&clusters, &config.bootstrap)
             .ok()
             .and_then(|r| r.interval)
             .map(|i| Ci { lo: i.lo, hi: i.hi });
         let answers_of = |kind: Option<TaskKind>| {
-            count(outcomes.iter().filter(|(i, _)| kind.is_none_or(|k| info(*i).is_some_and(|x| x.task == k))).map(|(_, o)| &o[s].answer))
+            count(
+                outcomes
+                    .iter()
+                    .filter(|(i, _)| kind.is_none_or(|k| info(*i).is_some_and(|x| x.task == k)))
+                    .map(|(_, o)| &o[s].answer),
+            )
         };
-        let auto: Vec<Option<bool>> =
-            outcomes.iter().map(|(i, _)| Some(info(*i).and_then(|x| x.auto_correct[s]).unwrap_or(false))).collect();
+        let auto: Vec<Option<bool>> = outcomes
+            .iter()
+            .map(|(i, _)| Some(info(*i).and_then(|x| x.auto_correct[s]).unwrap_or(false)))
+            .collect();
         let modes = ErrorMode::ALL
             .iter()
             .enumerate()
@@ -208,8 +237,11 @@ fn group_tally(
                 flags_k += case.red_flags[s].iter().filter(|f| **f).count() as u64;
             }
         }
-        let rawr: Vec<Option<bool>> =
-            outcomes.iter().filter(|(_, o)| o[s].answer == Some(true)).map(|(_, o)| o[s].has_error).collect();
+        let rawr: Vec<Option<bool>> = outcomes
+            .iter()
+            .filter(|(_, o)| o[s].answer == Some(true))
+            .map(|(_, o)| o[s].has_error)
+            .collect();
         ModelTally {
             answer_correct: answers_of(None),
             mcq_accuracy: answers_of(Some(TaskKind::Mcq)),
@@ -256,7 +288,10 @@ fn paired(outcomes: &[(u32, [ItemOutcome; 2])], config: &TallyConfig) -> Vec<Pai
         }
     };
     let both = |f: &dyn Fn(&ItemOutcome) -> Option<bool>| -> Vec<(bool, bool)> {
-        outcomes.iter().filter_map(|(_, o)| Some((f(&o[0])?, f(&o[1])?))).collect()
+        outcomes
+            .iter()
+            .filter_map(|(_, o)| Some((f(&o[0])?, f(&o[1])?)))
+            .collect()
     };
     let mut out = vec![test("answer_correct", both(&|o| o.answer))];
     let modes: Vec<PairedTest> = (0..ErrorMode::ALL.len())
@@ -278,9 +313,18 @@ fn groups(input: &TallyInput, cells: &[Cell<'_>], config: &TallyConfig) -> Vec<G
         let mut keyed: BTreeMap<(usize, String), Vec<&Cell<'_>>> = BTreeMap::new();
         for c in cells {
             let key = match by {
-                GroupBy::Reviewer => (c.reviewer as usize, input.reviewers.get(c.reviewer as usize).cloned().unwrap_or_default()),
+                GroupBy::Reviewer => (
+                    c.reviewer as usize,
+                    input
+                        .reviewers
+                        .get(c.reviewer as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                ),
                 GroupBy::Specialty | GroupBy::Incidence => {
-                    let Some(item) = input.items.get(c.item as usize) else { continue };
+                    let Some(item) = input.items.get(c.item as usize) else {
+                        continue;
+                    };
                     if *by == GroupBy::Specialty {
                         (item.specialty as usize, item.specialty.to_string())
                     } else {
@@ -309,7 +353,11 @@ fn contrast(t: &Tally) -> Option<Contrast> {
         matches!((acc[i].estimate, acc[j].estimate, err[i].estimate, err[j].estimate),
             (Some(ai), Some(aj), Some(ei), Some(ej)) if ai > aj && ei > ej)
     });
-    Some(Contrast { answer_correct: acc, step_error: err, hidden_by_answers: hidden.map(|i| t.model_name(i)) })
+    Some(Contrast {
+        answer_correct: acc,
+        step_error: err,
+        hidden_by_answers: hidden.map(|i| t.model_name(i)),
+    })
 }
 
 /// Tally a study. While `input.models` is `None` (blinded), only progress and agreement are

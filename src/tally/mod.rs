@@ -19,6 +19,11 @@ pub mod result;
 pub mod screen;
 
 pub use compute::tally;
-pub use input::{CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit};
+pub use input::{
+    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit,
+};
 pub use render::{TallyRow, render_table, tally_rows};
-pub use result::{Agreement, Contrast, GroupTally, GuessTally, Metric, ModeTally, ModelTally, PairedTest, Progress, Tally};
+pub use result::{
+    Agreement, Contrast, GroupTally, GuessTally, Metric, ModeTally, ModelTally, PairedTest,
+    Progress, Tally,
+};

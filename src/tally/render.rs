@@ -72,8 +72,12 @@ impl TallyRow {
 }
 
 fn model_rows(t: &Tally, g: &GroupTally, i: usize, m: &ModelTally, out: &mut Vec<TallyRow>) {
-    let row = |metric: &str, method: &str| TallyRow::new(t, &g.by, &g.group, metric, method).slot(t, i);
-    let count = |metric: &str, k: u64| TallyRow { k: Some(k), ..row(metric, "count") };
+    let row =
+        |metric: &str, method: &str| TallyRow::new(t, &g.by, &g.group, metric, method).slot(t, i);
+    let count = |metric: &str, k: u64| TallyRow {
+        k: Some(k),
+        ..row(metric, "count")
+    };
     out.push(row("answer_correct", "wilson").metric(&m.answer_correct));
     out.push(row("mcq_accuracy", "wilson").metric(&m.mcq_accuracy));
     out.push(row("top5_inclusion", "wilson").metric(&m.top5_inclusion));
@@ -108,12 +112,22 @@ fn model_rows(t: &Tally, g: &GroupTally, i: usize, m: &ModelTally, out: &mut Vec
 pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
     let mut out = Vec::new();
     for p in &t.progress {
-        out.push(TallyRow::new(t, "reviewer", &p.reviewer, "steps_judged", "count").metric(&Metric::wilson(p.steps_judged, p.steps_total)));
-        out.push(TallyRow::new(t, "reviewer", &p.reviewer, "items_done", "count").metric(&Metric::wilson(p.items_done, p.items)));
+        out.push(
+            TallyRow::new(t, "reviewer", &p.reviewer, "steps_judged", "count")
+                .metric(&Metric::wilson(p.steps_judged, p.steps_total)),
+        );
+        out.push(
+            TallyRow::new(t, "reviewer", &p.reviewer, "items_done", "count")
+                .metric(&Metric::wilson(p.items_done, p.items)),
+        );
     }
     let a = &t.agreement;
     let n = Some(a.pairable_units as u64);
-    out.push(TallyRow { estimate: a.percent, n, ..TallyRow::new(t, "all", "all", "percent_agreement", "percent") });
+    out.push(TallyRow {
+        estimate: a.percent,
+        n,
+        ..TallyRow::new(t, "all", "all", "percent_agreement", "percent")
+    });
     for (metric, k) in [("cohen_kappa", &a.cohen), ("fleiss_kappa", &a.fleiss)] {
         out.push(TallyRow {
             estimate: k.map(|k| k.value),
@@ -126,7 +140,13 @@ pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
         lo: a.krippendorff_ci.map(|c| c.lo),
         hi: a.krippendorff_ci.map(|c| c.hi),
         n,
-        ..TallyRow::new(t, "all", "all", "krippendorff_alpha", "krippendorff_nominal_bootstrap_units")
+        ..TallyRow::new(
+            t,
+            "all",
+            "all",
+            "krippendorff_alpha",
+            "krippendorff_nominal_bootstrap_units",
+        )
     });
     for g in &t.groups {
         for (i, m) in g.models.iter().enumerate() {
@@ -140,12 +160,32 @@ pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
                 n: Some(p.a_only + p.b_only),
                 p_value: Some(p.p_value),
                 p_adjusted: p.p_holm,
-                ..TallyRow::new(t, &g.by, &g.group, format!("mcnemar_{}", p.metric), if p.p_holm.is_some() { "exact_mcnemar_holm" } else { "exact_mcnemar" })
+                ..TallyRow::new(
+                    t,
+                    &g.by,
+                    &g.group,
+                    format!("mcnemar_{}", p.metric),
+                    if p.p_holm.is_some() {
+                        "exact_mcnemar_holm"
+                    } else {
+                        "exact_mcnemar"
+                    },
+                )
             });
         }
     }
     for b in &t.blinding {
-        out.push(TallyRow { p_value: b.p_value, ..TallyRow::new(t, "reviewer", &b.reviewer, "student_guess_correct", "binomial_exact_vs_0.5").metric(&b.correct) });
+        out.push(TallyRow {
+            p_value: b.p_value,
+            ..TallyRow::new(
+                t,
+                "reviewer",
+                &b.reviewer,
+                "student_guess_correct",
+                "binomial_exact_vs_0.5",
+            )
+            .metric(&b.correct)
+        });
     }
     out
 }
@@ -179,7 +219,11 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 }
 
 fn p_text(p: f64) -> String {
-    if p < 0.0001 { "<0.0001".into() } else { format!("{p:.4}") }
+    if p < 0.0001 {
+        "<0.0001".into()
+    } else {
+        format!("{p:.4}")
+    }
 }
 
 /// The per-model rows of one group, `[A, B]` side by side.
@@ -187,34 +231,73 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
     let [a, b] = &g.models;
     let both = |f: &dyn Fn(&ModelTally) -> String| vec![f(a), f(b)];
     let mut rows: Vec<(String, Vec<String>)> = vec![
-        ("answer correct (reviewed)".into(), both(&|m| m.answer_correct.full())),
+        (
+            "answer correct (reviewed)".into(),
+            both(&|m| m.answer_correct.full()),
+        ),
         ("  MCQ accuracy".into(), both(&|m| m.mcq_accuracy.full())),
-        ("  top-5 inclusion".into(), both(&|m| m.top5_inclusion.full())),
-        ("answer correct (auto vs gold)".into(), both(&|m| m.auto_answer_correct.full())),
+        (
+            "  top-5 inclusion".into(),
+            both(&|m| m.top5_inclusion.full()),
+        ),
+        (
+            "answer correct (auto vs gold)".into(),
+            both(&|m| m.auto_answer_correct.full()),
+        ),
         ("step error rate".into(), both(&|m| m.step_error.full())),
         (
             "  cluster bootstrap (items)".into(),
-            both(&|m| m.step_error_cluster.map_or("n/a".into(), |c| format!("[{:.1}, {:.1}]", 100.0 * c.lo, 100.0 * c.hi))),
+            both(&|m| {
+                m.step_error_cluster.map_or("n/a".into(), |c| {
+                    format!("[{:.1}, {:.1}]", 100.0 * c.lo, 100.0 * c.hi)
+                })
+            }),
         ),
-        ("chains with ≥1 error".into(), both(&|m| m.chains_with_error.full())),
+        (
+            "chains with ≥1 error".into(),
+            both(&|m| m.chains_with_error.full()),
+        ),
     ];
     for (i, mode) in a.modes.iter().enumerate() {
-        rows.push((format!("{}: steps", mode.mode), both(&|m| m.modes.get(i).map_or("n/a".into(), |x| x.steps.full()))));
-        rows.push((format!("{}: chains", mode.mode), both(&|m| m.modes.get(i).map_or("n/a".into(), |x| x.chains.full()))));
+        rows.push((
+            format!("{}: steps", mode.mode),
+            both(&|m| m.modes.get(i).map_or("n/a".into(), |x| x.steps.full())),
+        ));
+        rows.push((
+            format!("{}: chains", mode.mode),
+            both(&|m| m.modes.get(i).map_or("n/a".into(), |x| x.chains.full())),
+        ));
     }
     rows.extend([
-        ("red-flag recognition".into(), both(&|m| m.red_flag_recognition.full())),
-        ("right answer, wrong reasoning".into(), both(&|m| m.right_answer_wrong_reasoning.full())),
+        (
+            "red-flag recognition".into(),
+            both(&|m| m.red_flag_recognition.full()),
+        ),
+        (
+            "right answer, wrong reasoning".into(),
+            both(&|m| m.right_answer_wrong_reasoning.full()),
+        ),
         (
             "severity minor/major/harmful/none".into(),
-            both(&|m| format!("{}/{}/{}/{}", m.severity.minor, m.severity.major, m.severity.harmful, m.severity.unspecified)),
+            both(&|m| {
+                format!(
+                    "{}/{}/{}/{}",
+                    m.severity.minor, m.severity.major, m.severity.harmful, m.severity.unspecified
+                )
+            }),
         ),
         ("bad-split flags".into(), both(&|m| m.bad_split.full())),
-        ("steps abstained / unmarked".into(), both(&|m| format!("{} / {}", m.steps_abstained, m.steps_unmarked))),
+        (
+            "steps abstained / unmarked".into(),
+            both(&|m| format!("{} / {}", m.steps_abstained, m.steps_unmarked)),
+        ),
     ]);
     let head_a = format!("A: {}", t.model_name(0));
     let head_b = format!("B: {}", t.model_name(1));
-    let body: Vec<Vec<String>> = rows.into_iter().map(|(k, v)| std::iter::once(k).chain(v).collect()).collect();
+    let body: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|(k, v)| std::iter::once(k).chain(v).collect())
+        .collect();
     table(&["", &head_a, &head_b], &body)
 }
 
@@ -230,11 +313,26 @@ fn paired_table(g: &GroupTally) -> String {
                 p.b_only.to_string(),
                 p_text(p.p_value),
                 p.p_holm.map_or("-".into(), p_text),
-                if p.significant { "yes".into() } else { "no".into() },
+                if p.significant {
+                    "yes".into()
+                } else {
+                    "no".into()
+                },
             ]
         })
         .collect();
-    table(&["outcome", "pairs", "A only", "B only", "p", "p (Holm)", "significant"], &rows)
+    table(
+        &[
+            "outcome",
+            "pairs",
+            "A only",
+            "B only",
+            "p",
+            "p (Holm)",
+            "significant",
+        ],
+        &rows,
+    )
 }
 
 /// The tally as terminal text. `by` limits subgroup tables to one dimension.
@@ -243,30 +341,57 @@ pub fn render_table(t: &Tally) -> String {
     let _ = writeln!(s, "study {:?}", t.study);
     match &t.models {
         Some(_) => {
-            let _ = writeln!(s, "model A = {}, model B = {}", t.model_name(0), t.model_name(1));
+            let _ = writeln!(
+                s,
+                "model A = {}, model B = {}",
+                t.model_name(0),
+                t.model_name(1)
+            );
         }
         None => {
-            let _ = writeln!(s, "blinded: per-model figures appear after `blindstep study unblind`; progress and agreement only.");
+            let _ = writeln!(
+                s,
+                "blinded: per-model figures appear after `blindstep study unblind`; progress and agreement only."
+            );
         }
     }
     if let Some(g) = t.overall() {
         let _ = writeln!(s, "\n== per model, {} item(s) ==", g.items);
         s.push_str(&group_table(t, g));
-        let _ = writeln!(s, "\n== paired, A vs B on the same items (exact McNemar; error modes Holm-adjusted; α = {}) ==", t.alpha);
-        let _ = writeln!(s, "(for answer_correct, 'A only' = A right and B wrong; for a mode, 'A only' = only A's chain has it)");
+        let _ = writeln!(
+            s,
+            "\n== paired, A vs B on the same items (exact McNemar; error modes Holm-adjusted; α = {}) ==",
+            t.alpha
+        );
+        let _ = writeln!(
+            s,
+            "(for answer_correct, 'A only' = A right and B wrong; for a mode, 'A only' = only A's chain has it)"
+        );
         s.push_str(&paired_table(g));
     }
     if let Some(c) = &t.contrast {
         let _ = writeln!(s, "\n== answer accuracy vs step error ==");
         for i in 0..2 {
-            let _ = writeln!(s, "{}: answers {}, step errors {}", t.model_name(i), c.answer_correct[i].percent(), c.step_error[i].percent());
+            let _ = writeln!(
+                s,
+                "{}: answers {}, step errors {}",
+                t.model_name(i),
+                c.answer_correct[i].percent(),
+                c.step_error[i].percent()
+            );
         }
         match &c.hidden_by_answers {
             Some(m) => {
-                let _ = writeln!(s, "{m} has the better answers AND the worse steps: answer accuracy hides its reasoning errors.");
+                let _ = writeln!(
+                    s,
+                    "{m} has the better answers AND the worse steps: answer accuracy hides its reasoning errors."
+                );
             }
             None => {
-                let _ = writeln!(s, "No model has both the better answers and the worse steps.");
+                let _ = writeln!(
+                    s,
+                    "No model has both the better answers and the worse steps."
+                );
             }
         }
     }
@@ -290,26 +415,53 @@ pub fn render_table(t: &Tally) -> String {
                 ]);
             }
         }
-        s.push_str(&table(&["by", "group", "items", "model", "answer correct", "step error", "right ans., wrong reas.", "red flags recognised", "McNemar p (acc.)"], &rows));
+        s.push_str(&table(
+            &[
+                "by",
+                "group",
+                "items",
+                "model",
+                "answer correct",
+                "step error",
+                "right ans., wrong reas.",
+                "red flags recognised",
+                "McNemar p (acc.)",
+            ],
+            &rows,
+        ));
     }
     let a = &t.agreement;
-    let _ = writeln!(s, "\n== agreement on step labels (sound/neutral/error; abstain = missing) ==");
+    let _ = writeln!(
+        s,
+        "\n== agreement on step labels (sound/neutral/error; abstain = missing) =="
+    );
     let _ = writeln!(
         s,
         "steps judged by ≥2 reviewers: {}; percent agreement {}; Cohen's κ {}; Fleiss' κ {}; Krippendorff's α {} {}",
         a.pairable_units,
-        a.percent.map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
+        a.percent
+            .map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
         opt(a.cohen.map(|k| k.value), 3),
         opt(a.fleiss.map(|k| k.value), 3),
         opt(a.krippendorff, 3),
-        a.krippendorff_ci.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
+        a.krippendorff_ci
+            .map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
     );
     if !t.blinding.is_empty() {
-        let _ = writeln!(s, "\n== blinding: \"which side is the student?\" guessed right (exact binomial vs 50%) ==");
+        let _ = writeln!(
+            s,
+            "\n== blinding: \"which side is the student?\" guessed right (exact binomial vs 50%) =="
+        );
         let rows: Vec<Vec<String>> = t
             .blinding
             .iter()
-            .map(|b| vec![b.reviewer.clone(), b.correct.full(), b.p_value.map_or("n/a".into(), p_text)])
+            .map(|b| {
+                vec![
+                    b.reviewer.clone(),
+                    b.correct.full(),
+                    b.p_value.map_or("n/a".into(), p_text),
+                ]
+            })
             .collect();
         s.push_str(&table(&["reviewer", "correct guesses", "p"], &rows));
     }
@@ -317,7 +469,13 @@ pub fn render_table(t: &Tally) -> String {
     let rows: Vec<Vec<String>> = t
         .progress
         .iter()
-        .map(|p| vec![p.reviewer.clone(), format!("{}/{}", p.items_done, p.items), format!("{}/{}", p.steps_judged, p.steps_total)])
+        .map(|p| {
+            vec![
+                p.reviewer.clone(),
+                format!("{}/{}", p.items_done, p.items),
+                format!("{}/{}", p.steps_judged, p.steps_total),
+            ]
+        })
         .collect();
     s.push_str(&table(&["reviewer", "items done", "steps judged"], &rows));
     s

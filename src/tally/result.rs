@@ -22,8 +22,18 @@ impl Metric {
     /// `k / n` with its Wilson 95 % interval; all `None` when `n == 0`.
     pub fn wilson(k: u64, n: u64) -> Self {
         match Rate::new(k.min(n), n) {
-            Ok(r) => Self { k: r.k, n: r.n, estimate: r.estimate, lo: r.lo, hi: r.hi },
-            Err(_) => Self { k, n, ..Self::default() },
+            Ok(r) => Self {
+                k: r.k,
+                n: r.n,
+                estimate: r.estimate,
+                lo: r.lo,
+                hi: r.hi,
+            },
+            Err(_) => Self {
+                k,
+                n,
+                ..Self::default()
+            },
         }
     }
 

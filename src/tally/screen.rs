@@ -31,7 +31,12 @@ pub struct TallyScreen {
 
 impl TallyScreen {
     pub fn new(tally: Tally, no_color: bool) -> Self {
-        Self { tally, group: 0, scroll: 0, no_color }
+        Self {
+            tally,
+            group: 0,
+            scroll: 0,
+            no_color,
+        }
     }
 
     /// Apply a key; returns true when the screen should close.
@@ -76,10 +81,15 @@ impl TallyScreen {
 
 /// A bar of `width` cells: filled to the estimate, `[` and `]` at the interval ends.
 pub fn bar(m: &Metric, lo: Option<f64>, hi: Option<f64>, width: usize) -> String {
-    let Some(est) = m.estimate else { return format!("{:width$}", "n/a") };
-    let cell = |x: f64| ((x.clamp(0.0, 1.0) * width as f64).round() as usize).min(width.saturating_sub(1));
+    let Some(est) = m.estimate else {
+        return format!("{:width$}", "n/a");
+    };
+    let cell =
+        |x: f64| ((x.clamp(0.0, 1.0) * width as f64).round() as usize).min(width.saturating_sub(1));
     let fill = (est.clamp(0.0, 1.0) * width as f64).round() as usize;
-    let mut cells: Vec<char> = (0..width).map(|i| if i < fill { '█' } else { '·' }).collect();
+    let mut cells: Vec<char> = (0..width)
+        .map(|i| if i < fill { '█' } else { '·' })
+        .collect();
     if let (Some(lo), Some(hi)) = (lo, hi) {
         if let Some(c) = cells.get_mut(cell(lo)) {
             *c = '[';
@@ -92,7 +102,8 @@ pub fn bar(m: &Metric, lo: Option<f64>, hi: Option<f64>, width: usize) -> String
 }
 
 fn pct(m: &Metric) -> String {
-    m.estimate.map_or("n/a".into(), |e| format!("{:5.1}%", 100.0 * e))
+    m.estimate
+        .map_or("n/a".into(), |e| format!("{:5.1}%", 100.0 * e))
 }
 
 fn ci(lo: Option<f64>, hi: Option<f64>) -> String {
@@ -103,7 +114,15 @@ fn ci(lo: Option<f64>, hi: Option<f64>) -> String {
 }
 
 impl TallyScreen {
-    fn bar_line(&self, label: &str, slot: usize, m: &Metric, lo: Option<f64>, hi: Option<f64>, width: usize) -> Line<'static> {
+    fn bar_line(
+        &self,
+        label: &str,
+        slot: usize,
+        m: &Metric,
+        lo: Option<f64>,
+        hi: Option<f64>,
+        width: usize,
+    ) -> Line<'static> {
         Line::from(vec![
             Span::raw(format!("{label:<16}")),
             Span::styled(format!("{} ", ["A", "B"][slot]), self.style(slot)),
@@ -117,44 +136,116 @@ impl TallyScreen {
         let bar_w = width.saturating_sub(40).clamp(10, 60);
         let mut lines = vec![Line::styled("Answer accuracy vs step error", self.bold())];
         for (i, m) in g.models.iter().enumerate() {
-            lines.push(self.bar_line("answer correct", i, &m.answer_correct, m.answer_correct.lo, m.answer_correct.hi, bar_w));
+            lines.push(self.bar_line(
+                "answer correct",
+                i,
+                &m.answer_correct,
+                m.answer_correct.lo,
+                m.answer_correct.hi,
+                bar_w,
+            ));
         }
         for (i, m) in g.models.iter().enumerate() {
             let boot = m.step_error_cluster;
-            lines.push(self.bar_line("step error", i, &m.step_error, boot.map(|c| c.lo), boot.map(|c| c.hi), bar_w));
+            lines.push(self.bar_line(
+                "step error",
+                i,
+                &m.step_error,
+                boot.map(|c| c.lo),
+                boot.map(|c| c.hi),
+                bar_w,
+            ));
         }
         if let Some(c) = t.contrast.as_ref().filter(|_| g.by == "all") {
             lines.push(Line::raw(match &c.hidden_by_answers {
-                Some(m) => format!("→ {m}: better answers, worse steps. Accuracy hides the reasoning errors."),
+                Some(m) => format!(
+                    "→ {m}: better answers, worse steps: accuracy hides its reasoning errors."
+                ),
                 None => "→ no model has both the better answers and the worse steps".into(),
             }));
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled("Chains with each error mode (consensus), 95% Wilson", self.bold()));
+        lines.push(Line::styled(
+            "Chains with each error mode (consensus), 95% Wilson",
+            self.bold(),
+        ));
         for k in 0..g.models[0].modes.len() {
             for (i, m) in g.models.iter().enumerate() {
                 if let Some(mode) = m.modes.get(k) {
-                    let label = if i == 0 { mode.mode.to_string() } else { String::new() };
-                    lines.push(self.bar_line(&label, i, &mode.chains, mode.chains.lo, mode.chains.hi, bar_w));
+                    let label = if i == 0 {
+                        mode.mode.to_string()
+                    } else {
+                        String::new()
+                    };
+                    lines.push(self.bar_line(
+                        &label,
+                        i,
+                        &mode.chains,
+                        mode.chains.lo,
+                        mode.chains.hi,
+                        bar_w,
+                    ));
                 }
             }
         }
         lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("{:<32}{:<26}{}", "per model", "A", "B"), self.bold()));
+        lines.push(Line::styled(
+            format!("{:<32}{:<26}{}", "per model", "A", "B"),
+            self.bold(),
+        ));
         let [a, b] = &g.models;
         let row = |label: &str, x: String, y: String| Line::raw(format!("{label:<32}{x:<26}{y}"));
         let full = |m: &Metric| format!("{} {}", pct(m).trim(), format_args!("({}/{})", m.k, m.n));
-        lines.push(row("MCQ accuracy", full(&a.mcq_accuracy), full(&b.mcq_accuracy)));
-        lines.push(row("top-5 inclusion", full(&a.top5_inclusion), full(&b.top5_inclusion)));
-        lines.push(row("answer correct (auto vs gold)", full(&a.auto_answer_correct), full(&b.auto_answer_correct)));
-        lines.push(row("step error (judged steps)", full(&a.step_error), full(&b.step_error)));
-        lines.push(row("red-flag recognition", full(&a.red_flag_recognition), full(&b.red_flag_recognition)));
-        lines.push(row("right answer, wrong reasoning", full(&a.right_answer_wrong_reasoning), full(&b.right_answer_wrong_reasoning)));
-        let sev = |m: &super::result::ModelTally| format!("{}/{}/{}/{}", m.severity.minor, m.severity.major, m.severity.harmful, m.severity.unspecified);
+        lines.push(row(
+            "MCQ accuracy",
+            full(&a.mcq_accuracy),
+            full(&b.mcq_accuracy),
+        ));
+        lines.push(row(
+            "top-5 inclusion",
+            full(&a.top5_inclusion),
+            full(&b.top5_inclusion),
+        ));
+        lines.push(row(
+            "answer correct (auto vs gold)",
+            full(&a.auto_answer_correct),
+            full(&b.auto_answer_correct),
+        ));
+        lines.push(row(
+            "step error (judged steps)",
+            full(&a.step_error),
+            full(&b.step_error),
+        ));
+        lines.push(row(
+            "red-flag recognition",
+            full(&a.red_flag_recognition),
+            full(&b.red_flag_recognition),
+        ));
+        lines.push(row(
+            "right answer, wrong reasoning",
+            full(&a.right_answer_wrong_reasoning),
+            full(&b.right_answer_wrong_reasoning),
+        ));
+        let sev = |m: &super::result::ModelTally| {
+            format!(
+                "{}/{}/{}/{}",
+                m.severity.minor, m.severity.major, m.severity.harmful, m.severity.unspecified
+            )
+        };
         lines.push(row("severity minor/major/harmful/–", sev(a), sev(b)));
-        lines.push(row("bad-split flags", full(&a.bad_split), full(&b.bad_split)));
+        lines.push(row(
+            "bad-split flags",
+            full(&a.bad_split),
+            full(&b.bad_split),
+        ));
         lines.push(Line::raw(""));
-        lines.push(Line::styled(format!("Paired, exact McNemar (modes Holm-adjusted), α = {}", t.alpha), self.bold()));
+        lines.push(Line::styled(
+            format!(
+                "Paired, exact McNemar (modes Holm-adjusted), α = {}",
+                t.alpha
+            ),
+            self.bold(),
+        ));
         for p in &g.paired {
             let p_shown = p.p_holm.unwrap_or(p.p_value);
             lines.push(Line::raw(format!(
@@ -181,16 +272,21 @@ impl TallyScreen {
             Line::raw(format!(
                 "units {}  percent {}  Cohen κ {}  Fleiss κ {}  Krippendorff α {} {}",
                 a.pairable_units,
-                a.percent.map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
+                a.percent
+                    .map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
                 num(a.cohen.map(|k| k.value)),
                 num(a.fleiss.map(|k| k.value)),
                 num(a.krippendorff),
-                a.krippendorff_ci.map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
+                a.krippendorff_ci
+                    .map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
             )),
         ];
         if !t.blinding.is_empty() {
             lines.push(Line::raw(""));
-            lines.push(Line::styled("Blinding: student side guessed right", self.bold()));
+            lines.push(Line::styled(
+                "Blinding: student side guessed right",
+                self.bold(),
+            ));
             for b in &t.blinding {
                 lines.push(Line::raw(format!(
                     "{:<16}{}  p {}",
@@ -203,7 +299,10 @@ impl TallyScreen {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Progress", self.bold()));
         for p in &t.progress {
-            lines.push(Line::raw(format!("{:<16}items {}/{}  steps {}/{}", p.reviewer, p.items_done, p.items, p.steps_judged, p.steps_total)));
+            lines.push(Line::raw(format!(
+                "{:<16}items {}/{}  steps {}/{}",
+                p.reviewer, p.items_done, p.items, p.steps_judged, p.steps_total
+            )));
         }
         lines
     }
@@ -212,16 +311,37 @@ impl TallyScreen {
     pub fn render(&self, frame: &mut Frame<'_>) {
         let area = frame.area();
         if area.width < MIN_SIZE.0 || area.height < MIN_SIZE.1 {
-            let msg = format!("The tally needs at least {}×{}; this terminal is {}×{}.", MIN_SIZE.0, MIN_SIZE.1, area.width, area.height);
+            let msg = format!(
+                "The tally needs at least {}×{}; this terminal is {}×{}.",
+                MIN_SIZE.0, MIN_SIZE.1, area.width, area.height
+            );
             frame.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
             return;
         }
-        let [head, body, foot] = Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(1)]).areas(area);
+        let [head, body, foot] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Min(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         let t = &self.tally;
         let group = t.groups.get(self.group);
         let title = match (&t.models, group) {
             (Some(_), Some(g)) => vec![
-                Line::styled(format!("Tally · study {:?} · {} = {} ({}/{})", t.study, g.by, g.group, self.group + 1, t.groups.len()), self.bold()),
+                Line::styled(
+                    format!(
+                        "Tally · study {:?} · {} ({}/{})",
+                        t.study,
+                        if g.by == "all" {
+                            "overall".to_string()
+                        } else {
+                            format!("{} = {}", g.by, g.group)
+                        },
+                        self.group + 1,
+                        t.groups.len()
+                    ),
+                    self.bold(),
+                ),
                 Line::from(vec![
                     Span::styled(format!("A = {}", t.model_name(0)), self.style(0)),
                     Span::raw("   "),
@@ -230,17 +350,34 @@ impl TallyScreen {
                 ]),
             ],
             _ => vec![
-                Line::styled(format!("Tally · study {:?} · blinded", t.study), self.bold()),
+                Line::styled(
+                    format!("Tally · study {:?} · blinded", t.study),
+                    self.bold(),
+                ),
                 Line::raw("Per-model figures appear after `blindstep study unblind`."),
             ],
         };
         frame.render_widget(Paragraph::new(title), head);
-        let mut lines = group.map(|g| self.group_lines(g, body.width as usize)).unwrap_or_default();
+        let mut lines = group
+            .map(|g| self.group_lines(g, body.width as usize))
+            .unwrap_or_default();
         lines.extend(self.common_lines());
         let block = Block::default().borders(Borders::TOP);
-        frame.render_widget(Paragraph::new(lines).block(block).scroll((self.scroll, 0)), body);
+        frame.render_widget(
+            Paragraph::new(lines)
+                .block(block)
+                .wrap(Wrap { trim: false })
+                .scroll((self.scroll, 0)),
+            body,
+        );
         let keys = "←/→ group · j/k scroll · q quit";
-        frame.render_widget(Paragraph::new(Line::styled(keys, Style::default().add_modifier(Modifier::DIM))), foot);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                keys,
+                Style::default().add_modifier(Modifier::DIM),
+            )),
+            foot,
+        );
     }
 }
 
@@ -250,7 +387,9 @@ pub fn run(tally: Tally, no_color: bool) -> anyhow::Result<()> {
     let mut screen = TallyScreen::new(tally, no_color);
     let result = (|| -> anyhow::Result<()> {
         loop {
-            terminal.draw(|f| screen.render(f)).context("drawing the tally")?;
+            terminal
+                .draw(|f| screen.render(f))
+                .context("drawing the tally")?;
             if let Event::Key(key) = event::read().context("reading a key")? {
                 if screen.handle(key) {
                     return Ok(());

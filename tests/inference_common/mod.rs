@@ -2,7 +2,7 @@
 //! tokenizer made in the test, and tiny llama models with deterministic
 //! pseudo-random weights written in the real formats (GGUF through candle's
 //! writer; a sharded safetensors directory with config.json).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use candle_core::quantized::gguf_file::{self, Value};
 use candle_core::quantized::{GgmlDType, QTensor};

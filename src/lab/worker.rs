@@ -1,0 +1,310 @@
+//! The inference worker: a thread that owns the [`Generator`] (loaded once, reused while the
+//! model and settings stay the same) and its own [`Store`] connection for writing runs, runs
+//! one batch at a time, and reports everything back as [`Action`]s over a channel. A case is
+//! stored only when its generation finished; a cancelled case stores nothing. Must not
+//! touch the terminal or the UI state.
+
+use crate::domain::Model;
+use crate::domain::{CaseId, ModelId};
+use crate::inference::{DeviceChoice, Generator, StopReason};
+use crate::lab::action::Action;
+use crate::lab::effect::BatchRequest;
+use crate::lab::engine::{describe, finished_run, messages};
+use crate::lab::settings::RunSettings;
+use crate::storage::Store;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+/// Loads the generator of a batch. The runtime passes [`crate::lab::engine::load_generator`];
+/// tests pass a fake.
+pub type Loader = Box<dyn FnMut(&Model, &RunSettings) -> anyhow::Result<Box<dyn Generator>> + Send>;
+
+/// How often the worker reports live speed while a case generates.
+const PROGRESS_EVERY: Duration = Duration::from_millis(150);
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    #[error("the inference worker has stopped")]
+    Stopped,
+    #[error("starting the inference worker thread: {0}")]
+    Spawn(std::io::Error),
+}
+
+/// What the worker got back on a poll.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Poll {
+    Action(Action),
+    Empty,
+    /// The thread is gone (it panicked, or the worker was dropped).
+    Stopped,
+}
+
+/// The handle the runtime keeps: send batches, cancel, receive actions.
+pub struct Worker {
+    jobs: Option<Sender<BatchRequest>>,
+    events: Receiver<Action>,
+    cancel: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Start the worker thread; it opens the database at `db` for writing on its first batch.
+    /// `template` is the prompt template text (Jinja).
+    pub fn spawn(db: PathBuf, template: String, loader: Loader) -> Result<Worker, WorkerError> {
+        let (job_tx, job_rx) = channel::<BatchRequest>();
+        let (tx, rx) = channel::<Action>();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = cancel.clone();
+        let handle = std::thread::Builder::new()
+            .name("blindstep-lab-worker".into())
+            .spawn(move || {
+                let mut state = WorkerState {
+                    db,
+                    template,
+                    loader,
+                    store: None,
+                    loaded: None,
+                    tx,
+                    cancel: flag,
+                };
+                while let Ok(job) = job_rx.recv() {
+                    state.run_batch(job);
+                    if state.tx.send(Action::BatchFinished).is_err() {
+                        break;
+                    }
+                }
+            })
+            .map_err(WorkerError::Spawn)?;
+        Ok(Worker {
+            jobs: Some(job_tx),
+            events: rx,
+            cancel,
+            handle: Some(handle),
+        })
+    }
+
+    /// Queue a batch (the cancel flag is cleared first, so a cancel never leaks into it).
+    pub fn submit(&self, request: BatchRequest) -> Result<(), WorkerError> {
+        self.cancel.store(false, Ordering::SeqCst);
+        self.jobs
+            .as_ref()
+            .ok_or(WorkerError::Stopped)?
+            .send(request)
+            .map_err(|_| WorkerError::Stopped)
+    }
+
+    /// Ask the running batch to stop at the next token.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// The next reported action, without waiting.
+    pub fn poll(&self) -> Poll {
+        match self.events.try_recv() {
+            Ok(a) => Poll::Action(a),
+            Err(TryRecvError::Empty) => Poll::Empty,
+            Err(TryRecvError::Disconnected) => Poll::Stopped,
+        }
+    }
+
+    /// The next reported action, waiting at most `timeout`.
+    pub fn wait(&self, timeout: Duration) -> Poll {
+        match self.events.recv_timeout(timeout) {
+            Ok(a) => Poll::Action(a),
+            Err(RecvTimeoutError::Timeout) => Poll::Empty,
+            Err(RecvTimeoutError::Disconnected) => Poll::Stopped,
+        }
+    }
+}
+
+impl Drop for Worker {
+    /// Cancel whatever runs, close the job channel and wait for the thread, so a case in
+    /// progress is never half-written when the lab exits.
+    fn drop(&mut self) {
+        self.cancel();
+        self.jobs = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// What a loaded generator was loaded for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct LoadKey {
+    model: ModelId,
+    threads: usize,
+    device: DeviceChoice,
+}
+
+struct WorkerState {
+    db: PathBuf,
+    template: String,
+    loader: Loader,
+    store: Option<Store>,
+    loaded: Option<(LoadKey, Box<dyn Generator>)>,
+    tx: Sender<Action>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl WorkerState {
+    fn send(&self, a: Action) {
+        // A closed channel means the UI is gone; the cancel flag stops the batch then.
+        if self.tx.send(a).is_err() {
+            self.cancel.store(true, Ordering::SeqCst);
+        }
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    fn fail_all(&self, cases: &[CaseId], error: &str) {
+        for case in cases {
+            self.send(Action::RunFailed {
+                case: case.clone(),
+                error: error.to_string(),
+            });
+        }
+    }
+
+    fn run_batch(&mut self, job: BatchRequest) {
+        let ids: Vec<CaseId> = job.cases.iter().map(|c| c.id.clone()).collect();
+        if self.store.is_none() {
+            match Store::open(&self.db) {
+                Ok(s) => self.store = Some(s),
+                Err(e) => {
+                    return self.fail_all(
+                        &ids,
+                        &format!("opening {} for writing: {e}", self.db.display()),
+                    );
+                }
+            }
+        }
+        let key = LoadKey {
+            model: job.model.id,
+            threads: job.settings.threads,
+            device: job.settings.device,
+        };
+        if self.loaded.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.loaded = None; // free the old weights before loading new ones
+            self.send(Action::ModelLoading {
+                model: job.model.name.clone(),
+            });
+            match (self.loader)(&job.model, &job.settings) {
+                Ok(g) => self.loaded = Some((key, g)),
+                Err(e) => return self.fail_all(&ids, &format!("{e:#}")),
+            }
+        }
+        let Some((_, generator)) = self.loaded.as_mut() else {
+            return;
+        };
+        let identity = generator.identity().clone();
+        let _ = self.tx.send(Action::ModelLoaded {
+            identity: describe(&identity),
+        });
+        for case in &job.cases {
+            if self.cancelled() {
+                self.send(Action::Cancelled { case: None });
+                return;
+            }
+            let msgs = match messages(case, &self.template) {
+                Ok(m) => m,
+                Err(e) => {
+                    self.send(Action::RunFailed {
+                        case: case.id.clone(),
+                        error: format!("{e:#}"),
+                    });
+                    continue;
+                }
+            };
+            self.send(Action::CaseStarted {
+                case: case.id.clone(),
+            });
+            let tx = self.tx.clone();
+            let flag = self.cancel.clone();
+            let mut pieces = 0u64;
+            let mut first: Option<Instant> = None;
+            let mut last_report = Instant::now();
+            let Some((_, generator)) = self.loaded.as_mut() else {
+                return;
+            };
+            let result = generator.generate(&msgs, &job.settings.cfg, &mut |text| {
+                let now = Instant::now();
+                let start = *first.get_or_insert(now);
+                pieces += 1;
+                let sent = tx.send(Action::Token {
+                    case: case.id.clone(),
+                    text: text.to_string(),
+                });
+                if now.duration_since(last_report) >= PROGRESS_EVERY {
+                    last_report = now;
+                    let secs = now.duration_since(start).as_secs_f64();
+                    let rate = if secs > 0.0 {
+                        (pieces.saturating_sub(1)) as f64 / secs
+                    } else {
+                        0.0
+                    };
+                    let _ = tx.send(Action::Progress {
+                        case: case.id.clone(),
+                        tokens: pieces,
+                        tokens_per_second: rate,
+                    });
+                }
+                if sent.is_err() || flag.load(Ordering::SeqCst) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            });
+            match result {
+                Ok(g) if g.stopped == StopReason::Cancelled || self.cancelled() => {
+                    self.send(Action::Cancelled {
+                        case: Some(case.id.clone()),
+                    });
+                    return;
+                }
+                Ok(g) => {
+                    let (run, chain) = finished_run(
+                        &job.model,
+                        case,
+                        &identity,
+                        &job.settings.cfg,
+                        &self.template,
+                        &g,
+                    );
+                    let saved = match self.store.as_mut() {
+                        Some(store) => store.save_run(&run, &chain).map_err(|e| e.to_string()),
+                        None => Err("the database is not open".to_string()),
+                    };
+                    self.send(match saved {
+                        Ok(run_id) => Action::RunFinished {
+                            case: case.id.clone(),
+                            run_id,
+                            tokens_per_second: g.tokens_per_second,
+                        },
+                        Err(e) => Action::RunFailed {
+                            case: case.id.clone(),
+                            error: format!("saving the run: {e}"),
+                        },
+                    });
+                }
+                Err(_) if self.cancelled() => {
+                    self.send(Action::Cancelled {
+                        case: Some(case.id.clone()),
+                    });
+                    return;
+                }
+                Err(e) => self.send(Action::RunFailed {
+                    case: case.id.clone(),
+                    error: e.to_string(),
+                }),
+            }
+        }
+    }
+}
