@@ -8,7 +8,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use blindstep::domain::{Case, CaseId, Chain, Incidence, ModelSource, Provenance, RawField, Role, Span, Specialty, Step, Task};
+use blindstep::domain::{
+    Case, CaseId, Chain, Incidence, ModelSource, Provenance, RawField, Role, Span, Specialty, Step,
+    Task,
+};
 use blindstep::export::{ExportRequest, Profile, What, export, tally_study};
 use blindstep::ingest::LoadedCase;
 use blindstep::storage::{ImportMode, NewModel, NewRun, Store};
@@ -43,7 +46,10 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
                 incidence: Some(Incidence::ALL[i % 3]),
                 vignette: "A febrile patient.".into(),
                 question: "What is the most likely diagnosis?".into(),
-                task: Task::Differential { diagnosis: "Sepsis".into(), synonyms: vec![] },
+                task: Task::Differential {
+                    diagnosis: "Sepsis".into(),
+                    synonyms: vec![],
+                },
                 red_flags: vec![],
                 must_not_miss: vec![],
                 priority: vec![],
@@ -57,7 +63,14 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
     store.import_cases(&cases, ImportMode::Refuse).unwrap();
     for (name, role) in [("bench-a", Role::Student), ("bench-b", Role::Teacher)] {
         store
-            .add_model(&NewModel { name: name.into(), role, source: ModelSource::OutputsOnly, tokenizer: None, chat_template: None, label: None })
+            .add_model(&NewModel {
+                name: name.into(),
+                role,
+                source: ModelSource::OutputsOnly,
+                tokenizer: None,
+                chat_template: None,
+                label: None,
+            })
             .unwrap();
         let model = store.model(name).unwrap();
         let runs: Vec<(NewRun, Chain)> = (0..items)
@@ -67,7 +80,10 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
                     model_id: model.id,
                     output: format!("{name} output {i}"),
                     reasoning: None,
-                    provenance: Provenance { origin: "bench".into(), ..Provenance::default() },
+                    provenance: Provenance {
+                        origin: "bench".into(),
+                        ..Provenance::default()
+                    },
                     settings_key: None,
                 };
                 (run, chain(i + name.len(), steps))
@@ -113,13 +129,20 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
             x
         };
         for (item, reviewer, a_side, chain_a, chain_b) in &assignments {
-            for (side, chain) in [("left", if a_side == "left" { chain_a } else { chain_b }), ("right", if a_side == "left" { chain_b } else { chain_a })] {
+            for (side, chain) in [
+                ("left", if a_side == "left" { chain_a } else { chain_b }),
+                ("right", if a_side == "left" { chain_b } else { chain_a }),
+            ] {
                 let is_a = (side == a_side) as u64;
                 for i in 0..steps {
                     let r = rand() % 100;
                     // A (the student) errs on ~35 % of steps, B on ~20 %.
                     let (label, severity, tags) = match r {
-                        _ if r < 20 + 15 * is_a => ("error", Some("minor"), ["drift", "red_flag", "priority", "other"][(r % 4) as usize]),
+                        _ if r < 20 + 15 * is_a => (
+                            "error",
+                            Some("minor"),
+                            ["drift", "red_flag", "priority", "other"][(r % 4) as usize],
+                        ),
                         _ if r < 90 => ("sound", None, ""),
                         _ if r < 97 => ("neutral", None, ""),
                         _ => ("abstain", None, ""),
@@ -127,14 +150,43 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
                     let note = (r % 50 == 0).then_some("=cmd, \"quoted\"\nsecond line");
                     let mut previous: Option<i64> = None;
                     if r % 100 == 1 {
-                        step.execute(rusqlite::params![item, reviewer, side, chain, i as i64, "sound", None::<&str>, "", None::<&str>, None::<i64>]).unwrap();
+                        step.execute(rusqlite::params![
+                            item,
+                            reviewer,
+                            side,
+                            chain,
+                            i as i64,
+                            "sound",
+                            None::<&str>,
+                            "",
+                            None::<&str>,
+                            None::<i64>
+                        ])
+                        .unwrap();
                         previous = Some(conn.last_insert_rowid());
                     }
-                    step.execute(rusqlite::params![item, reviewer, side, chain, i as i64, label, severity, tags, note, previous]).unwrap();
+                    step.execute(rusqlite::params![
+                        item, reviewer, side, chain, i as i64, label, severity, tags, note,
+                        previous
+                    ])
+                    .unwrap();
                 }
             }
-            let guess = if rand() % 3 == 0 { a_side.as_str() } else if a_side == "left" { "right" } else { "left" };
-            case.execute(rusqlite::params![item, reviewer, rand() % 10 < 8, rand() % 10 < 7, guess]).unwrap();
+            let guess = if rand() % 3 == 0 {
+                a_side.as_str()
+            } else if a_side == "left" {
+                "right"
+            } else {
+                "left"
+            };
+            case.execute(rusqlite::params![
+                item,
+                reviewer,
+                rand() % 10 < 8,
+                rand() % 10 < 7,
+                guess
+            ])
+            .unwrap();
         }
     }
     conn.execute_batch("COMMIT").unwrap();
@@ -154,7 +206,10 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let items = args.first().copied().unwrap_or(5_000);
     let steps = args.get(1).copied().unwrap_or(50);
     let dir = tempfile::tempdir().unwrap();
@@ -162,13 +217,26 @@ fn main() {
     let t = Instant::now();
     let mut store = build(&path, items, steps);
     unblind(&mut store);
-    let current: i64 = store.connection().query_row("SELECT count(*) FROM current_step_verdicts", [], |r| r.get(0)).unwrap();
-    let events: i64 = store.connection().query_row("SELECT count(*) FROM step_verdict_events", [], |r| r.get(0)).unwrap();
-    println!("built {items} items x 2 reviewers x 2 x {steps} steps: {current} current step verdicts, {events} events, in {:.1} s", t.elapsed().as_secs_f64());
+    let current: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM current_step_verdicts", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let events: i64 = store
+        .connection()
+        .query_row("SELECT count(*) FROM step_verdict_events", [], |r| r.get(0))
+        .unwrap();
+    println!(
+        "built {items} items x 2 reviewers x 2 x {steps} steps: {current} current step verdicts, {events} events, in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let overall = TallyConfig::default();
     let study = store.study("bench").unwrap();
-    let (read, input) = best_of(3, || blindstep::export::tally_input(&store, &study).unwrap());
+    let (read, input) = best_of(3, || {
+        blindstep::export::tally_input(&store, &study).unwrap()
+    });
     let (compute, _) = best_of(3, || blindstep::tally::tally(&input, &overall));
     println!("  of which: read from the store {read:.3} s, compute {compute:.3} s");
     let (secs, tally) = best_of(3, || tally_study(&store, "bench", &overall).unwrap());
@@ -179,9 +247,15 @@ fn main() {
         g.models[1].step_error.full(),
         tally.agreement.krippendorff
     );
-    let by_all = TallyConfig { by: GroupBy::ALL.to_vec(), ..TallyConfig::default() };
+    let by_all = TallyConfig {
+        by: GroupBy::ALL.to_vec(),
+        ..TallyConfig::default()
+    };
     let (secs, tally) = best_of(3, || tally_study(&store, "bench", &by_all).unwrap());
-    println!("tally (overall + specialty + incidence + reviewer, {} groups): {secs:.3} s", tally.groups.len());
+    println!(
+        "tally (overall + specialty + incidence + reviewer, {} groups): {secs:.3} s",
+        tally.groups.len()
+    );
 
     for (what, profile, history) in [
         (What::Steps, Profile::Data, false),
@@ -190,21 +264,37 @@ fn main() {
         (What::Cases, Profile::Data, false),
         (What::Tally, Profile::Data, false),
     ] {
-        let out = dir.path().join(format!("{}-{}.csv", what.as_str(), profile.as_str()));
+        let out = dir
+            .path()
+            .join(format!("{}-{}.csv", what.as_str(), profile.as_str()));
         let (secs, report) = best_of(2, || {
             export(
                 &mut store,
-                &ExportRequest { study: "bench", what, out: &out, profile, history, tally: TallyConfig::default(), actor: "bench" },
+                &ExportRequest {
+                    study: "bench",
+                    what,
+                    out: &out,
+                    profile,
+                    history,
+                    tally: TallyConfig::default(),
+                    actor: "bench",
+                },
             )
             .unwrap()
         });
-        let mb = std::fs::metadata(&out).map(|m| m.len() as f64 / 1e6).unwrap_or(0.0);
+        let mb = std::fs::metadata(&out)
+            .map(|m| m.len() as f64 / 1e6)
+            .unwrap_or(0.0);
         println!(
             "export {:<6} {:<5}: {:>8} rows, {mb:7.1} MB in {secs:.3} s{}",
             what.as_str(),
             profile.as_str(),
             report.rows,
-            if what == What::Steps || what == What::Events { "   [target ≤ 5 s for 1,000,000 rows]" } else { "" }
+            if what == What::Steps || what == What::Events {
+                "   [target ≤ 5 s for 1,000,000 rows]"
+            } else {
+                ""
+            }
         );
     }
 }

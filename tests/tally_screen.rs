@@ -6,21 +6,31 @@
 use blindstep::domain::{ErrorMode, ItemId, Role, Severity, Specialty, StepLabel, TaskKind};
 use blindstep::storage::Slot;
 use blindstep::tally::screen::TallyScreen;
-use blindstep::tally::{CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit, tally};
+use blindstep::tally::{
+    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit, tally,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Six items, one reviewer: the student answers more often right and errs more per step.
 fn input(unblinded: bool) -> TallyInput {
-    let specialties = [Specialty::Neurology, Specialty::Surgery, Specialty::Pediatrics];
+    let specialties = [
+        Specialty::Neurology,
+        Specialty::Surgery,
+        Specialty::Pediatrics,
+    ];
     let items: Vec<ItemInfo> = (0..6)
         .map(|i| ItemInfo {
             item: ItemId(i + 1),
             case_id: format!("case-{i}"),
             specialty: specialties[i as usize % 3],
             incidence: None,
-            task: if i % 2 == 0 { TaskKind::Mcq } else { TaskKind::Differential },
+            task: if i % 2 == 0 {
+                TaskKind::Mcq
+            } else {
+                TaskKind::Differential
+            },
             red_flags: 1,
             steps: [5, 5],
             auto_correct: [Some(true), Some(i % 2 == 0)],
@@ -39,9 +49,17 @@ fn input(unblinded: bool) -> TallyInput {
                     reviewer: 0,
                     slot,
                     step,
-                    label: Some(if error { StepLabel::Error } else { StepLabel::Sound }),
+                    label: Some(if error {
+                        StepLabel::Error
+                    } else {
+                        StepLabel::Sound
+                    }),
                     severity: error.then_some(Severity::Major),
-                    tags: if error && slot == Slot::A { mode_bit(ErrorMode::RedFlag) } else { 0 },
+                    tags: if error && slot == Slot::A {
+                        mode_bit(ErrorMode::RedFlag)
+                    } else {
+                        0
+                    },
                     bad_split: false,
                 });
             }
@@ -62,8 +80,14 @@ fn input(unblinded: bool) -> TallyInput {
         study: "demo".into(),
         models: unblinded.then(|| {
             [
-                ModelInfo { name: "aster-8b-distill".into(), role: Role::Student },
-                ModelInfo { name: "cobalt-70b".into(), role: Role::Teacher },
+                ModelInfo {
+                    name: "aster-8b-distill".into(),
+                    role: Role::Student,
+                },
+                ModelInfo {
+                    name: "cobalt-70b".into(),
+                    role: Role::Teacher,
+                },
             ]
         }),
         reviewers: vec!["you".into()],
@@ -88,7 +112,10 @@ fn screen(s: &TallyScreen, w: u16, h: u16) -> String {
 }
 
 fn config() -> TallyConfig {
-    TallyConfig { by: GroupBy::ALL.to_vec(), ..TallyConfig::default() }
+    TallyConfig {
+        by: GroupBy::ALL.to_vec(),
+        ..TallyConfig::default()
+    }
 }
 
 #[test]
@@ -113,7 +140,10 @@ fn blinded_screen_names_no_model_and_keys_work() {
     let text = screen(&s, 80, 24);
     assert!(text.contains("blinded"));
     for secret in ["aster", "cobalt", "student", "teacher"] {
-        assert!(!text.to_lowercase().contains(secret), "{secret} on the blinded screen:\n{text}");
+        assert!(
+            !text.to_lowercase().contains(secret),
+            "{secret} on the blinded screen:\n{text}"
+        );
     }
     assert!(screen(&s, 40, 10).contains("needs at least 60×16"));
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);

@@ -98,10 +98,10 @@ impl AtomicFile {
         std::fs::rename(&self.tmp, &self.dest).map_err(io)?;
         self.committed = true;
         // Make the rename itself durable; not every platform can open a directory.
-        if let Some(dir) = self.dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(d) = File::open(dir) {
-                let _ = d.sync_all();
-            }
+        if let Some(dir) = self.dest.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Ok(d) = File::open(dir)
+        {
+            let _ = d.sync_all();
         }
         Ok(())
     }
@@ -242,7 +242,7 @@ impl CsvOut {
         } = self;
         let inner = w.into_inner().map_err(|e| ExportError::Io {
             path: path.clone(),
-            source: e.into_error().into(),
+            source: e.into_error(),
         })?;
         let file = inner.into_inner().map_err(|e| ExportError::Io {
             path: path.clone(),

@@ -6,9 +6,7 @@
 
 use crate::domain::{FinalAnswer, Study, Task};
 use crate::storage::{ReportItem, Rows, Slot, Store, StoreError};
-use crate::tally::{
-    CaseObs, ItemInfo, ModelInfo, StepObs, Tally, TallyConfig, TallyInput,
-};
+use crate::tally::{CaseObs, ItemInfo, ModelInfo, StepObs, Tally, TallyConfig, TallyInput};
 use std::collections::HashMap;
 
 /// Score a chain's extracted answer against gold: the MCQ letter, or top-5 inclusion of the
@@ -94,7 +92,9 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
         }
         let mut steps = Vec::new();
         s.visit_current_labels(study.id, &reviewers, |row| {
-            let item = *item_index.get(&row.item.0).ok_or_else(|| unknown("a verdict outside the study's items"))?;
+            let item = *item_index
+                .get(&row.item.0)
+                .ok_or_else(|| unknown("a verdict outside the study's items"))?;
             steps.push(StepObs {
                 item,
                 reviewer: u32::try_from(row.reviewer).unwrap_or(u32::MAX),

@@ -21,13 +21,13 @@ use std::path::{Path, PathBuf};
 pub enum ExportError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}")]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("writing {path}: {source}")]
+    #[error("writing {path}")]
     Csv {
         path: PathBuf,
         #[source]

@@ -1,6 +1,8 @@
 //! The case picker's filter (pure): each case as one line (`id  title  specialty`), ranked
 //! against the query with skim's fuzzy matcher, keeping the matched character positions so
-//! the view can highlight them. Must not touch storage or the terminal.
+//! the view can highlight them. A case whose line does not match but whose question or
+//! vignette contains the query (case-insensitive) comes after, its line extended by the
+//! words around the hit. Must not touch storage or the terminal.
 
 use crate::domain::{Case, CaseId};
 use fuzzy_matcher::FuzzyMatcher;
@@ -45,18 +47,63 @@ pub fn filter(cases: &[Case], query: &str) -> Vec<PickerMatch> {
         .enumerate()
         .filter_map(|(i, c)| {
             let line = case_line(c);
-            let (score, mut hits) = matcher.fuzzy_indices(&line, q)?;
-            hits.sort_unstable();
-            Some(PickerMatch {
-                case: i,
-                line,
-                hits,
-                score,
-            })
+            if let Some((score, mut hits)) = matcher.fuzzy_indices(&line, q) {
+                hits.sort_unstable();
+                return Some(PickerMatch {
+                    case: i,
+                    line,
+                    hits,
+                    score,
+                });
+            }
+            in_text(i, line, c, q)
         })
         .collect();
     out.sort_by(|a, b| b.score.cmp(&a.score).then(a.case.cmp(&b.case)));
     out
+}
+
+/// Characters of context shown on each side of a hit in the case text.
+const CONTEXT: usize = 24;
+
+/// A substring hit in the question or vignette, shown after the line as `· …context…`.
+fn in_text(case: usize, line: String, c: &Case, q: &str) -> Option<PickerMatch> {
+    let needle: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
+    for text in [c.question.as_str(), c.vignette.as_str()] {
+        let chars: Vec<char> = text
+            .chars()
+            .map(|ch| if ch.is_whitespace() { ' ' } else { ch })
+            .collect();
+        let lower: Vec<char> = chars
+            .iter()
+            .map(|ch| ch.to_lowercase().next().unwrap_or(*ch))
+            .collect();
+        let Some(at) = lower
+            .windows(needle.len())
+            .position(|w| w == needle.as_slice())
+        else {
+            continue;
+        };
+        let from = at.saturating_sub(CONTEXT);
+        let to = (at + needle.len() + CONTEXT).min(chars.len());
+        let mut out = line;
+        out.push_str("  · ");
+        if from > 0 {
+            out.push('…');
+        }
+        let start = out.chars().count() + at - from;
+        out.extend(&chars[from..to]);
+        if to < chars.len() {
+            out.push('…');
+        }
+        return Some(PickerMatch {
+            case,
+            line: out,
+            hits: (start..start + needle.len()).collect(),
+            score: -1,
+        });
+    }
+    None
 }
 
 /// Picked ids in the order of `cases`.
@@ -130,6 +177,25 @@ pub(crate) mod tests {
         let chars: Vec<char> = m[0].line.chars().collect();
         let marked: String = m[0].hits.iter().map(|&i| chars[i]).collect();
         assert_eq!(marked.to_lowercase(), "cor");
+    }
+
+    #[test]
+    fn a_word_of_the_vignette_matches_after_the_lines_and_is_marked() {
+        let mut cs = cases();
+        cs[2].vignette =
+            "A 3-week-old infant with fever and Bulging fontanelle since today.".into();
+        let m = filter(&cs, "bulging");
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].case, 2);
+        assert!(
+            m[0].line
+                .starts_with("ped-03  Febrile infant  pediatrics  · …"),
+            "{}",
+            m[0].line
+        );
+        let chars: Vec<char> = m[0].line.chars().collect();
+        let marked: String = m[0].hits.iter().map(|&i| chars[i]).collect();
+        assert_eq!(marked, "Bulging");
     }
 
     #[test]

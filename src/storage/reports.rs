@@ -328,9 +328,15 @@ impl Store {
     ) -> Result<(), E> {
         let mut by_item: HashMap<i64, Vec<(usize, Side)>> = HashMap::new();
         for a in self.report_assignments(study)? {
-            let r = reviewers.iter().position(|x| *x == a.reviewer).ok_or_else(|| {
-                StoreError::corrupt(format!("item {}: reviewer {:?} is not listed", a.item, a.reviewer))
-            })?;
+            let r = reviewers
+                .iter()
+                .position(|x| *x == a.reviewer)
+                .ok_or_else(|| {
+                    StoreError::corrupt(format!(
+                        "item {}: reviewer {:?} is not listed",
+                        a.item, a.reviewer
+                    ))
+                })?;
             by_item.entry(a.item.0).or_default().push((r, a.a_side));
         }
         let mut items: Vec<i64> = by_item.keys().copied().collect();
@@ -451,7 +457,11 @@ fn label_row(
         .iter()
         .find(|(i, _)| reviewers.get(*i).is_some_and(|x| x == name))
         .copied()
-        .ok_or_else(|| StoreError::corrupt(format!("item {item}: verdicts by {name:?}, who has no assignment")))?;
+        .ok_or_else(|| {
+            StoreError::corrupt(format!(
+                "item {item}: verdicts by {name:?}, who has no assignment"
+            ))
+        })?;
     let side: Side = r.get(2)?;
     Ok(LabelRow {
         item: ItemId(item),
@@ -507,7 +517,7 @@ fn step_row(
         verdict: StepVerdict {
             label: r.get(5)?,
             severity: r.get(6)?,
-            tags: parse_tags(&r.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?)?,
+            tags: parse_tags(r.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?)?,
             note: r.get(8)?,
             bad_split: r.get(9)?,
         },

@@ -508,13 +508,13 @@ pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
     let mut t = strip_once(s, &mut removed);
     // Nothing removed: only spacing and punctuation were tidied, which
     // creates no marker, so one pass is the fixpoint (property-tested).
-    // The same holds when only characters and contractions changed: those
-    // are rewritten before the leading and word markers are matched.
+    // The same holds when only contractions, curly quotes or spacing
+    // changed: those are rewritten before any marker is matched.
     let local = |id: &&str| {
         matches!(
             *id,
-            "contraction" | "quote_curly" | "quote_short" | "ws_repeated" | "ws_special"
-        ) || id.starts_with("punct_")
+            "contraction" | "quote_curly" | "ws_repeated" | "ws_special"
+        )
     };
     if removed.iter().all(local) {
         return (t, removed);

@@ -128,7 +128,7 @@ pub(crate) fn agreement(input: &TallyInput, bootstrap: &BootstrapConfig) -> Agre
     }
 }
 
-fn guesses<'a>(reviewer: String, correct: impl Iterator<Item = bool>) -> GuessTally {
+fn guesses(reviewer: String, correct: impl Iterator<Item = bool>) -> GuessTally {
     let (mut k, mut n) = (0u64, 0u64);
     for c in correct {
         n += 1;

@@ -113,11 +113,11 @@ pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
     let mut out = Vec::new();
     for p in &t.progress {
         out.push(
-            TallyRow::new(t, "reviewer", &p.reviewer, "steps_judged", "count")
+            TallyRow::new(t, "reviewer", &p.reviewer, "steps_judged", "wilson")
                 .metric(&Metric::wilson(p.steps_judged, p.steps_total)),
         );
         out.push(
-            TallyRow::new(t, "reviewer", &p.reviewer, "items_done", "count")
+            TallyRow::new(t, "reviewer", &p.reviewer, "items_done", "wilson")
                 .metric(&Metric::wilson(p.items_done, p.items)),
         );
     }

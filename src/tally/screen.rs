@@ -390,10 +390,10 @@ pub fn run(tally: Tally, no_color: bool) -> anyhow::Result<()> {
             terminal
                 .draw(|f| screen.render(f))
                 .context("drawing the tally")?;
-            if let Event::Key(key) = event::read().context("reading a key")? {
-                if screen.handle(key) {
-                    return Ok(());
-                }
+            if let Event::Key(key) = event::read().context("reading a key")?
+                && screen.handle(key)
+            {
+                return Ok(());
             }
         }
     })();

@@ -37,8 +37,26 @@ pub fn layout(store: &Store, study: StudyId) -> Vec<(ItemId, String, Side, [usiz
 }
 
 /// Save one step verdict on the chain of `slot`.
-pub fn judge(store: &mut Store, study: StudyId, item: ItemId, reviewer: &str, a_side: Side, slot: Slot, step: usize, v: &StepVerdict) {
+#[allow(clippy::too_many_arguments)]
+pub fn judge(
+    store: &mut Store,
+    study: StudyId,
+    item: ItemId,
+    reviewer: &str,
+    a_side: Side,
+    slot: Slot,
+    step: usize,
+    v: &StepVerdict,
+) {
     store
-        .append_step_verdict(study, item, &ReviewerId(reviewer.into()), slot.side(a_side), step, v, 5)
+        .append_step_verdict(
+            study,
+            item,
+            &ReviewerId(reviewer.into()),
+            slot.side(a_side),
+            step,
+            v,
+            5,
+        )
         .unwrap();
 }
