@@ -176,6 +176,8 @@ pub struct App {
     pub note: Option<String>,
     /// Demo feedback popup lines.
     pub feedback: Option<Vec<String>>,
+    /// First visible line of the feedback popup.
+    pub feedback_scroll: usize,
     pub status: Status,
     /// The reviewer's choice of layout (`w`); `None` follows the width.
     pub layout_override: Option<ChainLayout>,
@@ -206,6 +208,7 @@ impl App {
             help: None,
             note: None,
             feedback: None,
+            feedback_scroll: 0,
             status: Status::info("loading…"),
             layout_override: None,
             case_collapsed: false,

@@ -92,6 +92,8 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') | KeyCode::Char('q') => {
                 Some(Action::Cancel)
             }
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => Some(Action::MoveDown),
+            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => Some(Action::MoveUp),
             _ => None,
         };
     }

@@ -56,11 +56,14 @@ impl App {
 
     fn on_intent(&mut self, action: Action) -> Vec<Effect> {
         if self.feedback.is_some() {
-            if matches!(
-                action,
-                Action::Cancel | Action::TextSubmit | Action::OpenItem
-            ) {
-                self.feedback = None;
+            match action {
+                Action::Cancel | Action::TextSubmit | Action::OpenItem => {
+                    self.feedback = None;
+                    self.feedback_scroll = 0;
+                }
+                Action::MoveDown => self.feedback_scroll += 1,
+                Action::MoveUp => self.feedback_scroll = self.feedback_scroll.saturating_sub(1),
+                _ => {}
             }
             return vec![];
         }

@@ -25,10 +25,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, lines: &[String]) {
     Block::default()
         .borders(Borders::ALL)
         .title(" Feedback ")
-        .title_bottom(" Enter: close ")
+        .title_bottom(" j/k scroll · Enter: close ")
         .render(rect, buf);
     let body = h.saturating_sub(4);
-    for (i, l) in wrapped.iter().take(usize::from(body)).enumerate() {
+    let max_scroll = wrapped.len().saturating_sub(usize::from(body));
+    let scroll = app.feedback_scroll.min(max_scroll);
+    for (i, l) in wrapped.iter().skip(scroll).take(usize::from(body)).enumerate() {
         put(
             buf,
             rect.x + 2,
@@ -38,7 +40,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, lines: &[String]) {
             ratatui::style::Style::new(),
         );
     }
-    if wrapped.len() > usize::from(body) {
-        put(buf, rect.x + 2, rect.bottom() - 2, "…", 1, t.dim());
+    if scroll < max_scroll {
+        put(buf, rect.x + 2, rect.bottom() - 2, "… j/k scroll", 12, t.dim());
     }
 }
