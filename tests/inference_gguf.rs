@@ -356,3 +356,28 @@ fn chat_template_override_is_used_and_recorded() {
         "[system] You are a physician.\n[user] the chest pain is at rest\n[assistant] "
     );
 }
+
+#[test]
+fn qwen2_and_qwen3_ggufs_load_by_architecture_and_generate() {
+    for arch in ["qwen2", "qwen3"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{arch}.gguf"));
+        write_tiny_gguf(
+            &path,
+            &GgufSpec {
+                architecture: arch,
+                ..GgufSpec::default()
+            },
+        );
+        let mut model = load_local(&path, &LoadOptions::default()).unwrap();
+        assert_eq!(model.identity().architecture, arch);
+        let a = model
+            .generate(&messages(), &greedy(8), &mut |_| ControlFlow::Continue(()))
+            .unwrap();
+        let b = model
+            .generate(&messages(), &greedy(8), &mut |_| ControlFlow::Continue(()))
+            .unwrap();
+        assert!(a.completion_tokens > 0, "{arch}");
+        assert_eq!(a.text, b.text, "{arch}");
+    }
+}

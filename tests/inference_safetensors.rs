@@ -122,3 +122,22 @@ fn unsupported_architecture_and_missing_config() {
     let msg = load_err(dir.path()).to_string();
     assert!(msg.contains("missing config.json"), "{msg}");
 }
+
+#[test]
+fn mistral_qwen2_and_qwen3_dirs_load_by_model_type_and_generate() {
+    for arch in ["mistral", "qwen2", "qwen3"] {
+        let dir = tempfile::tempdir().unwrap();
+        write_tiny_safetensors_arch(dir.path(), 5, arch);
+        let mut model = load_local(dir.path(), &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("{arch}: {e}"));
+        assert_eq!(model.identity().architecture, arch);
+        let a = model
+            .generate(&messages(), &greedy(), &mut |_| ControlFlow::Continue(()))
+            .unwrap();
+        let b = model
+            .generate(&messages(), &greedy(), &mut |_| ControlFlow::Continue(()))
+            .unwrap();
+        assert!(a.completion_tokens > 0, "{arch}");
+        assert_eq!(a.text, b.text, "{arch}");
+    }
+}

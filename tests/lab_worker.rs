@@ -389,3 +389,46 @@ fn the_whole_loop_runs_cases_and_opens_the_stored_run() {
     assert_eq!(raw.view.run.case_id.as_str(), "neu-002");
     assert!(raw.steps() > 0);
 }
+
+/// A generator stuck where no flag is checked (a long prefill).
+struct Stuck(ModelIdentity);
+
+impl Generator for Stuck {
+    fn identity(&self) -> &ModelIdentity {
+        &self.0
+    }
+    fn generate(
+        &mut self,
+        _messages: &[ChatMessage],
+        _cfg: &GenerationConfig,
+        _on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<Generation, InferenceError> {
+        std::thread::sleep(Duration::from_secs(5));
+        Err(InferenceError::Generation("stuck".into()))
+    }
+}
+
+#[test]
+fn shutdown_does_not_hang_on_a_stuck_prefill_but_joins_an_idle_worker() {
+    let db = db();
+    let w = Worker::spawn(
+        db.path.clone(),
+        DEFAULT_PROMPT_TEMPLATE.to_string(),
+        Box::new(|_, _| Ok(Box::new(Stuck(Fake::new(1).identity)) as Box<dyn Generator>)),
+    )
+    .unwrap();
+    w.submit(request(&db, &["im-001"])).unwrap();
+    // Wait until the case is under way.
+    loop {
+        if let Poll::Action(Action::CaseStarted { .. }) = w.wait(Duration::from_secs(10)) {
+            break;
+        }
+    }
+    let t = Instant::now();
+    assert!(!w.shutdown(Duration::from_millis(200)));
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+
+    let idle = worker(&db, usize::MAX, Arc::new(AtomicUsize::new(0)));
+    assert!(idle.shutdown(Duration::from_secs(5)));
+    assert!(db.store.list_runs(None, None).unwrap().is_empty());
+}

@@ -4,9 +4,11 @@
 pub mod bench;
 pub mod cases;
 pub mod export;
+pub mod generate;
 pub mod lab;
 pub mod leakage;
 pub mod models;
+pub mod models_check;
 pub mod review;
 pub mod runs;
 pub mod strip;
@@ -64,6 +66,8 @@ pub enum Command {
     Demo(review::DemoArgs),
     /// Review a study's items blind, step by step.
     Review(review::ReviewArgs),
+    /// Generate runs with a local model (candle) or a served one (OpenAI-compatible).
+    Generate(generate::GenerateArgs),
     /// Print performance figures beside their targets.
     Bench(bench::BenchArgs),
     /// Check, import, list and show cases.
@@ -94,6 +98,7 @@ impl Cli {
             Command::Review(a) => review::review(a, &global),
             Command::Cases(a) => cases::run(a, &global),
             Command::Bench(a) => bench::run(a),
+            Command::Generate(a) => generate::run(a, &global),
             Command::Models(a) => models::run(a, &global),
             Command::Runs(a) => runs::run(a, &global),
             Command::Study(a) => study::run(a, &global),

@@ -35,6 +35,8 @@ pub enum ModelsCommand {
         #[arg(long)]
         label: Option<String>,
     },
+    /// Load a model and report architecture, parameters, quantisation, context length, SHA-256.
+    Check { name: String },
     /// List registered models.
     List {
         #[arg(long, value_enum, default_value = "table")]
@@ -48,6 +50,9 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
+    if let ModelsCommand::Check { name } = &args.command {
+        return super::models_check::run(name, global);
+    }
     let mut store = global.open_store()?;
     match args.command {
         ModelsCommand::Add {
@@ -79,6 +84,7 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
             })?;
             println!("registered model {name:?} ({role})");
         }
+        ModelsCommand::Check { .. } => {}
         ModelsCommand::List { format } => {
             let models = store.models()?;
             match format {

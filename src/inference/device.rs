@@ -40,7 +40,10 @@ pub fn check_threads(requested: Option<usize>) -> Result<usize, InferenceError> 
 pub fn open_device(choice: DeviceChoice) -> Result<(Device, String), InferenceError> {
     let fail = |name: &str, e: candle_core::Error| InferenceError::Device {
         device: name.to_string(),
-        detail: format!("{e} (was blindstep built with --features {name}?)"),
+        detail: format!(
+            "{} (was blindstep built with --features {name}?)",
+            super::model::candle_message(&e)
+        ),
     };
     match choice {
         DeviceChoice::Cpu => Ok((Device::Cpu, "cpu".to_string())),

@@ -27,7 +27,7 @@ pub struct CandleGenerator {
 }
 
 fn gen_err(what: &str, e: candle_core::Error) -> InferenceError {
-    InferenceError::Generation(format!("{what}: {e}"))
+    InferenceError::Generation(format!("{what}: {}", super::model::candle_message(&e)))
 }
 
 impl CandleGenerator {

@@ -59,7 +59,7 @@ pub fn read_header(path: &Path) -> Result<(Content, u64), InferenceError> {
         .seek(SeekFrom::Start(0))
         .map_err(|e| InferenceError::io(path, e))?;
     let content = Content::read(&mut reader).map_err(|e| {
-        let detail = e.to_string();
+        let detail = super::model::candle_message(&e);
         if detail.contains("fill whole buffer") || detail.contains("remaining") {
             InferenceError::Truncated {
                 path: path.to_path_buf(),

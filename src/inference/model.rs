@@ -74,11 +74,21 @@ impl LocalModel {
 pub fn guard_panics<T>(f: impl FnOnce() -> candle_core::Result<T>) -> Result<T, String> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Err(e)) => Err(candle_message(&e)),
         Err(payload) => Err(payload
             .downcast_ref::<String>()
             .cloned()
             .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "the loader panicked".to_string())),
+    }
+}
+
+/// A candle error's message without the backtrace candle appends when
+/// `RUST_BACKTRACE` is set.
+pub fn candle_message(e: &candle_core::Error) -> String {
+    let text = e.to_string();
+    match text.find("\n   0: ") {
+        Some(at) => text[..at].trim_end().to_string(),
+        None => text,
     }
 }

@@ -293,7 +293,7 @@ pub fn load_safetensors(dir: &Path, opts: &LoadOptions) -> Result<CandleGenerato
             InferenceError::InvalidFormat {
                 path: file.clone(),
                 format: "safetensors",
-                detail: e.to_string(),
+                detail: super::model::candle_message(&e),
             }
         })?;
         tensors.extend(loaded);

@@ -48,8 +48,12 @@ pub fn drive(app: &mut LabApp, store: &Store, worker: &Worker, action: Action) -
     quit
 }
 
-/// Run the lab until the researcher quits. The worker is dropped (cancelled and joined)
-/// before the terminal is restored, so nothing is left half-written.
+/// How long quitting waits for a cancelled case to stop before leaving it to the process exit.
+const QUIT_GRACE: Duration = Duration::from_secs(2);
+
+/// Run the lab until the researcher quits. Quitting cancels the batch and gives the worker a
+/// moment to stop; finished cases are already saved and a run is written in one transaction,
+/// so nothing is left half-written either way.
 pub fn run_lab(mut app: LabApp, store: &Store, worker: Worker) -> anyhow::Result<()> {
     let mut terminal = ratatui::try_init().context("opening the terminal")?;
     let _guard = TerminalGuard;
@@ -90,6 +94,6 @@ pub fn run_lab(mut app: LabApp, store: &Store, worker: Worker) -> anyhow::Result
             }
         }
     }
-    drop(worker);
+    worker.shutdown(QUIT_GRACE);
     Ok(())
 }

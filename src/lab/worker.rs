@@ -103,6 +103,27 @@ impl Worker {
         self.cancel.store(true, Ordering::SeqCst);
     }
 
+    /// Stop: cancel what runs, close the job queue, and wait up to `grace` for the thread.
+    /// A thread still busy after that (a long prefill or model load checks no flag) is left
+    /// to die with the process: a run is saved in one transaction, so nothing half-written
+    /// can remain. Returns true when the thread ended in time.
+    pub fn shutdown(mut self, grace: Duration) -> bool {
+        self.cancel();
+        self.jobs = None;
+        let deadline = Instant::now() + grace;
+        while self.handle.as_ref().is_some_and(|h| !h.is_finished()) {
+            if Instant::now() >= deadline {
+                self.handle = None; // detach
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+        true
+    }
+
     /// The next reported action, without waiting.
     pub fn poll(&self) -> Poll {
         match self.events.try_recv() {

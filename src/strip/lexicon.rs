@@ -723,7 +723,7 @@ mod tests {
             match m.rule {
                 Rule::Markup => {}
                 // A replacement must keep every clinical token it replaces.
-                Rule::LeadReplace(r) | Rule::Replace(r) => {
+                Rule::LeadReplace(r) | Rule::LeadReplaceClause(r) | Rule::Replace(r) => {
                     assert_eq!(clinical_set(m.pattern), clinical_set(r), "marker {}", m.id);
                 }
                 _ => assert!(!has_clinical(m.pattern), "marker {} is clinical", m.id),

@@ -54,6 +54,10 @@ pub enum Rule {
     LeadBeforeGerund,
     /// Replaced at the start of a sentence.
     LeadReplace(&'static str),
+    /// Replaced at the start of a sentence only when a comma closes the clause
+    /// it opens within twelve words ("Considering the age, X" → "Given the
+    /// age, X", but not "Considering surgery is reasonable").
+    LeadReplaceClause(&'static str),
     /// Removed at the start of a sentence with the short clause it opens, up
     /// to a comma or colon within eight words ("Looking at the results, X" → "X").
     LeadClause,
@@ -111,6 +115,8 @@ const FIRST_PERSON: &str = "first-person framing: the claim is kept, the framing
 const TONE: &str = "tone adverb: adds certainty or enthusiasm, not content; kept after a negation";
 const ANSWER: &str = "model-specific answer announcement; normalised so both sides say 'the \
     answer is'";
+const GIVEN: &str = "sentence-opening framing of the premises ('Considering X,', 'Based on X,'); \
+    one canonical form, 'Given X,', and only when a comma closes the clause";
 const SIGN_OFF: &str = "chat sign-off: no clinical claim";
 const MARKDOWN: &str = "markdown/HTML layout differs by model and API; text is kept";
 const LIST: &str = "list numbering and bullets; steps are numbered by the tool";
@@ -341,6 +347,46 @@ pub static MARKERS: &[StyleMarker] = &[
         C::Filler,
         R::Lead,
         CONNECTIVE,
+    ),
+    // Connective synonyms (strip-2): one canonical form per function, so the
+    // choice between synonyms stops naming the model. Measured on the fixture
+    // traces: R1 opens 9 of 202 steps with "But" where QwQ opens 2 of 150;
+    // o3-mini opens with "Considering"/"Based on" where R1 writes "Given".
+    m(
+        "connective_but",
+        "but",
+        C::Filler,
+        R::LeadReplace("however,"),
+        "sentence-opening 'But' vs 'However,' is a model habit; the contrast is kept as \
+         'However,'",
+    ),
+    m(
+        "connective_considering",
+        "considering",
+        C::Filler,
+        R::LeadReplaceClause("given"),
+        GIVEN,
+    ),
+    m(
+        "connective_based_on",
+        "based on",
+        C::Filler,
+        R::LeadReplaceClause("given"),
+        GIVEN,
+    ),
+    m(
+        "connective_in_light_of",
+        "in light of",
+        C::Filler,
+        R::LeadReplaceClause("given"),
+        GIVEN,
+    ),
+    m(
+        "connective_in_view_of",
+        "in view of",
+        C::Filler,
+        R::LeadReplaceClause("given"),
+        GIVEN,
     ),
     // Self-talk: the plan or imperative that follows is kept.
     m("self_let_us", "let us", C::SelfTalk, R::Lead, SELF_TALK),
@@ -666,6 +712,16 @@ pub static MARKERS: &[StyleMarker] = &[
     m("tone_surely", "surely", C::Tone, R::Word, TONE),
     m("tone_of_course", "of course", C::Tone, R::Word, TONE),
     m("tone_for_sure", "for sure", C::Tone, R::Word, TONE),
+    // strip-2: emphasis adverbs QwQ and o3-mini use and R1 does not (measured
+    // on the fixture traces); "especially" keeps its meaning as "particularly".
+    m("tone_specifically", "specifically", C::Tone, R::Word, TONE),
+    m(
+        "tone_especially",
+        "especially",
+        C::Tone,
+        R::Replace("particularly"),
+        "'especially' vs 'particularly' is a model habit; one form is kept",
+    ),
     // Answer announcements.
     m(
         "answer_correct",
@@ -868,6 +924,31 @@ pub static MARKERS: &[StyleMarker] = &[
         C::Whitespace,
         R::Markup,
         "layout, not content",
+    ),
+    // strip-2: punctuation idiolect rewritten by `idiom`.
+    m(
+        "abbr_eg",
+        "e.g. / e.g.,",
+        C::Punctuation,
+        R::Markup,
+        "R1 writes 'e.g.' about 14 times as often as o3-mini, which writes 'such as'; \
+         becomes 'such as'",
+    ),
+    m(
+        "abbr_ie",
+        "i.e. / i.e.,",
+        C::Punctuation,
+        R::Markup,
+        "Latin abbreviation habit; becomes 'that is,'",
+    ),
+    m(
+        "punct_slash",
+        "a slash between two plain lowercase words, and 'and/or'",
+        C::Punctuation,
+        R::Markup,
+        "R1 writes 'urethral/erectile' about 8 times as often as o3-mini; becomes \
+         'urethral or erectile' ('and/or' → 'or'). Units, rates ('doses/day'), names \
+         ('PET/CT') and numbers are left alone",
     ),
 ];
 

@@ -24,6 +24,7 @@ static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(
                 | Rule::LeadUnless(_)
                 | Rule::LeadBeforeGerund
                 | Rule::LeadReplace(_)
+                | Rule::LeadReplaceClause(_)
                 | Rule::LeadClause
         );
         if let Some(slot) = m
@@ -124,7 +125,9 @@ fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
             Rule::Lead | Rule::LeadComma | Rule::LeadUnless(_) | Rule::LeadBeforeGerund => {
                 match_phrase(s, 0, m.pattern)
             }
-            Rule::LeadReplace(_) | Rule::LeadClause => match_phrase(s, 0, m.pattern),
+            Rule::LeadReplace(_) | Rule::LeadReplaceClause(_) | Rule::LeadClause => {
+                match_phrase(s, 0, m.pattern)
+            }
             _ => None,
         };
         let Some(end) = end else { continue };
@@ -147,6 +150,15 @@ fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
             continue;
         }
         if let Rule::LeadReplace(r) = m.rule {
+            return Some((end, r, m.id));
+        }
+        if let Rule::LeadReplaceClause(r) = m.rule {
+            let closed = rest
+                .find(',')
+                .is_some_and(|stop| rest[..stop].split_whitespace().count() <= 12);
+            if !closed {
+                continue;
+            }
             return Some((end, r, m.id));
         }
         if m.rule == Rule::LeadClause {
@@ -455,7 +467,8 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
         removed.push("list_number");
     }
     let cleaned = markup::clean_chars(&s[start..], removed);
-    let mut t = expand_contractions(&tidy_spaces(&cleaned), removed);
+    let expanded = expand_contractions(&tidy_spaces(&cleaned), removed);
+    let mut t = super::idiom::normalise(&expanded, removed);
     // Bounded: every marker shortens the text or is replaced once.
     for _ in 0..16 {
         let before = removed.len();
@@ -548,6 +561,9 @@ pub fn find_markers(text: &str) -> Vec<&'static str> {
             let mut quotes = Vec::new();
             let _ = short_quotes(s, &mut quotes);
             hits.extend(quotes);
+            let mut idioms = Vec::new();
+            let _ = super::idiom::normalise(s, &mut idioms);
+            hits.extend(idioms);
         }
         let mut scratch = Vec::new();
         if word_markers(line, &mut scratch).is_none() {
@@ -587,6 +603,35 @@ mod tests {
     }
 
     #[test]
+    fn connective_synonyms_take_one_form() {
+        assert_eq!(
+            strip("But, the CI excludes 1."),
+            "However, the CI excludes 1."
+        );
+        assert_eq!(
+            strip("Considering the age, surgery is risky."),
+            "Given the age, surgery is risky."
+        );
+        assert_eq!(
+            strip("Based on the CT, it is an abscess."),
+            "Given the CT, it is an abscess."
+        );
+        // No comma closes the clause: "considering" is the subject, kept.
+        assert_eq!(
+            strip("Considering surgery is reasonable."),
+            "Considering surgery is reasonable."
+        );
+        assert_eq!(
+            strip("The question specifically asks about fever, especially in children."),
+            "The question asks about fever, particularly in children."
+        );
+        assert_eq!(
+            strip("Local flaps (e.g. scrotal) or grafts/flaps."),
+            "Local flaps (such as scrotal) or grafts or flaps."
+        );
+    }
+
+    #[test]
     fn fillers_and_self_talk_go() {
         assert_eq!(
             strip("Okay, let's tackle this question."),
@@ -594,7 +639,7 @@ mod tests {
         );
         assert_eq!(
             strip("Hmm... wait, but the CI excludes 1!"),
-            "But the CI excludes 1."
+            "However, the CI excludes 1."
         );
         assert_eq!(
             strip("So, I think the answer is C (maybe)."),

@@ -161,6 +161,21 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
         tensors.push((format!("{p}.ffn_gate.weight"), q(w.tensor(&[FF, DIM], 0.3))));
         tensors.push((format!("{p}.ffn_up.weight"), q(w.tensor(&[FF, DIM], 0.3))));
         tensors.push((format!("{p}.ffn_down.weight"), q(w.tensor(&[DIM, FF], 0.3))));
+        if spec.architecture == "qwen2" {
+            tensors.push((format!("{p}.attn_q.bias"), f(w.tensor(&[DIM], 0.1))));
+            tensors.push((
+                format!("{p}.attn_k.bias"),
+                f(w.tensor(&[KV_HEADS * head_dim], 0.1)),
+            ));
+            tensors.push((
+                format!("{p}.attn_v.bias"),
+                f(w.tensor(&[KV_HEADS * head_dim], 0.1)),
+            ));
+        }
+        if spec.architecture == "qwen3" {
+            tensors.push((format!("{p}.attn_q_norm.weight"), f(w.ones(head_dim))));
+            tensors.push((format!("{p}.attn_k_norm.weight"), f(w.ones(head_dim))));
+        }
     }
 
     let a = spec.architecture;
@@ -187,6 +202,11 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
             format!("{a}.attention.layer_norm_rms_epsilon"),
             Value::F32(1e-5),
         ),
+        (
+            format!("{a}.attention.key_length"),
+            Value::U32(head_dim as u32),
+        ),
+        (format!("{a}.rope.freq_base"), Value::F32(10000.0)),
     ];
     if spec.with_tokenizer {
         meta.push(("tokenizer.ggml.model".into(), Value::String("gpt2".into())));
@@ -232,6 +252,12 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
 /// tokenizer_config.json (with the chat template) and two weight shards
 /// with model.safetensors.index.json. Returns the shard paths.
 pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
+    write_tiny_safetensors_arch(dir, seed, "llama")
+}
+
+/// Like [`write_tiny_safetensors`] for `llama`, `mistral`, `qwen2` (q/k/v
+/// biases) or `qwen3` (q/k norms, explicit head_dim).
+pub fn write_tiny_safetensors_arch(dir: &Path, seed: u64, arch: &str) -> Vec<PathBuf> {
     let v = tiny_vocab();
     let vocab = v.tokens.len();
     let mut w = Weights::new(seed);
@@ -273,6 +299,21 @@ pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
             format!("{p}.mlp.down_proj.weight"),
             w.tensor(&[DIM, FF], 0.3),
         );
+        if arch == "qwen2" {
+            s.insert(format!("{p}.self_attn.q_proj.bias"), w.tensor(&[DIM], 0.1));
+            s.insert(
+                format!("{p}.self_attn.k_proj.bias"),
+                w.tensor(&[KV_HEADS * head_dim], 0.1),
+            );
+            s.insert(
+                format!("{p}.self_attn.v_proj.bias"),
+                w.tensor(&[KV_HEADS * head_dim], 0.1),
+            );
+        }
+        if arch == "qwen3" {
+            s.insert(format!("{p}.self_attn.q_norm.weight"), w.ones(head_dim));
+            s.insert(format!("{p}.self_attn.k_norm.weight"), w.ones(head_dim));
+        }
     }
     std::fs::create_dir_all(dir).unwrap();
     let mut weight_map = serde_json::Map::new();
@@ -294,8 +335,13 @@ pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
     std::fs::write(
         dir.join("config.json"),
         serde_json::json!({
-            "architectures": ["LlamaForCausalLM"],
-            "model_type": "llama",
+            "model_type": arch,
+            "head_dim": head_dim,
+            "hidden_act": "silu",
+            "sliding_window": 4096,
+            "max_window_layers": LAYERS,
+            "use_sliding_window": false,
+            "attention_bias": false,
             "hidden_size": DIM,
             "intermediate_size": FF,
             "vocab_size": vocab,
