@@ -46,7 +46,6 @@ fn typing_filters_and_esc_clears_then_quits() {
         .iter()
         .map(|m| a.cases[m.case].id.as_str())
         .collect();
-    assert!(ids.len() < 5, "{ids:?}");
     let mut best = ids[..2].to_vec();
     best.sort_unstable();
     assert_eq!(

@@ -93,8 +93,10 @@ fn slashes(s: &str, removed: &mut Vec<&'static str>) -> String {
     let mut last = 0;
     for (i, _) in s.match_indices('/') {
         let left_start = s[..i]
-            .rfind(|c: char| !c.is_ascii_alphabetic())
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !c.is_ascii_alphabetic())
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let right_end = s[i + 1..]
             .find(|c: char| !c.is_ascii_alphabetic())
             .map_or(s.len(), |p| i + 1 + p);
@@ -164,10 +166,13 @@ mod tests {
             "3 doses/day",
             "http://a.org/x/y",
             "mmol/mol",
+            "6.4 μg/L",
+            "é/àb",
         ] {
             assert_eq!(n(keep), keep);
         }
         assert_eq!(n("left/right/both"), "left or right or both");
+        assert_eq!(n("μrule/rest"), "μrule or rest");
     }
 
     #[test]

@@ -632,10 +632,26 @@ fn classify_raw(word: &str) -> Option<TokenKind> {
     }
 }
 
+/// The "g" of "e.g." is not grams (strip-2 rewrites "e.g." to "such as", so
+/// counting it as a unit would report a lost clinical token that never was).
+fn is_eg(text: &str, start: usize, end: usize) -> bool {
+    let before = &text[..start];
+    text[start..end].eq_ignore_ascii_case("g")
+        && (before.ends_with("e.") || before.ends_with("E."))
+        && !before[..before.len() - 2]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+        && text[end..].starts_with('.')
+}
+
 /// Every clinical token of `text`, in order.
 pub fn clinical_tokens(text: &str) -> Vec<ClinicalToken> {
     let mut out = Vec::new();
     for_each_word(text, |start, end| {
+        if is_eg(text, start, end) {
+            return;
+        }
         if let Some(kind) = classify_raw(&text[start..end]) {
             out.push(ClinicalToken {
                 start,
@@ -666,7 +682,7 @@ pub fn has_clinical(text: &str) -> bool {
     }
     let mut found = false;
     for_each_word(text, |s, e| {
-        if !found && classify_raw(&text[s..e]).is_some() {
+        if !found && !is_eg(text, s, e) && classify_raw(&text[s..e]).is_some() {
             found = true;
         }
     });
@@ -729,6 +745,13 @@ mod tests {
                 _ => assert!(!has_clinical(m.pattern), "marker {} is clinical", m.id),
             }
         }
+    }
+
+    #[test]
+    fn the_g_of_eg_is_not_grams() {
+        assert_eq!(clinical_set("drugs (e.g. 5 g of x)"), vec!["5", "g"]);
+        assert!(!has_clinical("options (e.g., rest)"));
+        assert!(has_clinical("give 5 g."));
     }
 
     #[test]
