@@ -17,7 +17,9 @@ pub use cases::{CaseImportReport, ImportMode};
 pub use error::StoreError;
 pub use models::NewModel;
 pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
-pub use reports::{CaseRow, LabelRow, ReportAssignment, ReportItem, Rows, Slot, StepRow, StudyEventRow, mode_bits};
+pub use reports::{
+    CaseRow, LabelRow, ReportAssignment, ReportItem, Rows, Slot, StepRow, StudyEventRow, mode_bits,
+};
 pub use runs::{NewRun, RunImportReport, RunSummary};
 pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};
 

@@ -30,7 +30,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, lines: &[String]) {
     let body = h.saturating_sub(4);
     let max_scroll = wrapped.len().saturating_sub(usize::from(body));
     let scroll = app.feedback_scroll.min(max_scroll);
-    for (i, l) in wrapped.iter().skip(scroll).take(usize::from(body)).enumerate() {
+    for (i, l) in wrapped
+        .iter()
+        .skip(scroll)
+        .take(usize::from(body))
+        .enumerate()
+    {
         put(
             buf,
             rect.x + 2,
@@ -41,6 +46,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, lines: &[String]) {
         );
     }
     if scroll < max_scroll {
-        put(buf, rect.x + 2, rect.bottom() - 2, "… j/k scroll", 12, t.dim());
+        put(
+            buf,
+            rect.x + 2,
+            rect.bottom() - 2,
+            "… j/k scroll",
+            12,
+            t.dim(),
+        );
     }
 }
