@@ -5,19 +5,18 @@
 //! redoes them); Ctrl-C stops after saving what is finished.
 
 use super::Global;
-use crate::domain::{Case, Model, ModelSource, Provenance};
+use crate::domain::{Case, Model, ModelSource};
 use crate::inference::device::{effective_threads, thread_env};
 use crate::inference::{
     ChatMessage, DeviceChoice, Generation, GenerationConfig, Generator, LoadOptions, ModelIdentity,
     OpenAiClient, OpenAiConfig, StopReason, build_prompt, load_local, load_prompt_template,
     run_concurrent,
 };
-use crate::storage::{NewRun, Store};
-use crate::workflow::import_runs::chain_for;
+use crate::storage::Store;
+use crate::workflow::generation::{finished_run, settings_key};
 use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use sha2::{Digest, Sha256};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -139,62 +138,6 @@ fn config(args: &GenerateArgs) -> GenerationConfig {
     }
 }
 
-/// What makes two runs "the same settings": the weights, sampling, and both templates.
-fn settings_key(identity: &ModelIdentity, cfg: &GenerationConfig, prompt_template: &str) -> String {
-    let key = serde_json::json!({
-        "model": identity.sha256.clone().unwrap_or_else(|| format!("{}#{}", identity.location, identity.architecture)),
-        "chat_template": identity.chat_template_source,
-        "prompt_template_sha256": hex(&Sha256::digest(prompt_template.as_bytes())),
-        "sampling": cfg,
-        "device": identity.device,
-    });
-    hex(&Sha256::digest(key.to_string().as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn provenance(
-    identity: &ModelIdentity,
-    cfg: &GenerationConfig,
-    prompt_template: &str,
-    g: &Generation,
-    key: &str,
-) -> Provenance {
-    Provenance {
-        origin: match identity.format {
-            crate::inference::ModelFormat::Endpoint => "openai".into(),
-            _ => "candle".into(),
-        },
-        source_file: Some(identity.location.clone()),
-        model_sha256: identity.sha256.clone(),
-        quantization: identity.quantization.clone(),
-        architecture: Some(identity.architecture.clone()),
-        prompt_template: Some(prompt_template.to_string()),
-        rendered_prompt: Some(g.rendered_prompt.clone()),
-        sampling: cfg.sampling_params(),
-        device: Some(identity.device.clone()),
-        threads: identity.threads.map(|t| t as u32),
-        prompt_tokens: Some(g.prompt_tokens),
-        completion_tokens: Some(g.completion_tokens),
-        time_to_first_token_ms: Some(g.ttft_ms),
-        tokens_per_second: Some(g.tokens_per_second),
-        elapsed_ms: Some(g.elapsed_ms),
-        extra: serde_json::json!({
-            "stop_reason": g.stopped.as_str(),
-            "stop_strings": cfg.stop,
-            "repeat_last_n": cfg.repeat_last_n,
-            "prefill_tokens_per_second": g.prefill_tokens_per_second,
-            "chat_template_source": identity.chat_template_source,
-            "parameters": identity.parameters,
-            "context_length": identity.context_length,
-            "settings_key": key,
-            "blindstep_version": env!("CARGO_PKG_VERSION"),
-        }),
-    }
-}
-
 /// Everything a saved run records besides the generation itself.
 struct RunContext<'a> {
     model: &'a Model,
@@ -210,15 +153,16 @@ fn save(
     case: &Case,
     g: &Generation,
 ) -> anyhow::Result<()> {
-    let chain = chain_for(case, &g.text, g.reasoning.as_deref());
-    let run = NewRun {
-        case_id: case.id.clone(),
-        model_id: ctx.model.id,
-        output: g.text.clone(),
-        reasoning: g.reasoning.clone(),
-        provenance: provenance(ctx.identity, ctx.cfg, ctx.template, g, ctx.key),
-        settings_key: Some(ctx.key.to_string()),
-    };
+    let (run, chain) = finished_run(
+        ctx.model,
+        case,
+        ctx.identity,
+        ctx.cfg,
+        ctx.template,
+        g,
+        "generate",
+    );
+    debug_assert_eq!(run.settings_key.as_deref(), Some(ctx.key));
     store
         .save_run(&run, &chain)
         .with_context(|| format!("saving the run of case {}", case.id))?;
