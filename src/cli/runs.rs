@@ -39,6 +39,12 @@ pub enum RunsCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
+    /// Make new chains with the current stripper for runs whose newest chain is
+    /// older. Existing chains (and any verdicts on them) are never touched.
+    Restrip {
+        #[arg(long)]
+        model: Option<String>,
+    },
     /// Show a run's raw output, chain and provenance.
     Show {
         id: i64,
@@ -126,6 +132,14 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     println!("{} run(s)", runs.len());
                 }
             }
+        }
+        RunsCommand::Restrip { model } => {
+            let (made, current) =
+                crate::workflow::import_runs::restrip(&mut store, model.as_deref())?;
+            println!(
+                "{made} new chain(s) made with stripper {}; {current} run(s) already had one",
+                crate::strip::VERSION
+            );
         }
         RunsCommand::Show { id, format } => {
             let run = store.run(RunId(id))?;

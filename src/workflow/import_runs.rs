@@ -160,3 +160,36 @@ fn join<'a>(
         _ => None,
     }
 }
+
+/// Give every run (of `model`, or all) a chain made by the current stripper
+/// version, leaving older chains as they are. Returns (made, already current).
+pub fn restrip(store: &mut Store, model: Option<&str>) -> anyhow::Result<(usize, usize)> {
+    let runs = store.list_runs(model, None)?;
+    let cases: HashMap<CaseId, Case> = store
+        .all_cases()?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let (mut made, mut current) = (0, 0);
+    for summary in runs {
+        let latest = match summary.chain {
+            Some(c) => Some(store.chain(c)?),
+            None => None,
+        };
+        if latest
+            .as_ref()
+            .is_some_and(|c| c.stripper_version == crate::strip::VERSION)
+        {
+            current += 1;
+            continue;
+        }
+        let run = store.run(summary.id)?;
+        let case = cases.get(&run.case_id).with_context(|| {
+            format!("run {} names case {} which is missing", run.id, run.case_id)
+        })?;
+        let chain = chain_for(case, &run.output, run.reasoning.as_deref());
+        store.add_chain(run.id, &chain)?;
+        made += 1;
+    }
+    Ok((made, current))
+}
