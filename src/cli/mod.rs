@@ -66,10 +66,6 @@ pub enum Command {
     Demo(review::DemoArgs),
     /// Review a study's items blind, step by step.
     Review(review::ReviewArgs),
-    /// Generate runs with a local model (candle) or a served one (OpenAI-compatible).
-    Generate(generate::GenerateArgs),
-    /// Print performance figures beside their targets.
-    Bench(bench::BenchArgs),
     /// Check, import, list and show cases.
     Cases(cases::CasesArgs),
     /// Register and list models.
@@ -78,16 +74,20 @@ pub enum Command {
     Runs(runs::RunsArgs),
     /// Create, show and unblind studies.
     Study(study::StudyArgs),
-    /// Strip and segment a raw model output, to check the stripper on any text.
-    Strip(strip::StripArgs),
-    /// Can a classifier tell two models apart, raw vs stripped?
-    Leakage(leakage::LeakageArgs),
     /// Per-model tallies and statistics (progress and agreement only before unblinding).
     Tally(tally::TallyArgs),
     /// Export steps, cases, the tally or the audit trail as a tidy CSV.
     Export(export::ExportArgs),
+    /// Generate runs with a local model (candle) or a served one (OpenAI-compatible).
+    Generate(generate::GenerateArgs),
     /// Researcher screens: pick cases, run a model with streaming output, view runs raw vs stripped.
     Lab(lab::LabArgs),
+    /// Strip and segment a raw model output, to check the stripper on any text.
+    Strip(strip::StripArgs),
+    /// Can a classifier tell two models apart, raw vs stripped?
+    Leakage(leakage::LeakageArgs),
+    /// Print performance figures beside their targets.
+    Bench(bench::BenchArgs),
 }
 
 impl Cli {

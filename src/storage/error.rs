@@ -14,17 +14,15 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("{path}: database error: {source}")]
+    #[error("{path}: database error: {error}")]
     Open {
         path: PathBuf,
-        #[source]
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),

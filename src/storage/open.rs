@@ -23,9 +23,9 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 impl Store {
     /// Open (or create) a blindstep database at `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let io = |source| StoreError::Io {
+        let io = |error| StoreError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let existed = match std::fs::metadata(path) {
             Ok(m) => m.len() > 0,
@@ -37,9 +37,9 @@ impl Store {
         } else {
             create_private(path).map_err(io)?;
         }
-        let open_err = |source| StoreError::Open {
+        let open_err = |error| StoreError::Open {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -101,13 +101,13 @@ fn create_private(path: &Path) -> std::io::Result<()> {
 
 fn check_header(path: &Path) -> Result<(), StoreError> {
     let mut head = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(|source| StoreError::Io {
+    let mut file = std::fs::File::open(path).map_err(|error| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
-    let n = file.read(&mut head).map_err(|source| StoreError::Io {
+    let n = file.read(&mut head).map_err(|error| StoreError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     if n < 16 || &head != SQLITE_MAGIC {
         return Err(StoreError::NotBlindstep {
