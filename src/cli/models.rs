@@ -37,6 +37,10 @@ pub enum ModelsCommand {
     },
     /// Load a model and report architecture, parameters, quantisation, context length, SHA-256.
     Check { name: String },
+    /// Register every model of a `models.toml` (`[[model]]` tables with name, role,
+    /// and path or endpoint, tokenizer, chat_template, label). One transaction of
+    /// checks: nothing is registered when any entry is invalid or its name is taken.
+    Import { file: PathBuf },
     /// List registered models.
     List {
         #[arg(long, value_enum, default_value = "table")]
@@ -85,6 +89,22 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
             println!("registered model {name:?} ({role})");
         }
         ModelsCommand::Check { .. } => {}
+        ModelsCommand::Import { file } => {
+            let models = parse_models_toml(&file)?;
+            for m in &models {
+                if store.find_model(&m.name)?.is_some() {
+                    anyhow::bail!(
+                        "{}: model {:?} is already registered; nothing was imported",
+                        file.display(),
+                        m.name
+                    );
+                }
+            }
+            for m in &models {
+                store.add_model(m)?;
+                println!("registered model {:?} ({})", m.name, m.role);
+            }
+        }
         ModelsCommand::List { format } => {
             let models = store.models()?;
             match format {
@@ -115,4 +135,68 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelsFile {
+    #[serde(default)]
+    model: Vec<ModelEntry>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelEntry {
+    name: String,
+    role: String,
+    path: Option<PathBuf>,
+    endpoint: Option<String>,
+    tokenizer: Option<PathBuf>,
+    chat_template: Option<PathBuf>,
+    label: Option<String>,
+}
+
+/// Read a `models.toml`; relative paths are taken from the file's folder.
+fn parse_models_toml(file: &std::path::Path) -> anyhow::Result<Vec<NewModel>> {
+    use anyhow::Context;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let parsed: ModelsFile = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| crate::ingest::problem::line_of(&text, s.start))
+            .unwrap_or(1);
+        anyhow::anyhow!("{}:{line}: {}", file.display(), e.message())
+    })?;
+    let base = file.parent().unwrap_or(std::path::Path::new("."));
+    let resolve = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
+    let mut out = Vec::new();
+    for (i, m) in parsed.model.into_iter().enumerate() {
+        let at = format!("{}: model[{i}] {:?}", file.display(), m.name);
+        let role = parse_role(&m.role).map_err(|e| anyhow::anyhow!("{at}: role: {e}"))?;
+        let source = match (m.path, m.endpoint) {
+            (Some(_), Some(_)) => anyhow::bail!("{at}: give path or endpoint, not both"),
+            (Some(p), None) => {
+                let p = resolve(p);
+                if !p.exists() {
+                    anyhow::bail!("{at}: path: {} does not exist", p.display());
+                }
+                ModelSource::Local(p)
+            }
+            (None, Some(u)) => ModelSource::Endpoint(u),
+            (None, None) => ModelSource::OutputsOnly,
+        };
+        out.push(NewModel {
+            name: m.name,
+            role,
+            source,
+            tokenizer: m.tokenizer.map(resolve),
+            chat_template: m.chat_template.map(resolve),
+            label: m.label,
+        });
+    }
+    if out.is_empty() {
+        anyhow::bail!("{}: no [[model]] entries", file.display());
+    }
+    Ok(out)
 }

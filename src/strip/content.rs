@@ -4,6 +4,8 @@
 //! same words key the near-duplicate test. Pure.
 
 use super::lexicon;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 /// Function words (sorted).
@@ -126,6 +128,49 @@ fn is_content(w: &str) -> bool {
     w.chars().nth(1).is_some() && !SKIP.contains(w)
 }
 
+/// What one lookup says about a normalised word without a digit: its
+/// clinical kind, and whether it is a stopword or a task word.
+#[derive(Clone, Copy, Default)]
+struct WordClass {
+    clinical: bool,
+    skip: bool,
+}
+
+type ClassMap = HashMap<&'static str, WordClass, BuildHasherDefault<lexicon::Fnv>>;
+
+static CLASS: LazyLock<ClassMap> = LazyLock::new(|| {
+    let mut map = ClassMap::default();
+    for w in lexicon::class_map().keys() {
+        map.entry(w).or_default().clinical = true;
+    }
+    for w in STOPWORDS.iter().chain(META) {
+        map.entry(w).or_default().skip = true;
+    }
+    map
+});
+
+/// (is clinical, is content) of a normalised word, as `lexicon::classify`
+/// and [`is_content`] say, in one lookup.
+fn class_of(w: &str) -> (bool, bool) {
+    if w.bytes().any(|c| c.is_ascii_digit()) {
+        return (true, w.chars().nth(1).is_some() && !SKIP.contains(w));
+    }
+    let c = CLASS.get(w).copied().unwrap_or_default();
+    (c.clinical, !c.skip && w.chars().nth(1).is_some())
+}
+
+/// Call `f` with the canonical form of every word of `text` (see
+/// [`lexicon::normalise_word`]), without allocating for ASCII words.
+fn for_each_norm(text: &str, mut f: impl FnMut(usize, usize, &str)) {
+    lexicon::for_each_word(text, |s, e| {
+        let mut buf = [0u8; 48];
+        match lexicon::normalise_ascii(&text[s..e], &mut buf) {
+            Some(w) => f(s, e, w),
+            None => f(s, e, &lexicon::normalise_word(&text[s..e])),
+        }
+    });
+}
+
 /// Lowercased content words of `text` (no stopwords, no task words, no single
 /// letters), in order.
 pub fn content_words(text: &str) -> Vec<String> {
@@ -139,21 +184,19 @@ pub fn content_words(text: &str) -> Vec<String> {
     out
 }
 
-/// Does `text` say anything a clinician could judge?
+/// Does `text` say anything a clinician could judge? (A clinical token, as
+/// `lexicon::has_clinical` finds them, or a content word.)
 pub fn has_content(text: &str) -> bool {
-    if lexicon::has_clinical(text) {
+    if text.contains('%') {
         return true;
     }
     let mut found = false;
-    lexicon::for_each_word(text, |s, e| {
+    for_each_norm(text, |s, e, w| {
         if found {
             return;
         }
-        let mut buf = [0u8; 48];
-        found = match lexicon::normalise_ascii(&text[s..e], &mut buf) {
-            Some(w) => is_content(w),
-            None => is_content(&lexicon::normalise_word(&text[s..e])),
-        };
+        let (clinical, content) = class_of(w);
+        found = content || (clinical && !lexicon::is_eg(text, s, e));
     });
     found
 }
@@ -201,15 +244,15 @@ pub fn is_task_plan(text: &str) -> bool {
 /// sorted) and the clinical set (distinct clinical tokens, sorted), from one
 /// pass over the words.
 pub fn key_and_clinical(text: &str) -> (Vec<String>, Vec<String>) {
-    let mut key = Vec::new();
-    let mut clinical = Vec::new();
-    lexicon::for_each_word(text, |s, e| {
-        let w = lexicon::normalise_word(&text[s..e]);
-        if lexicon::classify(&w).is_some() {
-            clinical.push(w.clone());
-            key.push(w);
-        } else if is_content(&w) {
-            key.push(w);
+    let mut key: Vec<String> = Vec::new();
+    let mut clinical: Vec<String> = Vec::new();
+    for_each_norm(text, |_, _, w| {
+        let (is_clinical, is_content) = class_of(w);
+        if is_clinical {
+            clinical.push(w.to_string());
+            key.push(w.to_string());
+        } else if is_content {
+            key.push(w.to_string());
         }
     });
     if text.contains('%') {
@@ -217,7 +260,7 @@ pub fn key_and_clinical(text: &str) -> (Vec<String>, Vec<String>) {
         key.push("%".to_string());
     }
     for v in [&mut key, &mut clinical] {
-        v.sort();
+        v.sort_unstable();
         v.dedup();
     }
     (key, clinical)

@@ -30,15 +30,32 @@ fn is_word_char(c: char) -> bool {
 
 /// Rewrite the abbreviations and slashes of one sentence.
 pub fn normalise(s: &str, removed: &mut Vec<&'static str>) -> String {
-    let t = abbreviations(s, removed);
-    slashes(&t, removed)
+    rewrite(s, removed).unwrap_or_else(|| s.to_string())
 }
 
-fn abbreviations(s: &str, removed: &mut Vec<&'static str>) -> String {
-    let lower = s.to_ascii_lowercase();
-    if !lower.contains("e.g.") && !lower.contains("i.e.") {
-        return s.to_string();
+/// [`normalise`], or `None` when it would change nothing.
+pub fn rewrite(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+    match abbreviations(s, removed) {
+        Some(t) => Some(slashes(&t, removed).unwrap_or(t)),
+        None => slashes(s, removed),
     }
+}
+
+/// Does `s` hold "e.g." or "i.e." in any ASCII case?
+fn has_latin(s: &str) -> bool {
+    s.as_bytes().windows(4).any(|w| {
+        matches!(
+            w,
+            [b'e' | b'E', b'.', b'g' | b'G', b'.'] | [b'i' | b'I', b'.', b'e' | b'E', b'.']
+        )
+    })
+}
+
+fn abbreviations(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+    if !has_latin(s) {
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
     let mut out = String::with_capacity(s.len() + 8);
     let mut i = 0;
     'scan: while i < s.len() {
@@ -76,7 +93,7 @@ fn abbreviations(s: &str, removed: &mut Vec<&'static str>) -> String {
         out.push(c);
         i += c.len_utf8();
     }
-    out
+    Some(out)
 }
 
 /// A plain lowercase word that can stand on either side of an "or".
@@ -84,9 +101,9 @@ fn plain(w: &str) -> bool {
     w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase()) && !UNITS.contains(&w)
 }
 
-fn slashes(s: &str, removed: &mut Vec<&'static str>) -> String {
+fn slashes(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
     if !s.contains('/') || s.contains("://") {
-        return s.to_string();
+        return None;
     }
     let b = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 8);
@@ -125,8 +142,11 @@ fn slashes(s: &str, removed: &mut Vec<&'static str>) -> String {
         }
         last = right_end;
     }
+    if last == 0 {
+        return None;
+    }
     out.push_str(&s[last..]);
-    out
+    Some(out)
 }
 
 #[cfg(test)]

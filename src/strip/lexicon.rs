@@ -4,7 +4,7 @@
 //! holds one, and the content tests check every one survives. Pure data and
 //! scanning; no I/O. No style marker may be a lexicon word (a unit test checks).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
@@ -486,8 +486,35 @@ pub fn word_set(words: &[&'static str]) -> WordSet {
 }
 
 static TERM_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(TERMS));
-static NEGATION_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(NEGATIONS));
-static UNIT_SET: LazyLock<WordSet> = LazyLock::new(|| word_set(UNITS));
+
+/// Every lexicon word with its kind, plurals of terms included, so that
+/// [`classify`] is one lookup: a negation wins over a unit, a unit over a term
+/// (the order `classify` tests them in).
+pub type ClassMap = HashMap<Box<str>, TokenKind, BuildHasherDefault<Fnv>>;
+
+static CLASS: LazyLock<ClassMap> = LazyLock::new(|| {
+    let mut map = ClassMap::default();
+    for t in TERMS {
+        map.insert((*t).into(), TokenKind::Term);
+        if t.len() >= 3 {
+            for suffix in ["s", "es"] {
+                map.insert(format!("{t}{suffix}").into(), TokenKind::Term);
+            }
+        }
+    }
+    for u in UNITS {
+        map.insert((*u).into(), TokenKind::Unit);
+    }
+    for n in NEGATIONS {
+        map.insert((*n).into(), TokenKind::Negation);
+    }
+    map
+});
+
+/// The word-kind table behind [`classify`] (digits aside).
+pub fn class_map() -> &'static ClassMap {
+    &CLASS
+}
 
 /// Is `word` (lowercase) a lexicon term, allowing a plural `-s`/`-es`?
 pub fn is_term(word: &str) -> bool {
@@ -613,14 +640,8 @@ pub fn normalise_ascii<'b>(word: &str, buf: &'b mut [u8; 48]) -> Option<&'b str>
 pub fn classify(norm: &str) -> Option<TokenKind> {
     if norm.bytes().any(|c| c.is_ascii_digit()) {
         Some(TokenKind::Number)
-    } else if NEGATION_SET.contains(norm) {
-        Some(TokenKind::Negation)
-    } else if UNIT_SET.contains(norm) {
-        Some(TokenKind::Unit)
-    } else if is_term(norm) {
-        Some(TokenKind::Term)
     } else {
-        None
+        CLASS.get(norm).copied()
     }
 }
 
@@ -634,7 +655,7 @@ fn classify_raw(word: &str) -> Option<TokenKind> {
 
 /// The "g" of "e.g." is not grams (strip-2 rewrites "e.g." to "such as", so
 /// counting it as a unit would report a lost clinical token that never was).
-fn is_eg(text: &str, start: usize, end: usize) -> bool {
+pub fn is_eg(text: &str, start: usize, end: usize) -> bool {
     let before = &text[..start];
     text[start..end].eq_ignore_ascii_case("g")
         && (before.ends_with("e.") || before.ends_with("E."))
@@ -744,6 +765,35 @@ mod tests {
                 }
                 _ => assert!(!has_clinical(m.pattern), "marker {} is clinical", m.id),
             }
+        }
+    }
+
+    #[test]
+    fn one_lookup_classifies_as_the_lists_do() {
+        let old = |w: &str| {
+            if NEGATIONS.contains(&w) {
+                Some(TokenKind::Negation)
+            } else if UNITS.contains(&w) {
+                Some(TokenKind::Unit)
+            } else if is_term(w) {
+                Some(TokenKind::Term)
+            } else {
+                None
+            }
+        };
+        let mut words: Vec<String> = Vec::new();
+        for w in NEGATIONS.iter().chain(UNITS).chain(TERMS) {
+            for s in ["", "s", "es", "ss", "e"] {
+                words.push(format!("{w}{s}"));
+            }
+            words.push(w[..w.len() - 1].to_string());
+        }
+        words.extend(["es", "s", "", "the", "mgs", "nos", "hes", "nots"].map(String::from));
+        for w in words
+            .iter()
+            .filter(|w| !w.bytes().any(|c| c.is_ascii_digit()))
+        {
+            assert_eq!(classify(w), old(w), "{w:?}");
         }
     }
 

@@ -7,6 +7,7 @@
 use super::lexicon::Fnv;
 use super::markers::{MARKERS, Rule, StyleMarker};
 use super::markup;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
@@ -214,71 +215,83 @@ fn prev_word_lower(s: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// In-sentence word markers. `None` when a sentence marker drops the sentence.
-fn word_markers(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
-    let mut out = String::with_capacity(s.len());
+/// In-sentence word markers. `None` when a sentence marker drops the
+/// sentence; borrowed when nothing matched.
+fn word_markers<'s>(s: &'s str, removed: &mut Vec<&'static str>) -> Option<Cow<'s, str>> {
+    // `out` holds the rewritten text up to `s[last..]`; filled from the
+    // first match on.
+    let mut out = String::new();
+    let mut last = 0;
+    let mut changed = false;
+    let b = s.as_bytes();
     let mut i = 0;
-    while i < s.len() {
-        let Some(c) = s[i..].chars().next() else {
-            break;
-        };
-        if c.is_ascii_alphabetic() && starts_word(s, i) {
-            let wend = s[i..]
-                .find(|c: char| !c.is_ascii_alphabetic())
-                .map_or(s.len(), |p| i + p);
-            let mut buf = [0u8; 48];
-            let first = super::lexicon::normalise_ascii(&s[i..wend], &mut buf).unwrap_or_default();
-            let mut hit = None;
-            if let Some(cands) = BY_FIRST_WORD.get(first) {
-                for m in cands {
-                    if let Some(end) = match_phrase(s, i, m.pattern) {
-                        hit = Some((m, end));
-                        break;
-                    }
-                }
-            }
-            if let Some((m, end)) = hit {
-                match m.rule {
-                    // A sign-off goes with its sentence, unless the sentence
-                    // also holds a clinical token; then only the phrase goes.
-                    Rule::Sentence if !super::lexicon::has_clinical(s) => {
-                        removed.push(m.id);
-                        return None;
-                    }
-                    Rule::Sentence => {
-                        removed.push(m.id);
-                        i = end;
-                        continue;
-                    }
-                    Rule::Word if NEGATORS.contains(&prev_word_lower(&out).as_str()) => {}
-                    Rule::Word => {
-                        removed.push(m.id);
-                        i = end;
-                        continue;
-                    }
-                    Rule::Replace(r) => {
-                        removed.push(m.id);
-                        out.push_str(&match_case(r, &s[i..end]));
-                        i = end;
-                        continue;
-                    }
-                    _ => {}
-                }
-            }
-            out.push_str(&s[i..wend]);
+    while i < b.len() {
+        if !b[i].is_ascii_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let wend = b[i..]
+            .iter()
+            .position(|c| !c.is_ascii_alphabetic())
+            .map_or(s.len(), |p| i + p);
+        if !starts_word(s, i) {
             i = wend;
             continue;
         }
-        out.push(c);
-        i += c.len_utf8();
+        let mut buf = [0u8; 48];
+        let first = super::lexicon::normalise_ascii(&s[i..wend], &mut buf).unwrap_or_default();
+        let hit = BY_FIRST_WORD.get(first).and_then(|cands| {
+            cands
+                .iter()
+                .find_map(|m| match_phrase(s, i, m.pattern).map(|end| (m, end)))
+        });
+        if let Some((m, end)) = hit {
+            out.push_str(&s[last..i]);
+            last = i;
+            match m.rule {
+                // A sign-off goes with its sentence, unless the sentence
+                // also holds a clinical token; then only the phrase goes.
+                Rule::Sentence if !super::lexicon::has_clinical(s) => {
+                    removed.push(m.id);
+                    return None;
+                }
+                Rule::Sentence => {
+                    removed.push(m.id);
+                    changed = true;
+                    (i, last) = (end, end);
+                    continue;
+                }
+                Rule::Word if NEGATORS.contains(&prev_word_lower(&out).as_str()) => {}
+                Rule::Word => {
+                    removed.push(m.id);
+                    changed = true;
+                    (i, last) = (end, end);
+                    continue;
+                }
+                Rule::Replace(r) => {
+                    removed.push(m.id);
+                    out.push_str(&match_case(r, &s[i..end]));
+                    changed = true;
+                    (i, last) = (end, end);
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        i = wend;
     }
-    Some(out)
+    if !changed {
+        return Some(Cow::Borrowed(s));
+    }
+    out.push_str(&s[last..]);
+    Some(Cow::Owned(out))
 }
 
-/// Expand contractions ("isn't" → "is not", "it's" → "it is", "let's" → "let us").
-fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> String {
+/// Expand contractions ("isn't" → "is not", "it's" → "it is", "let's" → "let
+/// us"); `None` when there is none.
+fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
     if !s.contains('\'') {
-        return s.to_string();
+        return None;
     }
     let mut out = String::with_capacity(s.len() + 8);
     let mut last = 0;
@@ -330,17 +343,25 @@ fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> String {
             last = end;
         }
     }
+    if last == 0 {
+        return None;
+    }
     out.push_str(&s[last..]);
-    out
+    Some(out)
 }
 
 /// Remove straight double quotes around one to three words, and single
-/// quotes used the same way.
-fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> String {
-    let mut out = s.to_string();
+/// quotes used the same way; `None` when there is none.
+fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+    let mut out: Option<String> = None;
     for q in ['"', '\''] {
-        let mut res = String::with_capacity(out.len());
-        let mut rest = out.as_str();
+        let cur = out.as_deref().unwrap_or(s);
+        if !cur.contains(q) {
+            continue;
+        }
+        let before = removed.len();
+        let mut res = String::with_capacity(cur.len());
+        let mut rest = cur;
         while let Some(open) = rest.find(q) {
             let after = &rest[open + 1..];
             let opens_word = q == '"'
@@ -377,20 +398,16 @@ fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> String {
             }
         }
         res.push_str(rest);
-        out = res;
+        if removed.len() > before {
+            out = Some(res);
+        }
     }
     out
 }
 
 /// Spacing, punctuation left behind by removals, capitalisation, a final stop.
-fn tidy(s: &str) -> String {
-    let mut t = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !t.is_empty() {
-            t.push(' ');
-        }
-        t.push_str(w);
-    }
+fn tidy(s: String) -> String {
+    let mut t = tidy_spaces(&s).unwrap_or(s);
     // Punctuation left behind by removals (rare: check before rewriting).
     let needs_fix = t.as_bytes().windows(2).any(|w| {
         matches!(
@@ -432,7 +449,10 @@ fn tidy(s: &str) -> String {
         }
     }
 
-    let mut t = trim_lead(&t).trim_end().to_string();
+    let lead = t.len() - trim_lead(&t).len();
+    let end = lead + trim_lead(&t).trim_end().len();
+    t.truncate(end);
+    t.drain(..lead);
     if !t.chars().any(char::is_alphanumeric) {
         return String::new();
     }
@@ -457,6 +477,13 @@ fn tidy(s: &str) -> String {
     t
 }
 
+/// Replace `t` by what `f` makes of it, when it makes something.
+fn apply(t: &mut String, f: impl FnOnce(&str) -> Option<String>) {
+    if let Some(u) = f(t) {
+        *t = u;
+    }
+}
+
 /// One pass of style removal over one sentence.
 fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
     let (start, header, item) = markup::peel(s);
@@ -466,20 +493,24 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
     if item {
         removed.push("list_number");
     }
-    let cleaned = markup::clean_chars(&s[start..], removed);
-    let expanded = expand_contractions(&tidy_spaces(&cleaned), removed);
-    let mut t = super::idiom::normalise(&expanded, removed);
+    let mut t = markup::clean_chars(&s[start..], removed);
+    apply(&mut t, tidy_spaces);
+    apply(&mut t, |x| expand_contractions(x, removed));
+    apply(&mut t, |x| super::idiom::rewrite(x, removed));
     // Bounded: every marker shortens the text or is replaced once.
     for _ in 0..16 {
         let before = removed.len();
         match word_markers(&t, removed) {
-            Some(w) => t = tidy_spaces(&w),
+            Some(Cow::Owned(w)) => t = w,
+            Some(Cow::Borrowed(_)) => {}
             None => return String::new(),
         }
+        apply(&mut t, tidy_spaces);
         for _ in 0..16 {
             let lead = trim_lead(&t);
             let Some((n, rep, id)) = lead_marker(lead) else {
-                t = lead.to_string();
+                let off = t.len() - lead.len();
+                t.drain(..off);
                 break;
             };
             removed.push(id);
@@ -489,20 +520,29 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
             break;
         }
     }
-    tidy(&short_quotes(&t, removed))
+    apply(&mut t, |x| short_quotes(x, removed));
+    tidy(t)
 }
 
-fn tidy_spaces(s: &str) -> String {
+/// Runs of whitespace as one space, trimmed; `None` when already so.
+fn tidy_spaces(s: &str) -> Option<String> {
     let b = s.as_bytes();
-    let clean = !b.first().is_some_and(u8::is_ascii_whitespace)
-        && !b.last().is_some_and(u8::is_ascii_whitespace)
-        && !b.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
-        && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '))
-        && !b
-            .iter()
-            .any(|&c| matches!(c, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c));
+    let mut clean = !b.first().is_some_and(u8::is_ascii_whitespace)
+        && !b.last().is_some_and(u8::is_ascii_whitespace);
+    let mut prev_space = false;
+    let mut ascii = true;
+    for &c in b {
+        match c {
+            b' ' if prev_space => clean = false,
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => clean = false,
+            _ => {}
+        }
+        prev_space = c == b' ';
+        ascii &= c.is_ascii();
+    }
+    clean = clean && (ascii || !s.chars().any(|c| c.is_whitespace() && c != ' '));
     if clean {
-        return s.to_string();
+        return None;
     }
     let mut t = String::with_capacity(s.len());
     for w in s.split_whitespace() {
@@ -511,7 +551,7 @@ fn tidy_spaces(s: &str) -> String {
         }
         t.push_str(w);
     }
-    t
+    Some(t)
 }
 
 /// Style-strip one sentence to a fixpoint; returns the text and the ids of
@@ -562,7 +602,7 @@ pub fn find_markers(text: &str) -> Vec<&'static str> {
             let _ = short_quotes(s, &mut quotes);
             hits.extend(quotes);
             let mut idioms = Vec::new();
-            let _ = super::idiom::normalise(s, &mut idioms);
+            let _ = super::idiom::rewrite(s, &mut idioms);
             hits.extend(idioms);
         }
         let mut scratch = Vec::new();
