@@ -156,7 +156,7 @@ fn a_malformed_line_aborts_the_whole_import() {
     let mut lines: Vec<&str> = src.lines().collect();
     lines[17] = "{\"question\": \"truncated";
     assert!(
-        run(&db, &["cases", "list"]).status.success(),
+        run(&db, &["models", "list"]).status.success(),
         "creates the database"
     );
     let bad = dir.path().join("medqa_bad.jsonl");

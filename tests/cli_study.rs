@@ -247,3 +247,139 @@ fn unmatched_or_malformed_trace_files_change_nothing() {
     assert_eq!(count(&db, "SELECT count(*) FROM runs"), 0);
     assert_eq!(count(&db, "SELECT count(*) FROM chains"), 0);
 }
+
+#[test]
+fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("g.db");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // a mistyped database is an error, not a new empty file
+    let o = run(&db, &["study", "show", "pilot"]);
+    assert!(
+        !o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no blindstep database")
+    );
+    assert!(!db.exists());
+    let cases: Vec<String> = ["neuro-sah-01", "im-pe-01", "surg-appx-01"]
+        .iter()
+        .map(|c| root.join(format!("cases/{c}.toml")).display().to_string())
+        .collect();
+    let mut args = vec!["cases", "import"];
+    args.extend(cases.iter().map(String::as_str));
+    ok(&db, &args);
+    ok(&db, &["models", "add", "alpha", "--role", "student"]);
+    ok(
+        &db,
+        &[
+            "models",
+            "add",
+            "beta",
+            "--role",
+            "teacher",
+            "--label",
+            "Beta Large",
+        ],
+    );
+    let a = dir.path().join("a.jsonl");
+    let b = dir.path().join("b.jsonl");
+    std::fs::write(
+        &a,
+        "{\"case_id\":\"neuro-sah-01\",\"output\":\"<think>Sudden severe headache with neck stiffness. CT head is needed first.</think> Subarachnoid haemorrhage\"}\n\
+         {\"case_id\":\"im-pe-01\",\"output\":\"<think>Pleuritic pain after a flight with hypoxia. Pulmonary embolism is likely.</think> Final answer: D\"}\n\
+         {\"case_id\":\"surg-appx-01\",\"output\":\"<think>Right iliac fossa pain and fever. Appendicitis is likely.</think> Acute appendicitis\"}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &b,
+        "{\"case_id\":\"neuro-sah-01\",\"model\":\"beta\",\"output\":\"1. Thunderclap onset suggests subarachnoid haemorrhage.\\n2. Beta Large recommends CT first.\\nFinal differential: 1. Subarachnoid haemorrhage\"}\n\
+         {\"case_id\":\"im-pe-01\",\"model\":\"beta\",\"output\":\"1. Hypoxia and tachycardia after a long flight point to pulmonary embolism.\\nFinal answer: D\"}\n\
+         {\"case_id\":\"surg-appx-01\",\"model\":\"beta\",\"output\":\"\"}\n",
+    )
+    .unwrap();
+    ok(&db, &["runs", "import", f(&a), "--model", "alpha"]);
+    // the file says its records are beta's: importing them as alpha's is refused
+    let o = run(&db, &["runs", "import", f(&b), "--model", "alpha"]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the records say model \"beta\""),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    ok(&db, &["runs", "import", f(&b), "--model", "beta"]);
+
+    // the chain of neuro-sah-01 names model beta by its label: refused, then allowed explicitly
+    let o = run(
+        &db,
+        &[
+            "study",
+            "create",
+            "s1",
+            "--models",
+            "alpha,beta",
+            "--all",
+            "--reviewers",
+            "r1",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("case neuro-sah-01, model B's chain names"),
+        "{err}"
+    );
+
+    // an explicit id list selects exactly those cases, and they are printed
+    let t = ok(
+        &db,
+        &[
+            "study",
+            "create",
+            "s2",
+            "--models",
+            "alpha,beta",
+            "--cases",
+            "im-pe-01,surg-appx-01",
+            "--reviewers",
+            "r1",
+        ],
+    );
+    assert!(t.contains("cases: im-pe-01"), "{t}");
+    assert!(
+        t.contains("left out because a chain has no step: surg-appx-01"),
+        "{t}"
+    );
+    assert!(t.contains("1 item(s)"), "{t}");
+    let o = run(
+        &db,
+        &[
+            "study",
+            "create",
+            "s3",
+            "--models",
+            "alpha,beta",
+            "--cases",
+            "im-pe-01,nope",
+            "--reviewers",
+            "r1",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such case id(s): nope"));
+}
+
+#[test]
+fn demo_ignores_blindstep_db() {
+    let dir = tempfile::tempdir().unwrap();
+    let study_db = dir.path().join("study.db");
+    let data = dir.path().join("data");
+    let o = Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .args(["demo", "--setup-only"])
+        .env("BLINDSTEP_DB", &study_db)
+        .env("XDG_DATA_HOME", &data)
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !study_db.exists(),
+        "the demo must not write into the coordinator's database"
+    );
+}

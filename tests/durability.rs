@@ -117,6 +117,7 @@ fn concurrent_reviewers_share_one_database() {
                 overlap: 3,
                 seed: Some(5),
                 actor: "test",
+                allow_named_models: false,
             },
         )
         .unwrap();

@@ -94,6 +94,7 @@ fn local_generate_stores_runs_and_skips_done_cases() {
     setup(&db, ModelSource::Local(gguf.clone()));
     let global = Global {
         db: Some(db.clone()),
+        env_db: None,
     };
 
     run(args("m", false), &global).unwrap();
@@ -189,6 +190,7 @@ fn endpoint_generate_keeps_reasoning() {
     setup(&db, ModelSource::Endpoint(format!("{url}#served-id")));
     let global = Global {
         db: Some(db.clone()),
+        env_db: None,
     };
     run(args("m", false), &global).unwrap();
     let store = Store::open(&db).unwrap();

@@ -206,6 +206,7 @@ fn agreement_is_per_chain_step_whatever_side_each_reviewer_saw() {
             overlap: 2,
             seed: Some(7),
             actor: "test",
+            allow_named_models: false,
         },
     )
     .unwrap();

@@ -143,6 +143,7 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
             overlap: 1,
             seed: Some(1),
             actor: "bench",
+            allow_named_models: false,
         },
     )?;
     Ok(store)

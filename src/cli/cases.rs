@@ -64,7 +64,7 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
             prefix,
         } => {
             let cases = load(&paths, format, prefix.as_deref())?;
-            let mut store = global.open_store()?;
+            let mut store = global.create_store()?;
             let mode = if replace {
                 ImportMode::Replace
             } else {

@@ -23,8 +23,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "blindstep", version, about)]
 pub struct Cli {
-    /// The study database (default: blindstep.db in the current directory).
-    #[arg(long, global = true, env = "BLINDSTEP_DB")]
+    /// The study database [env: BLINDSTEP_DB] (default: blindstep.db in the current directory).
+    #[arg(long, global = true)]
     pub db: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -34,8 +34,10 @@ pub struct Cli {
 /// Options every subcommand may read.
 #[derive(Debug, Clone)]
 pub struct Global {
-    /// `--db` or `BLINDSTEP_DB`, if given.
+    /// `--db`, if given.
     pub db: Option<PathBuf>,
+    /// `BLINDSTEP_DB`, if set.
+    pub env_db: Option<PathBuf>,
 }
 
 impl Global {
@@ -43,11 +45,25 @@ impl Global {
     pub fn db_path(&self) -> PathBuf {
         self.db
             .clone()
+            .or_else(|| self.env_db.clone())
             .unwrap_or_else(|| PathBuf::from("blindstep.db"))
     }
 
-    /// Open (or create) the database at [`Global::db_path`].
+    /// Open the existing database at [`Global::db_path`]; a missing file is an
+    /// error (a mistyped `--db` must not silently start an empty database).
     pub fn open_store(&self) -> anyhow::Result<crate::storage::Store> {
+        let path = self.db_path();
+        if !path.exists() {
+            anyhow::bail!(
+                "no blindstep database at {} (check --db or BLINDSTEP_DB; `blindstep cases import` or `models add` creates one)",
+                path.display()
+            );
+        }
+        Ok(crate::storage::Store::open(&path)?)
+    }
+
+    /// Open the database at [`Global::db_path`], creating it if needed.
+    pub fn create_store(&self) -> anyhow::Result<crate::storage::Store> {
         Ok(crate::storage::Store::open(&self.db_path())?)
     }
 }
@@ -92,7 +108,12 @@ pub enum Command {
 
 impl Cli {
     pub fn run(self) -> anyhow::Result<()> {
-        let global = Global { db: self.db };
+        let global = Global {
+            db: self.db,
+            env_db: std::env::var_os("BLINDSTEP_DB")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+        };
         match self.command {
             Command::Demo(a) => review::demo(a, &global),
             Command::Review(a) => review::review(a, &global),

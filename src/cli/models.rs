@@ -57,7 +57,7 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
     if let ModelsCommand::Check { name } = &args.command {
         return super::models_check::run(name, global);
     }
-    let mut store = global.open_store()?;
+    let mut store = global.create_store()?;
     match args.command {
         ModelsCommand::Add {
             name,

@@ -60,7 +60,8 @@ fn drive(backend: &mut StoreBackend, replay: Option<&PathBuf>) -> anyhow::Result
     }
 }
 
-/// Where the demo database lives unless `--db` says otherwise.
+/// Where the demo database lives unless `--db` says otherwise. `BLINDSTEP_DB`
+/// is deliberately ignored: it usually names a real study database.
 pub fn demo_db_path(global: &Global) -> anyhow::Result<PathBuf> {
     if let Some(p) = &global.db {
         return Ok(p.clone());

@@ -34,6 +34,9 @@ pub enum StudyCommand {
         /// Seed for sides and order (default: derived from the name).
         #[arg(long)]
         seed: Option<u64>,
+        /// Create the study even though some chain text names a model.
+        #[arg(long)]
+        allow_named_models: bool,
     },
     /// List studies.
     List,
@@ -63,6 +66,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             reviewers,
             overlap,
             seed,
+            allow_named_models,
         } => {
             let [a, b] = models.as_slice() else {
                 bail!(
@@ -87,6 +91,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                     overlap,
                     seed,
                     actor: &who,
+                    allow_named_models,
                 },
             )?;
             println!(
@@ -95,6 +100,27 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 reviewers.len(),
                 created.seed
             );
+            let ids: Vec<String> = created
+                .chains
+                .iter()
+                .map(|(c, _, _)| c.to_string())
+                .collect();
+            let shown = ids.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
+            let more = if ids.len() > 20 {
+                format!(", … ({} more)", ids.len() - 20)
+            } else {
+                String::new()
+            };
+            println!("cases: {shown}{more}");
+            if !created.empty_chains.is_empty() {
+                let empty: Vec<String> =
+                    created.empty_chains.iter().map(|c| c.to_string()).collect();
+                println!(
+                    "{} case(s) left out because a chain has no step: {}",
+                    empty.len(),
+                    empty.join(", ")
+                );
+            }
             if created.skipped_cases > 0 {
                 println!(
                     "{} case(s) left out: only one of the two models has a run on them",

@@ -53,7 +53,7 @@ pub fn cases_from_records(
                     Ok(case)
                 }
                 QuestionFormat::MedQa | QuestionFormat::MedMcqa | QuestionFormat::MedAgents => {
-                    question_case(&r.value, i, format, prefix, file).map_err(|(f, m)| p(f, m))
+                    question_case(&r.value, i, format, prefix).map_err(|(f, m)| p(f, m))
                 }
             }
         })
@@ -85,7 +85,6 @@ fn question_case(
     index: usize,
     format: QuestionFormat,
     prefix: &str,
-    file: &Path,
 ) -> Result<Case, FieldError> {
     let question = v
         .get("question")
@@ -134,7 +133,8 @@ fn question_case(
 
     let raw_id = text_field(v, "realidx")
         .or_else(|| text_field(v, "id"))
-        .unwrap_or_else(|| format!("{}-{}", stem(file), index + 1));
+        // Not the file name: trace files are often named after their model.
+        .unwrap_or_else(|| format!("{}", index + 1));
     let raw_id = raw_id.trim().to_string();
     if raw_id.is_empty() {
         return Err(("realidx", "empty id".into()));
@@ -238,13 +238,6 @@ fn title_of(id: &str, question: &str) -> String {
     let ell = if q.chars().count() > 48 { "…" } else { "" };
     let _ = id;
     format!("{short}{ell}")
-}
-
-fn stem(file: &Path) -> String {
-    file.file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("import")
-        .to_string()
 }
 
 #[cfg(test)]

@@ -244,26 +244,26 @@ pub fn is_task_plan(text: &str) -> bool {
 /// sorted) and the clinical set (distinct clinical tokens, sorted), from one
 /// pass over the words.
 pub fn key_and_clinical(text: &str) -> (Vec<String>, Vec<String>) {
-    let mut key: Vec<String> = Vec::new();
-    let mut clinical: Vec<String> = Vec::new();
+    // (word, is clinical): one entry per kept word, sorted and deduplicated
+    // once (a word's kind depends on the word alone).
+    let mut words: Vec<(String, bool)> = Vec::new();
     for_each_norm(text, |_, _, w| {
         let (is_clinical, is_content) = class_of(w);
-        if is_clinical {
-            clinical.push(w.to_string());
-            key.push(w.to_string());
-        } else if is_content {
-            key.push(w.to_string());
+        if is_clinical || is_content {
+            words.push((w.to_string(), is_clinical));
         }
     });
     if text.contains('%') {
-        clinical.push("%".to_string());
-        key.push("%".to_string());
+        words.push(("%".to_string(), true));
     }
-    for v in [&mut key, &mut clinical] {
-        v.sort_unstable();
-        v.dedup();
-    }
-    (key, clinical)
+    words.sort_unstable();
+    words.dedup_by(|a, b| a.0 == b.0);
+    let clinical = words
+        .iter()
+        .filter(|(_, c)| *c)
+        .map(|(w, _)| w.clone())
+        .collect();
+    (words.into_iter().map(|(w, _)| w).collect(), clinical)
 }
 
 /// The near-duplicate key alone.

@@ -62,11 +62,28 @@ struct Section {
     end: usize,
 }
 
-fn find_ci(lower: &str, needles: &[&str], from: usize) -> Option<(usize, usize)> {
-    needles
-        .iter()
-        .filter_map(|n| lower[from..].find(n).map(|p| (from + p, n.len())))
-        .min()
+/// The first tag of `needles` (lowercase, each opening with `<`) in `text`
+/// from `from` on, in any ASCII case: (position, length), the shortest
+/// needle first at one position.
+fn find_ci(text: &str, needles: &[&str], from: usize) -> Option<(usize, usize)> {
+    let mut at = from;
+    while let Some(p) = text.get(at..)?.find('<') {
+        let pos = at + p;
+        let rest = &text.as_bytes()[pos..];
+        let hit = needles
+            .iter()
+            .filter(|n| {
+                rest.get(..n.len())
+                    .is_some_and(|r| r.eq_ignore_ascii_case(n.as_bytes()))
+            })
+            .map(|n| n.len())
+            .min();
+        if let Some(len) = hit {
+            return Some((pos, len));
+        }
+        at = pos + 1;
+    }
+    None
 }
 
 /// Lines of `s[start..end]` as absolute (line_start, line_end) without the newline.
@@ -241,7 +258,6 @@ fn last_paragraph(s: &str, start: usize, end: usize) -> (usize, usize) {
 /// Locate reasoning and answer in one run's raw output.
 pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<'_>) -> Extraction {
     let differential = matches!(hint, answer::AnswerHint::Differential);
-    let lower = output.to_ascii_lowercase();
     let mut hidden: Vec<Region> = Vec::new();
     if let Some(r) = reasoning
         && !r.trim().is_empty()
@@ -262,9 +278,9 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
         }
     };
     let mut truncated = false;
-    let open = find_ci(&lower, &["<think>", "<thinking>"], 0);
+    let open = find_ci(output, &["<think>", "<thinking>"], 0);
     let close = find_ci(
-        &lower,
+        output,
         &["</think>", "</thinking>"],
         open.map_or(0, |(p, n)| p + n),
     );
@@ -354,6 +370,29 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
 mod tests {
     use super::*;
     use answer::AnswerHint;
+
+    #[test]
+    fn tags_are_found_in_any_case_first_and_shortest() {
+        let tags = ["<think>", "<thinking>"];
+        let lowered = |t: &str, from: usize| {
+            let lower = t.to_ascii_lowercase();
+            tags.iter()
+                .filter_map(|n| lower[from..].find(n).map(|p| (from + p, n.len())))
+                .min()
+        };
+        for t in [
+            "a <b> <THINKING>x</Thinking> <think>",
+            "<<think>",
+            "é<Think>",
+            "<thin",
+            "",
+            "<thinking><think>",
+        ] {
+            for from in (0..=t.len()).filter(|&i| t.is_char_boundary(i)) {
+                assert_eq!(find_ci(t, &tags, from), lowered(t, from), "{t:?} {from}");
+            }
+        }
+    }
 
     fn texts<'a>(out: &'a str, reasoning: &'a str, regions: &[Region]) -> Vec<&'a str> {
         regions

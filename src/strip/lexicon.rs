@@ -551,24 +551,41 @@ pub fn words(text: &str) -> Vec<(usize, usize)> {
 
 /// [`words`] without the vector.
 pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
-    let mut it = text.char_indices().peekable();
+    let b = text.as_bytes();
+    let char_at = |i: usize| match b.get(i) {
+        None => None,
+        Some(&x) if x.is_ascii() => Some(char::from(x)),
+        Some(_) => text.get(i..).and_then(|r| r.chars().next()),
+    };
+    let mut i = 0;
     let mut prev: Option<char> = None;
-    while let Some((pos, c)) = it.next() {
-        let next = it.peek().map(|&(_, d)| d);
+    while let Some(c) = char_at(i) {
+        let pos = i;
         let signed = is_minus(c)
-            && next.is_some_and(|d| d.is_ascii_digit())
+            && char_at(i + c.len_utf8()).is_some_and(|d| d.is_ascii_digit())
             && !prev.is_some_and(char::is_alphanumeric);
         if !c.is_alphanumeric() && !signed {
             prev = Some(c);
+            i += c.len_utf8();
             continue;
         }
         let mut last = c;
         let mut end = pos + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
+        loop {
+            // A run of ASCII alphanumerics in one go.
+            let run = b[end..]
+                .iter()
+                .take_while(|x| x.is_ascii_alphanumeric())
+                .count();
+            if run > 0 {
+                end += run;
+                last = char::from(b[end - 1]);
+            }
+            let Some(d) = char_at(end) else { break };
             let joins = if d.is_alphanumeric() {
                 true
             } else {
-                let after = text[j + d.len_utf8()..].chars().next();
+                let after = char_at(end + d.len_utf8());
                 ((d == '.' || d == ',')
                     && last.is_ascii_digit()
                     && after.is_some_and(|x| x.is_ascii_digit()))
@@ -580,11 +597,11 @@ pub fn for_each_word(text: &str, mut f: impl FnMut(usize, usize)) {
                 break;
             }
             last = d;
-            end = j + d.len_utf8();
-            it.next();
+            end += d.len_utf8();
         }
         f(pos, end);
         prev = Some(last);
+        i = end;
     }
 }
 

@@ -33,26 +33,49 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '?' | '!' | '…' | '。')
 }
 
+/// The first index from `from` on whose byte may open a terminal ('…' and
+/// '。' start with 0xE2 and 0xE3, which are never inside another character);
+/// `b.len()` if none. Skips 32-byte blocks with a branch-free test.
+fn next_terminal_byte(b: &[u8], from: usize) -> usize {
+    let hit = |c: u8| matches!(c, b'.' | b'?' | b'!' | 0xE2 | 0xE3);
+    let mut i = from;
+    while let Some(block) = b.get(i..i + 32) {
+        if block.iter().fold(false, |a, &c| a | hit(c)) {
+            break;
+        }
+        i += 32;
+    }
+    b.get(i..)
+        .and_then(|r| r.iter().position(|&c| hit(c)))
+        .map_or(b.len(), |p| i + p)
+}
+
 /// Sentence ranges of `line` (relative byte offsets, trimmed, non-empty).
 pub fn sentences(line: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    let mut iter = line.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    loop {
+        i = next_terminal_byte(bytes, i);
+        let Some(c) = line.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
         if !is_terminal(c) {
+            i += c.len_utf8();
             continue;
         }
         // Consume the rest of the punctuation run and closing quotes/brackets.
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
+        while let Some(d) = line[end..].chars().next() {
             if is_terminal(d) || is_closer(d) {
-                end = j + d.len_utf8();
-                iter.next();
+                end += d.len_utf8();
             } else {
                 break;
             }
         }
-        let rest = &line[end..];
+        let (dot, rest) = (i, &line[end..]);
+        i = end;
         let Some(next) = rest.chars().next() else {
             break;
         };
@@ -65,12 +88,12 @@ pub fn sentences(line: &str) -> Vec<(usize, usize)> {
         if first.is_lowercase() {
             continue;
         }
-        if c == '.' && i + 1 == end {
-            let word = word_before(line, i).to_ascii_lowercase();
-            if NEVER_END.contains(&word.as_str()) {
+        if c == '.' && dot + 1 == end {
+            let word = word_before(line, dot);
+            if NEVER_END.iter().any(|w| w.eq_ignore_ascii_case(word)) {
                 continue;
             }
-            if word == "no" && first.is_ascii_digit() {
+            if word.eq_ignore_ascii_case("no") && first.is_ascii_digit() {
                 continue;
             }
         }
@@ -103,9 +126,26 @@ fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 
+/// Does `s` have at most `n` words? (As `split_whitespace` counts them; a
+/// branch-free count for ASCII text.)
+fn at_most_words(s: &str, n: usize) -> bool {
+    if !s.is_ascii() {
+        return s.split_whitespace().nth(n).is_none();
+    }
+    // ASCII whitespace for `char::is_whitespace`: 9..=13 and the space.
+    let ws = |c: u8| (c == b' ') | (c.wrapping_sub(9) < 5);
+    let b = s.as_bytes();
+    let starts = b
+        .iter()
+        .zip(b.iter().skip(1))
+        .filter(|&(&p, &c)| ws(p) & !ws(c))
+        .count();
+    starts + usize::from(b.first().is_some_and(|&c| !ws(c))) <= n
+}
+
 fn split_into(s: &str, start: usize, end: usize, out: &mut Vec<(usize, usize)>) {
     let piece = &s[start..end];
-    if word_count(piece) <= RUN_ON_WORDS {
+    if at_most_words(piece, RUN_ON_WORDS) {
         out.push((start, end));
         return;
     }
@@ -181,6 +221,25 @@ mod tests {
             ]
         );
         assert_eq!(split("   "), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn word_limit_counts_as_split_whitespace() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a  b\tc\n",
+            "a\u{b}b\u{c}c\rd",
+            "a\u{1c}b",
+            "x\u{a0}y z",
+            "one two three ",
+        ] {
+            let n = s.split_whitespace().count();
+            for limit in 0..5 {
+                assert_eq!(at_most_words(s, limit), n <= limit, "{s:?} {limit}");
+            }
+        }
     }
 
     #[test]

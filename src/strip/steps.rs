@@ -324,25 +324,23 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         trailing_notes.extend(b.notes);
         all.extend(b.pieces);
     }
-    let any_text = all.iter().any(|p| !p.text.is_empty());
     let mut kept: Vec<Piece> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
-    for p in all.iter() {
-        if p.keep {
-            let mut q = p.clone();
-            let mut removed = std::mem::take(&mut notes);
-            removed.extend(q.removed);
-            q.removed = removed;
-            kept.push(q);
-        } else {
-            notes.extend(p.removed.iter().cloned());
-        }
-    }
-    // Nothing judgeable left but some text: keep what there is, rather than
-    // show an empty chain for non-empty reasoning.
-    if kept.is_empty() && any_text {
+    if !all.iter().any(|p| p.keep) && all.iter().any(|p| !p.text.is_empty()) {
+        // Nothing judgeable left but some text: keep what there is, rather
+        // than show an empty chain for non-empty reasoning.
         kept = all.into_iter().filter(|p| !p.text.is_empty()).collect();
-        notes.clear();
+    } else {
+        for mut p in all {
+            if p.keep {
+                let mut removed = std::mem::take(&mut notes);
+                removed.append(&mut p.removed);
+                p.removed = removed;
+                kept.push(p);
+            } else {
+                notes.append(&mut p.removed);
+            }
+        }
     }
     notes.extend(trailing_notes);
     let merged = merge_short(kept);
@@ -356,7 +354,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
             && segment::sentences(&p.text).len() == 1
             && markup::peel(&p.text).0 == 0;
         let text = if single {
-            p.text.clone()
+            p.text
         } else {
             super::strip_text(&p.text)
         };

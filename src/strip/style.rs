@@ -4,15 +4,12 @@
 //! markers left in a text. Pure; never drops a clinical token (no marker is a
 //! clinical word, and removals skip words after a negation).
 
-use super::lexicon::Fnv;
 use super::markers::{MARKERS, Rule, StyleMarker};
 use super::markup;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
-
-type ByWord = HashMap<&'static str, Vec<&'static StyleMarker>, BuildHasherDefault<Fnv>>;
 
 /// Leading markers by the first letter of their pattern.
 static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(|| {
@@ -41,17 +38,77 @@ static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(
     v
 });
 
-/// Markers applied anywhere in a sentence, by their first word.
-static BY_FIRST_WORD: LazyLock<ByWord> = LazyLock::new(|| {
-    let mut map = ByWord::default();
+/// FNV-1a of the ASCII-lowercased bytes of `w`.
+fn lower_hash(w: &[u8]) -> u64 {
+    w.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, h: u64) {
+        self.0 = h;
+    }
+}
+
+type ByHash = HashMap<u64, Vec<&'static StyleMarker>, BuildHasherDefault<Prehashed>>;
+
+/// In-sentence markers by the [`lower_hash`] of their first word, in
+/// [`MARKERS`] order. Two first words with one hash share a list; harmless,
+/// since `match_phrase` checks the whole pattern.
+static BY_FIRST_HASH: LazyLock<ByHash> = LazyLock::new(|| {
+    let mut map = ByHash::default();
     for m in MARKERS {
         if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
             let first = m.pattern.split(' ').next().unwrap_or(m.pattern);
-            map.entry(first).or_default().push(m);
+            map.entry(lower_hash(first.as_bytes())).or_default().push(m);
         }
     }
     map
 });
+
+/// A 4,096-bit filter of the first words of the in-sentence markers: a word
+/// whose bit is clear opens none, so most words skip the lookup.
+static FIRST_WORD_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let mut bits = vec![0u64; 64];
+    for h in BY_FIRST_HASH.keys() {
+        let h = *h as usize & 4095;
+        bits[h / 64] |= 1 << (h % 64);
+    }
+    bits
+});
+
+/// The in-sentence markers the ASCII word `w` may open (those whose first
+/// word is `w`, lowercased, plus any sharing its hash).
+fn markers_opened_by(w: &[u8]) -> &'static [&'static StyleMarker] {
+    // Longer words are never a marker's first word; "cannot" reads as "not"
+    // (as `lexicon::normalise_ascii` has it).
+    if w.len() > 48 {
+        return &[];
+    }
+    let h = if w.eq_ignore_ascii_case(b"cannot") {
+        lower_hash(b"not")
+    } else {
+        lower_hash(w)
+    };
+    let bit = h as usize & 4095;
+    if FIRST_WORD_BITS[bit / 64] & (1 << (bit % 64)) == 0 {
+        return &[];
+    }
+    BY_FIRST_HASH.get(&h).map_or(&[], Vec::as_slice)
+}
 
 const NEGATORS: &[&str] = &["never", "no", "nor", "not", "without"];
 const PRONOUNS_S: &[&str] = &[
@@ -234,17 +291,14 @@ fn word_markers<'s>(s: &'s str, removed: &mut Vec<&'static str>) -> Option<Cow<'
             .iter()
             .position(|c| !c.is_ascii_alphabetic())
             .map_or(s.len(), |p| i + p);
-        if !starts_word(s, i) {
+        let cands = markers_opened_by(&b[i..wend]);
+        if cands.is_empty() || !starts_word(s, i) {
             i = wend;
             continue;
         }
-        let mut buf = [0u8; 48];
-        let first = super::lexicon::normalise_ascii(&s[i..wend], &mut buf).unwrap_or_default();
-        let hit = BY_FIRST_WORD.get(first).and_then(|cands| {
-            cands
-                .iter()
-                .find_map(|m| match_phrase(s, i, m.pattern).map(|end| (m, end)))
-        });
+        let hit = cands
+            .iter()
+            .find_map(|m| match_phrase(s, i, m.pattern).map(|end| (m, end)));
         if let Some((m, end)) = hit {
             out.push_str(&s[last..i]);
             last = i;
@@ -527,20 +581,17 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
 /// Runs of whitespace as one space, trimmed; `None` when already so.
 fn tidy_spaces(s: &str) -> Option<String> {
     let b = s.as_bytes();
-    let mut clean = !b.first().is_some_and(u8::is_ascii_whitespace)
-        && !b.last().is_some_and(u8::is_ascii_whitespace);
-    let mut prev_space = false;
-    let mut ascii = true;
-    for &c in b {
-        match c {
-            b' ' if prev_space => clean = false,
-            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => clean = false,
-            _ => {}
-        }
-        prev_space = c == b' ';
-        ascii &= c.is_ascii();
-    }
-    clean = clean && (ascii || !s.chars().any(|c| c.is_whitespace() && c != ' '));
+    // Branch-free folds (vectorised): \t \n \x0b \x0c \r are 9..=13.
+    let control = b.iter().fold(false, |a, &c| a | (c.wrapping_sub(9) < 5));
+    let double = b
+        .iter()
+        .zip(b.iter().skip(1))
+        .fold(false, |a, (&x, &y)| a | ((x == b' ') & (y == b' ')));
+    let clean = !b.first().is_some_and(u8::is_ascii_whitespace)
+        && !b.last().is_some_and(u8::is_ascii_whitespace)
+        && !control
+        && !double
+        && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '));
     if clean {
         return None;
     }
@@ -640,6 +691,23 @@ mod tests {
 
     fn strip(s: &str) -> String {
         strip_sentence(s).0
+    }
+
+    #[test]
+    fn in_sentence_markers_open_with_a_lowercase_ascii_word() {
+        // `word_markers` looks them up by a lowercased run of ASCII letters.
+        for m in MARKERS {
+            if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
+                let first = m.pattern.split(' ').next().unwrap_or_default();
+                assert!(
+                    !first.is_empty() && first.bytes().all(|b| b.is_ascii_lowercase()),
+                    "{}",
+                    m.id
+                );
+                assert!(markers_opened_by(first.to_uppercase().as_bytes()).contains(&m));
+            }
+        }
+        assert!(markers_opened_by(b"hypokalemia").is_empty());
     }
 
     #[test]

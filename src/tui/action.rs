@@ -76,6 +76,9 @@ pub enum Action {
     TextBackspace,
     /// Accept the open input (Enter): save the note, or keep the filter and open the item.
     TextSubmit,
+    /// Text pasted into the open input (bracketed paste, or a burst of keys that arrived
+    /// together). Never a command: newlines and tabs become spaces.
+    Paste(String),
 
     // ---- judging steps ---------------------------------------------------------------------
     /// Label the focused step (`1` sound, `2` neutral, `3` error, `0` abstain).

@@ -52,9 +52,14 @@ fn step_lines(
     }
 }
 
+/// The answer and differential under a chain. A chain that gave a differential and no separate
+/// answer shows only the differential: "(none found)" above a valid list would mislead.
 fn footer_lines(chain: &BlindChain, w: usize) -> Vec<String> {
-    let answer = chain.answer.as_deref().unwrap_or("(none found)");
-    let mut lines = wrap_hanging("⇒ answer: ", "", answer, w, 3);
+    let mut lines = match (chain.answer.as_deref(), chain.differential.is_empty()) {
+        (Some(answer), _) => wrap_hanging("⇒ answer: ", "", answer, w, 3),
+        (None, true) => wrap_hanging("⇒ answer: ", "", "(none found)", w, 3),
+        (None, false) => Vec::new(),
+    };
     if !chain.differential.is_empty() {
         let diff = chain
             .differential
@@ -220,6 +225,20 @@ mod tests {
             &c.steps[0][0].lines[0][c.steps[0][0].badge.0..c.steps[0][0].badge.1],
             "[ · ]"
         );
+    }
+
+    #[test]
+    fn a_differential_without_an_answer_shows_only_the_differential() {
+        let mut it = item(&["alpha"], &["beta"]);
+        it.chains[0].answer = None;
+        it.chains[0].differential = vec!["Ectopic pregnancy".into(), "Appendicitis".into()];
+        it.chains[1].answer = None;
+        let c = ChainLines::build(&it, 60);
+        assert_eq!(
+            c.footer[0],
+            vec!["⇒ differential: 1) Ectopic pregnancy 2) Appendicitis"]
+        );
+        assert_eq!(c.footer[1], vec!["⇒ answer: (none found)"]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! flat list of fields walked with ↑↓; each change is saved as a new case-verdict event.
 
 use super::action::FormKey;
-use crate::domain::{BlindItem, CaseVerdict, Preference, Side, Task};
+use crate::domain::{BlindChain, BlindItem, CaseVerdict, Preference, Side, Task};
 
 /// One field of the case-verdict form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,19 +83,37 @@ pub fn differential_suggestion(item: &BlindItem, side: Side) -> Option<bool> {
     }
 }
 
-/// The verdict with the form's starting values filled in: MCQ answers from the gold answer,
-/// and one unticked box per red flag per side. Existing answers are kept.
+/// The form as the reviewer sees it: the saved verdict with unanswered MCQ answers filled in
+/// from the gold answer (SPEC: "pre-filled from gold for MCQ"). Red flags are never
+/// pre-filled: each one must be looked at. Nothing here is saved until the reviewer's first
+/// change, which saves this whole state.
 pub fn prefilled(item: &BlindItem) -> CaseVerdict {
     let mut v = item.case_verdict.clone();
-    let n = item.case.red_flags.len();
     for side in [Side::Left, Side::Right] {
         let i = side.index();
         if v.answer_correct[i].is_none() {
             v.answer_correct[i] = gold_answer_correct(item, side);
         }
-        v.red_flags[i].resize(n, false);
     }
     v
+}
+
+/// What a chain answered, for the form's "Answer given" line: its answer, else its ranked
+/// differential (`1) A; 2) B; …`), else `None`.
+pub fn answer_given(chain: &BlindChain) -> Option<String> {
+    if let Some(a) = &chain.answer {
+        return Some(a.clone());
+    }
+    (!chain.differential.is_empty()).then(|| {
+        chain
+            .differential
+            .iter()
+            .take(5)
+            .enumerate()
+            .map(|(i, d)| format!("{}) {d}", i + 1))
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 /// Apply a key to one field. `Err` holds a hint when the key does not fit the field.
@@ -118,12 +136,19 @@ pub fn apply(
             v.answer_correct[i] = Some(flag(v.answer_correct[i])?);
         }
         FormField::RedFlag(k, side) => {
+            // A side's answers are a list, so flag k can be answered only after the flags
+            // above it: filling the gap with "not recognised" would record what nobody said.
             let list = &mut v.red_flags[side.index()];
-            list.resize(n_red_flags, false);
-            let cur = list.get(k).copied();
-            let new = flag(cur)?;
-            if let Some(slot) = list.get_mut(k) {
-                *slot = new;
+            if k >= n_red_flags {
+                return Err("this case has no such red flag");
+            }
+            if k > list.len() {
+                return Err("answer the red flags above this one first (y/n)");
+            }
+            let new = flag(list.get(k).copied())?;
+            match list.get_mut(k) {
+                Some(slot) => *slot = new,
+                None => list.push(new),
             }
         }
         FormField::Preferred => {
@@ -216,8 +241,11 @@ mod tests {
         let v = apply(&v, FormField::Preferred, FormKey::Tie, 0).unwrap();
         assert_eq!(v.preferred, Some(Preference::Tie));
         assert!(apply(&v, FormField::Preferred, FormKey::Yes, 0).is_err());
+        assert!(apply(&v, FormField::RedFlag(1, Side::Right), FormKey::Toggle, 2).is_err());
+        let v = apply(&v, FormField::RedFlag(0, Side::Right), FormKey::No, 2).unwrap();
         let v = apply(&v, FormField::RedFlag(1, Side::Right), FormKey::Toggle, 2).unwrap();
         assert_eq!(v.red_flags[1], vec![false, true]);
+        assert!(v.red_flags[0].is_empty(), "the other side is untouched");
         let v = apply(&v, FormField::Confidence, FormKey::Level(4), 2).unwrap();
         assert_eq!(v.confidence, Some(4));
         assert!(apply(&v, FormField::Confidence, FormKey::Level(6), 2).is_err());

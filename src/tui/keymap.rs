@@ -71,9 +71,40 @@ fn movement(code: KeyCode) -> Option<Action> {
     })
 }
 
+/// Whether typed text goes into an input (a step note or the queue filter) rather than
+/// acting as keys.
+pub fn editing_text(app: &App) -> bool {
+    app.help.is_none() && app.feedback.is_none() && (app.note.is_some() || app.filter.editing)
+}
+
+/// The action for text pasted into the terminal (bracketed paste): typed into the open note
+/// or filter, and ignored anywhere else, so that pasted text can never judge a step.
+pub fn map_paste(app: &App, text: &str) -> Option<Action> {
+    (editing_text(app) && !super::geometry::too_small(app.area()))
+        .then(|| Action::Paste(text.to_string()))
+}
+
+/// Like [`map_key`], for a key read while more input was already queued behind it. Keys that
+/// arrive together are pasted text (a terminal without bracketed paste, `tmux send-keys`),
+/// not a person typing: while a note or the filter is open, an Enter or Tab inside such a
+/// burst becomes a space instead of submitting and letting the rest act as review keys.
+pub fn map_key_queued(app: &App, key: KeyEvent, more_queued: bool) -> Option<Action> {
+    let line_break = matches!(key.code, KeyCode::Enter | KeyCode::Tab)
+        && key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+    if more_queued && line_break && key.kind != KeyEventKind::Release && editing_text(app) {
+        return map_paste(app, " ");
+    }
+    map_key(app, key)
+}
+
 /// The action a key stands for in the app's current mode, if any.
 pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        // Esc followed quickly by a key arrives as Alt+key: acting on the key would surprise
+        // (Esc then w toggling the layout), and no command uses Alt.
         return None;
     }
     let code = key.code;

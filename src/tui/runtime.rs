@@ -6,28 +6,32 @@ use super::action::Action;
 use super::app::App;
 use super::backend::{ReviewBackend, TuiOptions};
 use super::executor::drive;
-use super::keymap::{map_key, map_mouse};
+use super::keymap::{editing_text, map_key_queued, map_mouse, map_paste};
 use super::views::render_app;
 use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event, KeyCode,
+};
 use ratatui::crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use ratatui::crossterm::{cursor, execute};
 use std::io::{Stdout, stdout};
 use std::sync::Once;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 static PANIC_HOOK: Once = Once::new();
 
-/// Put the terminal back: raw mode off, mouse released, main screen, cursor shown.
-/// Errors are ignored: this runs on the way out, when nothing better can be done.
+/// Put the terminal back: raw mode off, mouse and bracketed paste released, main screen,
+/// cursor shown. Errors are ignored: this runs on the way out, when nothing better can be done.
 fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(
         stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         LeaveAlternateScreen,
         cursor::Show
@@ -57,6 +61,8 @@ impl Drop for TerminalGuard {
 fn setup(opts: TuiOptions) -> anyhow::Result<Terminal<CrosstermBackend<Stdout>>> {
     enable_raw_mode().context("switching the terminal to raw mode")?;
     execute!(stdout(), EnterAlternateScreen).context("entering the alternate screen")?;
+    // Pasted text then arrives as one `Event::Paste`, never as keys that could judge steps.
+    execute!(stdout(), EnableBracketedPaste).context("enabling bracketed paste")?;
     if opts.mouse {
         execute!(stdout(), EnableMouseCapture).context("capturing the mouse")?;
     }
@@ -79,7 +85,15 @@ pub fn run_tui(backend: &mut dyn ReviewBackend, opts: TuiOptions) -> anyhow::Res
             .draw(|frame| render_app(frame, &app))
             .context("drawing the screen")?;
         let action = match event::read().context("reading a key")? {
-            Event::Key(key) => map_key(&app, key),
+            Event::Key(key) => {
+                // Only an Enter or Tab into open text needs to know whether keys are queued
+                // behind it (a paste without bracketed paste); polling costs nothing then.
+                let queued = editing_text(&app)
+                    && matches!(key.code, KeyCode::Enter | KeyCode::Tab)
+                    && event::poll(Duration::ZERO).context("reading a key")?;
+                map_key_queued(&app, key, queued)
+            }
+            Event::Paste(text) => map_paste(&app, &text),
             Event::Mouse(m) => map_mouse(&app, m),
             Event::Resize(w, h) => Some(Action::Resize(w, h)),
             _ => None,

@@ -143,6 +143,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
             overlap: 1,
             seed: Some(SEED),
             actor: "blindstep demo",
+            allow_named_models: false,
         },
     )?;
     debug_assert_eq!(created.items, ids.len());

@@ -1,7 +1,7 @@
 //! Run import: parse a model-output file, join each record to a case, strip
 //! every run into its chain, and store everything in one transaction.
 
-use crate::domain::{Case, CaseId, Chain, Model, Task};
+use crate::domain::{Case, CaseId, Chain, Model};
 use crate::ingest::records::read_records;
 use crate::ingest::run_formats::{RawRun, RunFormat, parse_runs};
 use crate::storage::{NewRun, RunImportReport, Store};
@@ -11,19 +11,12 @@ use std::path::Path;
 
 /// The answer shape to extract for a case.
 pub fn chain_for(case: &Case, output: &str, reasoning: Option<&str>) -> Chain {
-    match &case.task {
-        Task::Mcq { options, .. } => {
-            let letters: Vec<String> = options.keys().cloned().collect();
-            crate::strip::strip_run(
-                output,
-                reasoning,
-                crate::strip::AnswerHint::Letters(&letters),
-            )
-        }
-        Task::Differential { .. } => {
-            crate::strip::strip_run(output, reasoning, crate::strip::AnswerHint::Differential)
-        }
-    }
+    // An MCQ answer given as the option's text maps to its letter.
+    crate::strip::strip_run(
+        output,
+        reasoning,
+        crate::strip::AnswerHint::for_task(&case.task),
+    )
 }
 
 pub struct ImportOptions<'a> {
@@ -82,7 +75,18 @@ pub fn import_runs_text(
             file.display(),
             models.into_iter().collect::<Vec<_>>().join(", ")
         ),
-        None => {}
+        None => {
+            // The file names its model and it is not the one given: refuse rather
+            // than file one model's outputs under another's name.
+            if let Some(other) = models.iter().next().filter(|m| *m != &model.name) {
+                bail!(
+                    "{}: the records say model {other:?}, but --model is {:?}; pass --only-model {other:?} to confirm they are {:?}'s outputs; nothing was imported",
+                    file.display(),
+                    model.name,
+                    model.name
+                );
+            }
+        }
     }
     let cases: HashMap<CaseId, Case> = store
         .all_cases()?

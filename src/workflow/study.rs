@@ -17,6 +17,8 @@ pub struct StudySpec<'a> {
     pub overlap: u32,
     pub seed: Option<u64>,
     pub actor: &'a str,
+    /// Create the study even when chain text names a model.
+    pub allow_named_models: bool,
 }
 
 pub struct CreatedStudy {
@@ -26,6 +28,117 @@ pub struct CreatedStudy {
     pub skipped_cases: usize,
     /// (case, chain A, chain B) per item, for the leakage check.
     pub chains: Vec<(CaseId, ChainId, ChainId)>,
+    /// Cases left out because a chain has no step.
+    pub empty_chains: Vec<CaseId>,
+}
+
+/// Select cases for a study: a comma-separated list of ids (each must exist),
+/// one exact id, or else a case-insensitive substring of id, title,
+/// specialty, question or vignette. Deliberately not fuzzy: a study's case set
+/// must be exactly what the coordinator meant.
+pub fn select_cases(
+    all: &[crate::domain::Case],
+    query: &str,
+) -> anyhow::Result<std::collections::HashSet<CaseId>> {
+    let q = query.trim();
+    let ids: std::collections::HashSet<&str> = all.iter().map(|c| c.id.as_str()).collect();
+    if q.contains(',') || ids.contains(q) {
+        let wanted: Vec<&str> = q
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        let unknown: Vec<&str> = wanted
+            .iter()
+            .copied()
+            .filter(|w| !ids.contains(w))
+            .collect();
+        if !unknown.is_empty() {
+            bail!(
+                "no such case id(s): {} (see `blindstep cases list`)",
+                unknown.join(", ")
+            );
+        }
+        return Ok(wanted.into_iter().map(|w| CaseId(w.to_string())).collect());
+    }
+    let needle = q.to_lowercase();
+    Ok(all
+        .iter()
+        .filter(|c| {
+            [
+                c.id.as_str(),
+                c.title.as_str(),
+                c.specialty.as_str(),
+                c.question.as_str(),
+                c.vignette.as_str(),
+            ]
+            .iter()
+            .any(|f| f.to_lowercase().contains(&needle))
+        })
+        .map(|c| c.id.clone())
+        .collect())
+}
+
+/// Words that name a model or its maker, matched as whole words.
+const FAMILY_NAMES: &[&str] = &[
+    "deepseek",
+    "qwen",
+    "qwq",
+    "llama",
+    "gpt",
+    "chatgpt",
+    "openai",
+    "claude",
+    "anthropic",
+    "gemini",
+    "gemma",
+    "mistral",
+    "mixtral",
+    "smollm",
+    "alibaba",
+    "o1",
+    "o3",
+    "o3-mini",
+    "o4-mini",
+];
+
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Chains whose text names a model: (case, side A or B, the name found).
+fn named_models(
+    store: &Store,
+    items: &[(CaseId, ChainId, ChainId)],
+    names: &[String],
+) -> anyhow::Result<Vec<(CaseId, &'static str, String)>> {
+    let mut needles: Vec<Vec<String>> = FAMILY_NAMES.iter().map(|n| vec![n.to_string()]).collect();
+    for n in names {
+        let w = words(n);
+        if !w.is_empty() {
+            needles.push(w);
+        }
+    }
+    let mut hits = Vec::new();
+    for (case, a, b) in items {
+        for (slot, id) in [("A", a), ("B", b)] {
+            let chain = store.chain(*id)?;
+            let mut text: Vec<String> = chain.steps.iter().flat_map(|s| words(&s.text)).collect();
+            if let Some(ans) = &chain.answer {
+                text.extend(words(&ans.display()));
+            }
+            if let Some(n) = needles
+                .iter()
+                .find(|n| text.windows(n.len()).any(|w| w == n.as_slice()))
+            {
+                hits.push((case.clone(), slot, n.join(" ")));
+            }
+        }
+    }
+    Ok(hits)
 }
 
 pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<CreatedStudy> {
@@ -44,21 +157,31 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
     let chains_b: BTreeMap<CaseId, ChainId> = store.latest_chains(b.id)?.into_iter().collect();
     let wanted: Option<std::collections::HashSet<CaseId>> = match spec.cases {
         None => None,
-        Some(q) => Some(
-            crate::cli::cases::rank(store.all_cases()?, Some(q))
-                .into_iter()
-                .map(|c| c.id)
-                .collect(),
-        ),
+        Some(q) => {
+            let selected = select_cases(&store.all_cases()?, q)?;
+            if selected.is_empty() {
+                bail!(
+                    "no case matches {q:?} (give ids separated by commas, or text found in the id, title or question)"
+                );
+            }
+            Some(selected)
+        }
     };
     let mut items = Vec::new();
     let mut skipped = 0;
+    let mut empty_chains = Vec::new();
     for (case, ca) in &chains_a {
         if wanted.as_ref().is_some_and(|w| !w.contains(case)) {
             continue;
         }
         match chains_b.get(case) {
-            Some(cb) => items.push((case.clone(), *ca, *cb)),
+            Some(cb) => {
+                if store.chain(*ca)?.steps.is_empty() || store.chain(*cb)?.steps.is_empty() {
+                    empty_chains.push(case.clone());
+                } else {
+                    items.push((case.clone(), *ca, *cb));
+                }
+            }
             None => skipped += 1,
         }
     }
@@ -74,6 +197,20 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
             spec.cases
                 .map(|q| format!(" matching {q:?}"))
                 .unwrap_or_default()
+        );
+    }
+    let mut names = vec![a.name.clone(), b.name.clone()];
+    names.extend(a.label.clone());
+    names.extend(b.label.clone());
+    let hits = named_models(store, &items, &names)?;
+    if !hits.is_empty() && !spec.allow_named_models {
+        let list: Vec<String> = hits
+            .iter()
+            .map(|(c, slot, n)| format!("  case {c}, model {slot}'s chain names {n:?}"))
+            .collect();
+        bail!(
+            "the chains name a model, which would unblind the reviewers:\n{}\nedit or re-strip those runs, leave the cases out with --cases, or pass --allow-named-models",
+            list.join("\n")
         );
     }
     let seed = spec.seed.unwrap_or_else(|| stable_hash(0, &[spec.name]));
@@ -101,6 +238,7 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
         seed,
         skipped_cases: skipped,
         chains: items,
+        empty_chains,
     })
 }
 

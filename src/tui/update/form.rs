@@ -1,5 +1,5 @@
-//! The case-verdict form: opening it (with pre-filled values, saved as an event), walking its
-//! fields and setting them. Each change is saved as a new case-verdict event.
+//! The case-verdict form: opening it (which saves nothing), walking its fields and setting
+//! them. Each change is saved as a new case-verdict event holding the whole form as shown.
 
 use crate::tui::action::{Action, FormKey};
 use crate::tui::app::{App, PendingSave, Screen, Status};
@@ -33,8 +33,9 @@ impl App {
         }
     }
 
-    /// Open the form at its first unanswered field; save the pre-filled values if they
-    /// change anything (MCQ answers from gold, one box per red flag).
+    /// Open the form. Nothing is saved: the pre-filled values (MCQ answers from gold) are
+    /// saved with the reviewer's first change. The cursor starts on the first unanswered red
+    /// flag (they are what the reviewer must look at), else the first unanswered field.
     pub(super) fn open_form(&mut self) -> Vec<Effect> {
         let now = self.now_ms;
         let Some(v) = self.open.as_mut() else {
@@ -42,24 +43,19 @@ impl App {
         };
         self.screen = Screen::CaseForm;
         v.form_opened_ms = now;
-        let filled = prefilled(&v.item);
+        let state = prefilled(&v.item);
         let fields = v.form_fields();
+        let red_flag = |f: &FormField| matches!(f, FormField::RedFlag(..));
+        let open = |f: &FormField| !is_answered(&state, *f);
         v.form_field = fields
             .iter()
-            .position(|f| !matches!(f, FormField::RedFlag(..)) && !is_answered(&filled, *f))
+            .position(|f| red_flag(f) && open(f))
+            .or_else(|| fields.iter().position(open))
+            .or_else(|| fields.iter().position(red_flag))
             .unwrap_or(0);
         self.status =
             Status::info("case verdict: ↑↓ move · y/n/Space · l/r/t · 1-5 · Esc back to steps");
-        if filled == v.item.case_verdict || self.pending.is_some() {
-            return vec![];
-        }
-        let item = v.item.item;
-        self.pending = Some(PendingSave::default());
-        vec![Effect::SaveCaseVerdict {
-            item,
-            verdict: filled,
-            ms_spent: 0,
-        }]
+        vec![]
     }
 
     fn set_field(&mut self, key: FormKey, n_fields: usize) -> Vec<Effect> {
@@ -75,7 +71,8 @@ impl App {
             return vec![];
         };
         let n_flags = v.item.case.red_flags.len();
-        let new = match apply(&v.item.case_verdict, field, key, n_flags) {
+        // The first change saves the whole form as shown, pre-filled values included.
+        let new = match apply(&prefilled(&v.item), field, key, n_flags) {
             Ok(new) => new,
             Err(hint) => {
                 self.status = Status::info(hint);

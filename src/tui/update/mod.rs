@@ -131,3 +131,24 @@ impl App {
         };
     }
 }
+
+/// Pasted text as one line of input: each line break (`\r\n`, `\r`, `\n`) and tab becomes a
+/// space and other control characters are dropped, so a paste can never submit anything.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -45,6 +45,11 @@ impl App {
                 self.filter.query.pop();
                 self.refilter();
             }
+            Action::Paste(text) => {
+                self.filter.query.push_str(&super::one_line(&text));
+                self.selected = 0;
+                self.refilter();
+            }
             Action::Cancel => {
                 self.filter.editing = false;
                 self.filter.query.clear();

@@ -1,12 +1,16 @@
 //! Results of performed effects: loaded data and confirmed (or failed) saves. A verdict on
 //! screen changes here and only here, after the backend said it is durable.
 
-use crate::domain::{BlindItem, Side};
+use crate::domain::{BlindItem, Side, StepLabel};
 use crate::tui::action::Action;
 use crate::tui::app::{App, Focus, ItemView, Screen, Status, UndoEntry};
 use crate::tui::badge::describe;
 use crate::tui::chain_layout::ChainLines;
 use crate::tui::effect::Effect;
+
+/// After an error is saved the focus stays on the step (`3` does not advance): say what
+/// usually comes next and how to move on.
+const ERROR_HINT: &str = " — add s severity / d r p o tags, j to move on";
 
 impl App {
     pub(super) fn on_result(&mut self, action: Action) -> Vec<Effect> {
@@ -35,6 +39,7 @@ impl App {
                     list.resize(step_index + 1, Default::default());
                 }
                 let previous = std::mem::replace(&mut list[step_index], verdict.clone());
+                let newly_labelled = previous.label.is_none() && verdict.label.is_some();
                 v.lines.update_step(&v.item, side.index(), step_index);
                 if !undoing {
                     self.undo.push(UndoEntry::Step {
@@ -50,12 +55,16 @@ impl App {
                     step_index + 1,
                     describe(&verdict)
                 );
+                if !undoing && verdict.label == Some(StepLabel::Error) {
+                    text.push_str(ERROR_HINT);
+                }
                 if pending.advance {
                     self.advance_focus();
                 }
                 let fx = self.check_done(&mut text);
                 if let Some(v) = self.open.as_ref()
-                    && pending.advance
+                    && !undoing
+                    && newly_labelled
                     && v.all_steps_judged()
                     && !v.is_done()
                 {

@@ -19,10 +19,21 @@ fn next_severity(s: Option<Severity>) -> Option<Severity> {
 impl App {
     pub(super) fn on_review(&mut self, action: Action) -> Vec<Effect> {
         match action {
-            Action::MoveDown => self.move_focus(|f, _| Focus {
-                step: f.step + 1,
-                ..f
-            }),
+            Action::MoveDown => {
+                let on_last = self
+                    .open
+                    .as_ref()
+                    .is_some_and(|v| v.focus.step + 1 >= v.steps_len(v.focus.side));
+                if on_last {
+                    // Past the last step: the answer and differential under the chain.
+                    self.scroll_focused_to_end();
+                } else {
+                    self.move_focus(|f, _| Focus {
+                        step: f.step + 1,
+                        ..f
+                    });
+                }
+            }
             Action::MoveUp => self.move_focus(|f, _| Focus {
                 step: f.step.saturating_sub(1),
                 ..f
@@ -36,12 +47,18 @@ impl App {
                 ..f
             }),
             Action::MoveFirst => self.move_focus(|f, _| Focus { step: 0, ..f }),
-            Action::MoveLast => self.move_focus(|f, n| Focus {
-                step: n.saturating_sub(1),
-                ..f
-            }),
+            Action::MoveLast => {
+                self.move_focus(|f, n| Focus {
+                    step: n.saturating_sub(1),
+                    ..f
+                });
+                self.show_end_with_focus();
+            }
             Action::JudgeStep(label) => {
-                return self.edit_step(true, |v| {
+                // An error usually needs a severity and tags next, so `3` stays on the step;
+                // the other labels move on to the next unmarked step.
+                let advance = label != StepLabel::Error;
+                return self.edit_step(advance, |v| {
                     v.label = Some(label);
                     if label != StepLabel::Error {
                         v.severity = None;
@@ -123,6 +140,11 @@ impl App {
             Action::TextBackspace => {
                 if let Some(n) = self.note.as_mut() {
                     n.pop();
+                }
+            }
+            Action::Paste(text) => {
+                if let Some(n) = self.note.as_mut() {
+                    n.push_str(&super::one_line(&text));
                 }
             }
             Action::Cancel => {

@@ -37,7 +37,9 @@ impl App {
         self.case_scroll = self.case_scroll.min(max);
     }
 
-    /// Scroll each chain so the focused step is visible.
+    /// Scroll each chain so the focused step is visible. A chain scrolled to its end (after
+    /// `G`, to show the answer under the last step) stays there while its last step has the
+    /// focus and is at least partly in view, so saving that step does not hide the answer.
     pub(crate) fn scroll_to_focus(&mut self) {
         self.relayout();
         let layout = self.chain_layout();
@@ -45,10 +47,19 @@ impl App {
         let vh = usize::from(areas.panels[0].body.height);
         let Some(v) = self.open.as_mut() else { return };
         let step = v.focus.step;
+        let on_last = step + 1 >= v.steps_len(v.focus.side);
+        let place = |scroll: usize, (top, h): (usize, usize), total: usize| {
+            let at_end = scroll == total.saturating_sub(vh);
+            if on_last && at_end && top < scroll + vh && top + h > scroll {
+                scroll
+            } else {
+                reveal(scroll, top, h, vh)
+            }
+        };
         match layout {
             ChainLayout::SideBySide => {
-                if let Some((top, h)) = v.lines.step_span(true, 0, step) {
-                    v.chain_scroll[0] = reveal(v.chain_scroll[0], top, h, vh);
+                if let Some(span) = v.lines.step_span(true, 0, step) {
+                    v.chain_scroll[0] = place(v.chain_scroll[0], span, v.lines.aligned_total());
                 }
             }
             ChainLayout::Stacked => {
@@ -57,11 +68,60 @@ impl App {
                     if n == 0 {
                         continue;
                     }
-                    if let Some((top, h)) = v.lines.step_span(false, s, step.min(n - 1)) {
-                        v.chain_scroll[s] = reveal(v.chain_scroll[s], top, h, vh);
+                    if let Some(span) = v.lines.step_span(false, s, step.min(n - 1)) {
+                        v.chain_scroll[s] = place(v.chain_scroll[s], span, v.lines.side_total(s));
                     }
                 }
             }
+        }
+    }
+
+    /// The focused chain's scroll slot, its total lines and the lines visible in its panel.
+    fn focused_chain(&self) -> Option<(usize, usize, usize)> {
+        let layout = self.chain_layout();
+        let areas = review_areas(self.area(), self.case_collapsed, layout);
+        let vh = usize::from(areas.panels[0].body.height);
+        let v = self.open.as_ref()?;
+        Some(match layout {
+            ChainLayout::SideBySide => (0, v.lines.aligned_total(), vh),
+            ChainLayout::Stacked => {
+                let s = v.focus.side.index();
+                (s, v.lines.side_total(s), vh)
+            }
+        })
+    }
+
+    /// Scroll the focused chain to its end, so the answer and differential under its last
+    /// step are in view (`j` on the last step).
+    pub(crate) fn scroll_focused_to_end(&mut self) {
+        self.relayout();
+        let Some((slot, total, vh)) = self.focused_chain() else {
+            return;
+        };
+        if let Some(v) = self.open.as_mut() {
+            v.chain_scroll[slot] = total.saturating_sub(vh);
+        }
+    }
+
+    /// After moving to the last step (`G`): scroll to the end of the chain as well when the
+    /// focused step still shows there, so the answer under it is in view. (Side by side, a
+    /// shorter chain's last step can sit far above the end; then it only stays revealed.)
+    pub(crate) fn show_end_with_focus(&mut self) {
+        self.relayout();
+        let Some((slot, total, vh)) = self.focused_chain() else {
+            return;
+        };
+        let aligned = self.chain_layout() == ChainLayout::SideBySide;
+        let Some(v) = self.open.as_mut() else { return };
+        let end = total.saturating_sub(vh);
+        let span = v
+            .lines
+            .step_span(aligned, v.focus.side.index(), v.focus.step);
+        if let Some((top, h)) = span
+            && top + h > end
+            && end >= v.chain_scroll[slot]
+        {
+            v.chain_scroll[slot] = end;
         }
     }
 

@@ -88,18 +88,58 @@ fn judging_saves_first_and_shows_only_after_confirmation() {
     assert_eq!(v.verdict(Side::Left, 0).label, Some(StepLabel::Error));
     assert_eq!(app.status.kind, StatusKind::Saved);
     assert!(
-        app.status.text.contains("left step 1: error"),
+        app.status
+            .text
+            .contains("left step 1: error — add s severity / d r p o tags, j to move on"),
         "{}",
         app.status.text
     );
+    // An error stays focused: severity and tags come next.
     assert_eq!(
         focus(&app),
         Focus {
             side: Side::Left,
-            step: 1
+            step: 0
         }
     );
     assert!(v.lines.steps[0][0].lines[0].contains("[✗ error]"));
+}
+
+#[test]
+fn error_stays_on_the_step_so_severity_and_tags_land_there() {
+    let mut app = open(3, 2);
+    for a in [
+        Action::JudgeStep(StepLabel::Error),
+        Action::CycleSeverity,
+        Action::ToggleTag(ErrorMode::Drift),
+    ] {
+        let fx = app.update(a);
+        assert_eq!(fx.len(), 1, "{:?}", app.status);
+        confirm(&mut app, fx);
+    }
+    let v = app.open.as_ref().unwrap().verdict(Side::Left, 0);
+    assert_eq!(
+        (v.label, v.severity),
+        (Some(StepLabel::Error), Some(Severity::Minor))
+    );
+    assert!(v.tags.contains(&ErrorMode::Drift));
+    assert_eq!(focus(&app).step, 0);
+    // j moves on; 1, 2 and 0 still advance by themselves.
+    app.update(Action::MoveDown);
+    for label in [StepLabel::Sound, StepLabel::Neutral] {
+        let fx = app.update(Action::JudgeStep(label));
+        confirm(&mut app, fx);
+    }
+    assert_eq!(
+        focus(&app),
+        Focus {
+            side: Side::Right,
+            step: 0
+        }
+    );
+    let fx = app.update(Action::JudgeStep(StepLabel::Abstain));
+    confirm(&mut app, fx);
+    assert_eq!(focus(&app).step, 1);
 }
 
 #[test]
@@ -236,34 +276,75 @@ fn undo_saves_the_previous_state_as_a_new_event() {
 }
 
 #[test]
+fn opening_the_form_saves_nothing_and_starts_on_the_first_red_flag() {
+    let mut app = open(1, 1);
+    let fx = app.update(Action::ToggleCaseForm);
+    assert_eq!(app.screen, Screen::CaseForm);
+    assert!(fx.is_empty(), "opening the form saved {fx:?}");
+    let v = app.open.as_ref().unwrap();
+    assert_eq!(
+        v.current_field(),
+        Some(crate::tui::form::FormField::RedFlag(0, Side::Left))
+    );
+    assert!(app.update(Action::Cancel).is_empty());
+    assert_eq!(app.screen, Screen::Review);
+    assert!(app.pending.is_none() && app.undo.is_empty());
+}
+
+#[test]
 fn form_prefills_from_gold_and_completion_is_announced_once() {
     let mut app = open(1, 1);
     for _ in 0..2 {
         let fx = app.update(Action::JudgeStep(StepLabel::Sound));
         confirm(&mut app, fx);
     }
-    let fx = app.update(Action::ToggleCaseForm);
-    assert_eq!(app.screen, Screen::CaseForm);
+    assert!(app.update(Action::ToggleCaseForm).is_empty());
+    // The first change saves the whole form as shown: gold answers included, red flags not.
+    let fx = app.update(Action::FormInput(FormKey::Yes));
     let [Effect::SaveCaseVerdict { verdict, .. }] = fx.as_slice() else {
         panic!("{fx:?}")
     };
     // The left chain answered C (gold), the right A.
     assert_eq!(verdict.answer_correct, [Some(true), Some(false)]);
-    assert_eq!(verdict.red_flags, [vec![false, false], vec![false, false]]);
+    assert_eq!(verdict.red_flags, [vec![true], vec![]]);
     confirm(&mut app, fx);
-    // The cursor starts at the first unanswered field: preferred side.
+    // A flag below an unanswered one cannot be set: that would record the gap as "no".
+    app.update(Action::MoveDown);
+    app.update(Action::MoveDown);
+    let at = app.open.as_ref().unwrap().current_field();
+    assert_eq!(
+        at,
+        Some(crate::tui::form::FormField::RedFlag(1, Side::Right))
+    );
+    assert!(app.update(Action::FormInput(FormKey::Yes)).is_empty());
+    assert!(
+        app.status.text.contains("above this one first"),
+        "{}",
+        app.status.text
+    );
+    app.update(Action::MoveUp);
+    app.update(Action::MoveUp);
     let mut done_effects = Vec::new();
-    for key in [FormKey::Left, FormKey::Right, FormKey::Level(4)] {
+    for key in [
+        FormKey::No,
+        FormKey::No,
+        FormKey::Yes,
+        FormKey::Left,
+        FormKey::Right,
+        FormKey::Level(4),
+    ] {
         let fx = app.update(Action::FormInput(key));
+        assert_eq!(fx.len(), 1, "{key:?}: {}", app.status.text);
         done_effects.extend(confirm(&mut app, fx));
     }
     let v = &app.open.as_ref().unwrap().item.case_verdict;
+    assert_eq!(v.red_flags, [vec![true, false], vec![false, true]]);
     assert_eq!(v.preferred, Some(Preference::Left));
     assert_eq!(v.student_guess, Some(Side::Right));
     assert_eq!(v.confidence, Some(4));
     assert!(matches!(done_effects.as_slice(), [Effect::ItemCompleted(it)] if it.item == ItemId(5)));
     assert!(app.status.text.contains("item complete"));
-    // Ticking a red flag later does not announce completion again.
+    // Changing a red flag later does not announce completion again.
     app.update(Action::MoveFirst);
     app.update(Action::MoveDown);
     app.update(Action::MoveDown);
@@ -271,7 +352,7 @@ fn form_prefills_from_gold_and_completion_is_announced_once() {
     assert!(confirm(&mut app, fx).is_empty());
     assert_eq!(
         app.open.as_ref().unwrap().item.case_verdict.red_flags[0],
-        vec![true, false]
+        vec![false, false]
     );
 }
 

@@ -6,7 +6,8 @@ use super::put;
 use super::theme::Theme;
 use crate::domain::{CaseVerdict, Preference, Side, Task};
 use crate::tui::app::{App, ItemView};
-use crate::tui::form::{FormField, differential_suggestion, is_answered};
+use crate::tui::form::{FormField, answer_given, differential_suggestion, is_answered, prefilled};
+use crate::tui::wrap::width;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -32,7 +33,10 @@ fn radio(on: bool, label: &str) -> String {
 
 fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
     let it = &v.item;
-    let cv: &CaseVerdict = &it.case_verdict;
+    // The form as shown: the saved verdict with the MCQ answers pre-filled from gold (saved
+    // with the reviewer's first change).
+    let shown = prefilled(it);
+    let cv: &CaseVerdict = &shown;
     let n = it.case.red_flags.len();
     let plain = Style::new();
     let mut out = Vec::new();
@@ -62,12 +66,7 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
         cells: vec![("Left".into(), None), ("Right".into(), None)],
         style: t.title(),
     });
-    let answer = |s: usize| {
-        it.chains[s]
-            .answer
-            .clone()
-            .unwrap_or_else(|| "(none found)".into())
-    };
+    let answer = |s: usize| answer_given(&it.chains[s]).unwrap_or_else(|| "(none found)".into());
     out.push(Row {
         label: "Answer given".into(),
         cells: vec![(answer(0), None), (answer(1), None)],
@@ -166,7 +165,7 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
         cells: vec![(conf, Some(FormField::Confidence))],
         style: plain,
     });
-    let done = cv.is_complete(n);
+    let done = it.case_verdict.is_complete(n);
     out.push(text_row(
         if done && v.all_steps_judged() {
             "✓ complete: this item is done (q: back to the queue)".into()
@@ -178,6 +177,25 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
         t.dim(),
     ));
     out
+}
+
+/// `text` cut to `cells` with a trailing `…` when it does not fit.
+fn fit(text: &str, cells: usize) -> std::borrow::Cow<'_, str> {
+    if width(text) <= cells {
+        return text.into();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > cells {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out.into()
 }
 
 pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
@@ -217,7 +235,7 @@ pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
             } else {
                 row.style
             };
-            put(buf, x, y, text, room, style);
+            put(buf, x, y, &fit(text, usize::from(room)), room, style);
         }
     }
 }

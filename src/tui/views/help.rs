@@ -6,12 +6,14 @@ use super::status::render_legend;
 use super::theme::Theme;
 use crate::tui::app::App;
 use crate::tui::geometry::help_body;
+use crate::tui::wrap::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Clear, Widget};
 
-/// Help lines; a line starting with `# ` is a heading. Every line fits in 78 columns.
+/// Help lines; a line starting with `# ` is a heading. Every line fits in 78 columns; narrower
+/// screens wrap them (see [`lines`]).
 const HELP: &[&str] = &[
     "# blindstep help  (Esc or ? closes · ↑↓ scroll)",
     "",
@@ -25,7 +27,8 @@ const HELP: &[&str] = &[
     "  3  error     factually wrong, clinically wrong, or a non-sequitur",
     "  0  abstain   you cannot judge this step",
     "     [ · ]     unmarked: not judged yet",
-    "  Judging moves to the next unmarked step: down this chain, then the other.",
+    "  1 2 0 move on to the next unmarked step (down this chain, then the other).",
+    "  3 stays on the step: add s severity and d r p o tags, then j moves on.",
     "  s  severity of an error: minor → major → harmful (could harm) → none",
     "  d r p o      toggle tags: drift, red flag, priority, other (any step)",
     "  c  note (one line; Enter saves, Esc cancels)     b  flag a bad split",
@@ -67,9 +70,78 @@ const HELP: &[&str] = &[
     "  these screens tells which model wrote which side.",
 ];
 
-/// Number of help lines (the help screen scrolls within this).
-pub fn line_count(_width: u16) -> usize {
-    HELP.len()
+/// Number of help lines at this width (the help screen scrolls within this).
+pub fn line_count(width: u16) -> usize {
+    lines(width).len()
+}
+
+/// The help text wrapped to `width` cells: `(text, is_heading)`. A line that fits is kept as
+/// written (its column alignment included); a longer one breaks at spaces, its continuation
+/// indented two cells past the line's own indent.
+pub fn lines(width: u16) -> Vec<(String, bool)> {
+    let w = usize::from(width).max(1);
+    let mut out = Vec::with_capacity(HELP.len() + 16);
+    for line in HELP {
+        let (text, heading) = match line.strip_prefix("# ") {
+            Some(h) => (h, true),
+            None => (*line, false),
+        };
+        out.extend(
+            wrap_keeping_spaces(text, w)
+                .into_iter()
+                .map(|l| (l, heading)),
+        );
+    }
+    out
+}
+
+/// Greedy wrap at spaces that keeps runs of spaces inside a line (the legend's columns).
+fn wrap_keeping_spaces(text: &str, w: usize) -> Vec<String> {
+    if width(text) <= w {
+        return vec![text.to_string()];
+    }
+    let lead = text.len() - text.trim_start_matches(' ').len();
+    let indent = if lead + 2 < w / 3 { lead + 2 } else { 0 };
+    let mut out = Vec::new();
+    let mut cur = " ".repeat(lead);
+    let mut cur_w = lead;
+    let mut fresh = true;
+    let mut rest = &text[lead..];
+    while !rest.is_empty() {
+        let gap = rest.len() - rest.trim_start_matches(' ').len();
+        let after = &rest[gap..];
+        let end = after.find(' ').unwrap_or(after.len());
+        let word = &after[..end];
+        rest = &after[end..];
+        let sep_w = if fresh { 0 } else { gap };
+        let ww = width(word);
+        if cur_w + sep_w + ww <= w {
+            cur.push_str(&" ".repeat(sep_w));
+            cur.push_str(word);
+            cur_w += sep_w + ww;
+            fresh = false;
+            continue;
+        }
+        if !fresh {
+            out.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+            cur_w = indent;
+        }
+        // A word longer than a line: break it by characters.
+        for c in word.chars() {
+            let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if cur_w + cw > w && cur_w > indent {
+                out.push(std::mem::replace(&mut cur, " ".repeat(indent)));
+                cur_w = indent;
+            }
+            cur.push(c);
+            cur_w += cw;
+        }
+        fresh = false;
+    }
+    if !fresh || out.is_empty() {
+        out.push(cur);
+    }
+    out
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -78,18 +150,51 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let buf = frame.buffer_mut();
     Clear.render(area, buf);
     let scroll = app.help.unwrap_or(0);
-    for (i, line) in HELP
+    for (i, (line, heading)) in lines(area.width)
         .iter()
         .skip(scroll)
         .take(usize::from(body.height))
         .enumerate()
     {
         let y = body.y + i as u16;
-        match line.strip_prefix("# ") {
-            Some(h) => put(buf, body.x, y, h, body.width, t.title()),
-            None => put(buf, body.x, y, line, body.width, Style::new()),
-        };
+        let style = if *heading { t.title() } else { Style::new() };
+        put(buf, body.x, y, line, body.width, style);
     }
     let legend = Rect::new(area.x, area.bottom().saturating_sub(1), area.width, 1);
     render_legend(frame, app, legend);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_wraps_to_the_width_and_loses_no_word() {
+        for w in [60u16, 45, 78, 120] {
+            let lines = lines(w);
+            for (l, _) in &lines {
+                assert!(width(l) <= usize::from(w), "{w}: {l:?}");
+            }
+            let words = |it: &mut dyn Iterator<Item = &str>| {
+                it.flat_map(str::split_whitespace)
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            };
+            let wrapped = words(&mut lines.iter().map(|(l, _)| l.as_str()));
+            let source = words(&mut HELP.iter().map(|l| l.strip_prefix("# ").unwrap_or(l)));
+            assert_eq!(wrapped, source, "width {w}");
+        }
+        assert!(lines(60).len() > HELP.len());
+    }
+
+    #[test]
+    fn short_lines_keep_their_columns() {
+        let l = lines(80);
+        assert_eq!(l.len(), HELP.len());
+        assert!(
+            l.iter()
+                .any(|(t, _)| t == "  0  abstain   you cannot judge this step")
+        );
+    }
 }
