@@ -100,6 +100,7 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
         overlap: 2,
         seed: Some(1),
         actor: "bench",
+        allow_named_models: false,
     };
     let created = create_study(&mut store, &spec).unwrap();
     let conn = store.connection();

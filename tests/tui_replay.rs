@@ -18,11 +18,12 @@ fn replay(b: &mut MemBackend, keys: &str) -> (String, blindstep::tui::ReplaySumm
 #[test]
 fn prints_one_line_per_saved_change_and_saves_them() {
     let mut b = MemBackend::study();
-    let keys = "# open the first item\nEnter\n1\n3\nk\ns\nd\nc\nx\ny\nEnter\nCtrl-c\nthese keys are never read\n";
+    let keys = "# open the first item\nEnter\n1\n3\ns\nd\nc\nx\ny\nEnter\nCtrl-c\nthese keys are never read\n";
     let err = run_replay(&mut MemBackend::study(), keys, &mut Vec::new()).unwrap_err();
-    assert!(err.to_string().contains("line 13"), "{err:#}");
+    assert!(err.to_string().contains("line 12"), "{err:#}");
 
-    let keys = "# open the first item\nEnter\n1\n3\nk\ns\nd\nc\nx\ny\nEnter\nCtrl-c\nj\n";
+    // `3` stays on the step, so `s` and `d` land on the error just marked.
+    let keys = "# open the first item\nEnter\n1\n3\ns\nd\nc\nx\ny\nEnter\nCtrl-c\nj\n";
     let (out, summary) = replay(&mut b, keys);
     assert_eq!(
         out,
@@ -39,7 +40,7 @@ fn prints_one_line_per_saved_change_and_saves_them() {
             summary.saves,
             summary.failures
         ),
-        (12, 11, 5, 0)
+        (11, 10, 5, 0)
     );
     assert!(summary.quit);
     assert_eq!(b.events.len(), 5);
@@ -97,23 +98,24 @@ fn undo_is_a_new_saved_change() {
 #[test]
 fn case_verdicts_are_printed() {
     let mut b = MemBackend::study();
-    // Item 33 (third in the queue) has 3 + 2 steps.
+    // Item 33 (third in the queue) has 3 + 2 steps. The form opens on the first red flag and
+    // saves nothing until the first answer, which saves the gold-filled MCQ answers with it.
     let (out, _) = replay(
         &mut b,
-        "j\nj\nEnter\n1\n1\n1\n2\n2\nf\nt\nl\n3\nk\nk\nk\nSpace\nq\n",
+        "j\nj\nEnter\n1\n1\n1\n2\n2\nf\nEsc\nf\nn\nn\nn\nSpace\nj\nt\nl\n3\nq\n",
     );
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 5 + 5, "{out}");
+    assert_eq!(lines.len(), 5 + 7, "{out}");
     assert_eq!(
         lines[5],
-        "saved item 33 case: answer_correct=yes,no red_flags=00,00 preferred=- student=- confidence=-"
+        "saved item 33 case: answer_correct=yes,no red_flags=0?,- preferred=- student=- confidence=-"
     );
     assert_eq!(
         lines[8],
-        "saved item 33 case: answer_correct=yes,no red_flags=00,00 preferred=tie student=left confidence=3"
+        "saved item 33 case: answer_correct=yes,no red_flags=00,01 preferred=- student=- confidence=-"
     );
     assert_eq!(
-        lines[9],
+        lines[11],
         "saved item 33 case: answer_correct=yes,no red_flags=00,01 preferred=tie student=left confidence=3"
     );
     let it = b.items.iter().find(|i| i.item == ItemId(33)).unwrap();
@@ -122,4 +124,16 @@ fn case_verdicts_are_printed() {
     assert_eq!(it.verdicts[1][0].label, Some(StepLabel::Neutral));
     // `q` went back to the queue; the end of the keys saved that.
     assert_eq!(b.cursor.and_then(|c| c.item), None);
+}
+
+#[test]
+fn opening_the_form_and_leaving_saves_no_case_verdict() {
+    let mut b = MemBackend::study();
+    let (out, _) = replay(&mut b, "Enter\nf\nEsc\nf\nq\n");
+    assert_eq!(out, "");
+    assert!(
+        !b.events.iter().any(|e| matches!(e, Saved::Case { .. })),
+        "{:?}",
+        b.events
+    );
 }

@@ -89,7 +89,9 @@ fn review_80x24_case_hidden_side_by_side() {
 #[test]
 fn case_form_80x24() {
     let (mut app, mut b) = review(80, 24);
-    press(&mut app, &mut b, &["f", "t"]);
+    // Freshly opened: gold answers pre-filled but not saved, red flags unanswered, the
+    // cursor on the first red flag.
+    press(&mut app, &mut b, &["f"]);
     insta::assert_snapshot!(screen(&app, 80, 24));
 }
 
@@ -160,7 +162,11 @@ fn every_screen() -> Vec<(String, String)> {
         press(&mut app, &mut b, &["Esc", "f"]);
         shot("form", &app);
         // Finish the item: every step judged and the form complete, then the popup.
-        press(&mut app, &mut b, &["l", "r", "2", "Esc"]);
+        press(
+            &mut app,
+            &mut b,
+            &["n", "n", "n", "n", "l", "r", "2", "Esc"],
+        );
         for side in ["h", "l"] {
             press(&mut app, &mut b, &[side, "g"]);
             for _ in 0..6 {
@@ -282,4 +288,111 @@ fn render_of_2x300_steps_is_fast() {
     eprintln!("render 2x300 steps at 160x48: {per:?} per frame");
     // Generous bound: this runs unoptimised; the benchmark holds the real target.
     assert!(per < std::time::Duration::from_millis(20), "{per:?}");
+}
+
+/// Item 12 in review where both chains end in a differential and give no separate answer.
+fn differential_review(w: u16, h: u16) -> (App, MemBackend) {
+    let mut b = MemBackend::study();
+    let it = b.item_mut(ItemId(12)).unwrap();
+    for c in &mut it.chains {
+        c.answer = None;
+        c.differential = vec![
+            "Subarachnoid haemorrhage".into(),
+            "Migraine without aura".into(),
+            "Cervical artery dissection".into(),
+        ];
+    }
+    let mut app = started(&mut b, w, h);
+    press(&mut app, &mut b, &["Enter"]);
+    (app, b)
+}
+
+#[test]
+fn g_brings_the_differential_under_the_last_step_into_view() {
+    for (w, h) in [(80, 24), (100, 24)] {
+        let (mut app, mut b) = differential_review(w, h);
+        let footers = |s: &str| {
+            s.matches("⇒ differential: 1) Subarachnoid haemorrhage")
+                .count()
+        };
+        // The left chain's footer starts out of view (the short right chain's may show).
+        let before = footers(&screen(&app, w, h));
+        assert!(before < 2);
+        press(&mut app, &mut b, &["G"]);
+        let s = screen(&app, w, h);
+        assert!(
+            footers(&s) > before || (before == 0 && footers(&s) == 1),
+            "{w}x{h} after G:\n{s}"
+        );
+        assert!(!s.contains("(none found)"), "{w}x{h}:\n{s}");
+        // The focused last step is still on screen, and marking it (an error stays on the
+        // step) keeps the answer in view.
+        assert!(
+            s.lines().any(|l| l.starts_with('▶') && !l.contains("Left")),
+            "{s}"
+        );
+        press(&mut app, &mut b, &["3"]);
+        let s = screen(&app, w, h);
+        assert!(s.contains("⇒ differential: 1)"), "{w}x{h} after 3:\n{s}");
+        assert!(s.contains("saved left step 6: error"), "{s}");
+    }
+}
+
+#[test]
+fn j_past_the_last_step_shows_the_differential() {
+    let (mut app, mut b) = differential_review(80, 24);
+    press(&mut app, &mut b, &["j", "j", "j", "j", "j"]);
+    assert_eq!(app.open.as_ref().unwrap().focus.step, 5);
+    press(&mut app, &mut b, &["j"]);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("⇒ differential: 1)"), "{s}");
+    assert_eq!(app.open.as_ref().unwrap().focus.step, 5);
+}
+
+#[test]
+fn the_case_form_shows_a_differential_as_the_answer_given() {
+    let (mut app, mut b) = differential_review(80, 24);
+    press(&mut app, &mut b, &["f"]);
+    let s = screen(&app, 80, 24);
+    let row = s
+        .lines()
+        .find(|l| l.contains("Answer given"))
+        .unwrap_or_else(|| panic!("{s}"));
+    assert!(
+        row.contains("1) Subarachnoid") && row.contains('…'),
+        "{row}"
+    );
+    assert!(!s.contains("(none found)"), "{s}");
+}
+
+#[test]
+fn help_wraps_at_60_columns() {
+    let (mut app, mut b) = review(60, 24);
+    press(&mut app, &mut b, &["?"]);
+    let s = screen(&app, 60, 24);
+    for word in ["relevant", "non-sequitur", "unmarked"] {
+        assert!(
+            s.split_whitespace()
+                .any(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-') == word),
+            "{word} is cut:\n{s}"
+        );
+    }
+}
+
+#[test]
+fn an_error_stays_focused_and_the_status_says_what_comes_next() {
+    let (mut app, mut b) = review(80, 24);
+    let before = app.open.as_ref().unwrap().focus;
+    press(&mut app, &mut b, &["3"]);
+    assert_eq!(app.open.as_ref().unwrap().focus, before);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("saved left step 3: error — add s severity / d r p o tags, j to move on"),
+        "{s}"
+    );
+    press(&mut app, &mut b, &["s", "d", "j"]);
+    let v = app.open.as_ref().unwrap();
+    assert_eq!(v.verdict(Side::Left, 2).severity, Some(Severity::Minor));
+    assert!(v.verdict(Side::Left, 2).tags.contains(&ErrorMode::Drift));
+    assert_eq!(v.focus.step, 3);
 }

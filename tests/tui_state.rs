@@ -6,8 +6,129 @@
 mod tui_support;
 
 use blindstep::domain::{ErrorMode, ItemId, ItemStatus, Preference, Severity, Side, StepLabel};
-use blindstep::tui::{Screen, StatusKind};
+use blindstep::tui::executor::drive;
+use blindstep::tui::{ChainLayout, Screen, StatusKind, map_key_queued, map_paste, parse_key_name};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_support::{MemBackend, Saved, press, started};
+
+const PASTED: &str = "pasted line one\r3 dr second line";
+
+/// The saved events, as (side, step, label, note).
+fn step_events(b: &MemBackend) -> Vec<(Side, usize, Option<StepLabel>, Option<String>)> {
+    b.events
+        .iter()
+        .map(|e| match e {
+            Saved::Step {
+                side,
+                step,
+                verdict,
+                ..
+            } => (*side, *step, verdict.label, verdict.note.clone()),
+            Saved::Case { .. } => panic!("unexpected case verdict {e:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_bracketed_paste_into_a_note_saves_exactly_one_note_and_no_labels() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["Enter", "c"]);
+    let paste = map_paste(&app, PASTED).expect("a note takes pasted text");
+    drive(&mut app, &mut b, paste, &mut |_, _| {});
+    assert!(b.events.is_empty(), "{:?}", b.events);
+    assert_eq!(
+        app.note.as_deref(),
+        Some("pasted line one 3 dr second line")
+    );
+    press(&mut app, &mut b, &["Enter"]);
+    assert_eq!(
+        step_events(&b),
+        vec![(
+            Side::Left,
+            0,
+            None,
+            Some("pasted line one 3 dr second line".to_string())
+        )]
+    );
+    // Outside an input a paste is ignored: it can never judge a step.
+    assert_eq!(map_paste(&app, "3\n1"), None);
+}
+
+#[test]
+fn keys_that_arrive_as_one_burst_into_a_note_are_text_not_commands() {
+    // A terminal without bracketed paste (or `tmux send-keys -l`) delivers the paste as keys
+    // all queued at once; the runtime tells the keymap that more input is waiting.
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["Enter", "c"]);
+    let keys: Vec<KeyEvent> = PASTED
+        .chars()
+        .map(|c| match c {
+            '\r' => KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE),
+            c => KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        })
+        .collect();
+    let last = keys.len() - 1;
+    for (i, key) in keys.into_iter().enumerate() {
+        if let Some(a) = map_key_queued(&app, key, i < last) {
+            drive(&mut app, &mut b, a, &mut |_, _| {});
+        }
+    }
+    assert!(b.events.is_empty(), "{:?}", b.events);
+    // The reviewer's own Enter (nothing queued behind it) saves the note.
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let a = map_key_queued(&app, enter, false).unwrap();
+    drive(&mut app, &mut b, a, &mut |_, _| {});
+    assert_eq!(
+        step_events(&b),
+        vec![(
+            Side::Left,
+            0,
+            None,
+            Some("pasted line one 3 dr second line".to_string())
+        )]
+    );
+}
+
+#[test]
+fn a_paste_into_the_queue_filter_is_one_line() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    assert_eq!(map_paste(&app, "flight"), None, "no filter open yet");
+    press(&mut app, &mut b, &["/"]);
+    let a = map_paste(&app, "long\nflight").unwrap();
+    drive(&mut app, &mut b, a, &mut |_, _| {});
+    assert_eq!(app.filter.query, "long flight");
+    assert_eq!(app.screen, Screen::Queue);
+}
+
+#[test]
+fn alt_keys_are_ignored() {
+    // Esc followed quickly by `w` arrives as Alt-w: it must not toggle the layout.
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["Enter"]);
+    let before = app.chain_layout();
+    assert_eq!(before, ChainLayout::Stacked);
+    for k in ["Alt-w", "Alt-3", "Alt-q"] {
+        let key = parse_key_name(k).unwrap();
+        assert_eq!(blindstep::tui::map_key(&app, key), None, "{k}");
+    }
+    press(&mut app, &mut b, &["Alt-w", "Alt-3"]);
+    assert_eq!(app.chain_layout(), before);
+    assert!(b.events.is_empty());
+}
+
+#[test]
+fn opening_the_case_form_and_leaving_saves_nothing() {
+    let mut b = MemBackend::study();
+    let mut app = started(&mut b, 80, 24);
+    press(&mut app, &mut b, &["Enter", "f"]);
+    assert_eq!(app.screen, Screen::CaseForm);
+    press(&mut app, &mut b, &["Esc", "Tab", "Esc", "q"]);
+    assert!(b.events.is_empty(), "{:?}", b.events);
+}
 
 #[test]
 fn a_whole_item_from_queue_to_done_and_back() {
@@ -20,11 +141,11 @@ fn a_whole_item_from_queue_to_done_and_back() {
     press(&mut app, &mut b, &["j", "j", "Enter"]);
     assert_eq!(app.screen, Screen::Review);
     assert_eq!(app.open.as_ref().map(|v| v.item.item), Some(ItemId(33)));
-    // Item 33 has 3 + 2 steps.
+    // Item 33 has 3 + 2 steps. `3` stays on the step, so `s` and `d` apply to it; `j` moves on.
     press(
         &mut app,
         &mut b,
-        &["1", "3", "k", "s", "s", "d", "j", "2", "1", "0"],
+        &["1", "3", "s", "s", "d", "j", "2", "1", "0"],
     );
     let steps: Vec<_> = b
         .events
@@ -68,11 +189,13 @@ fn a_whole_item_from_queue_to_done_and_back() {
 
     press(&mut app, &mut b, &["f"]);
     assert_eq!(app.screen, Screen::CaseForm);
-    press(&mut app, &mut b, &["l", "r", "5"]);
+    // The form opens on the first red flag: left, right, then the second flag.
+    press(&mut app, &mut b, &["y", "n", "n", "y", "l", "r", "5"]);
     let Some(Saved::Case { verdict, .. }) = b.events.last() else {
         panic!("{:?}", b.events.last())
     };
     assert_eq!(verdict.answer_correct, [Some(true), Some(false)]);
+    assert_eq!(verdict.red_flags, [vec![true, false], vec![false, true]]);
     assert_eq!(verdict.preferred, Some(Preference::Left));
     assert_eq!(verdict.student_guess, Some(Side::Right));
     assert_eq!(verdict.confidence, Some(5));
@@ -93,7 +216,7 @@ fn a_failing_store_is_reported_and_nothing_is_shown_as_saved() {
     let mut app = started(&mut b, 80, 24);
     press(&mut app, &mut b, &["Enter"]);
     b.fail_saves = 1;
-    press(&mut app, &mut b, &["3"]);
+    press(&mut app, &mut b, &["1"]);
     assert_eq!(app.status.kind, StatusKind::Error);
     assert!(
         app.status.text.contains("database is locked"),
@@ -105,7 +228,7 @@ fn a_failing_store_is_reported_and_nothing_is_shown_as_saved() {
     assert_eq!(v.verdict(Side::Left, 0).label, None);
     assert!(v.lines.steps[0][0].lines[0].contains("[ · ]"));
     // Trying again works and the focus moves on only then.
-    press(&mut app, &mut b, &["3"]);
+    press(&mut app, &mut b, &["1"]);
     assert_eq!(app.status.kind, StatusKind::Saved);
     assert_eq!(app.open.as_ref().unwrap().focus.step, 1);
     assert_eq!(b.events.len(), 1);

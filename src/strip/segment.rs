@@ -40,7 +40,13 @@ fn next_terminal_byte(b: &[u8], from: usize) -> usize {
     let hit = |c: u8| matches!(c, b'.' | b'?' | b'!' | 0xE2 | 0xE3);
     let mut i = from;
     while let Some(block) = b.get(i..i + 32) {
-        if block.iter().fold(false, |a, &c| a | hit(c)) {
+        let any = block.iter().fold(0u8, |a, &c| {
+            a | u8::from(c == b'.')
+                | u8::from(c == b'?')
+                | u8::from(c == b'!')
+                | u8::from(c & 0xFE == 0xE2)
+        });
+        if any != 0 {
             break;
         }
         i += 32;

@@ -194,7 +194,7 @@ pub fn is_answered(v: &CaseVerdict, f: FormField) -> bool {
 
 /// A one-line description of a case verdict, for the status line and replay output:
 /// `answer_correct=yes,no red_flags=10,01 preferred=left student=right confidence=4`
-/// (per-side values are left,right; `-` is unanswered).
+/// (per-side values are left,right; `-` is unanswered, `?` one red flag not answered yet).
 pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
     let yn = |b: Option<bool>| match b {
         Some(true) => "yes",
@@ -202,12 +202,16 @@ pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
         None => "-",
     };
     let flags = |list: &Vec<bool>| {
-        if list.len() != n_red_flags {
+        if list.is_empty() && n_red_flags > 0 {
             "-".to_string()
         } else if list.is_empty() {
             "none".to_string()
         } else {
-            list.iter().map(|b| if *b { '1' } else { '0' }).collect()
+            let unanswered = n_red_flags.saturating_sub(list.len());
+            list.iter()
+                .map(|b| if *b { '1' } else { '0' })
+                .chain(std::iter::repeat_n('?', unanswered))
+                .collect()
         }
     };
     format!(

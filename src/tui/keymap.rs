@@ -261,6 +261,29 @@ mod tests {
     }
 
     #[test]
+    fn alt_keys_do_nothing_and_pastes_only_reach_open_inputs() {
+        let mut app = App::new((80, 24));
+        app.screen = Screen::Review;
+        let alt_w = KeyEvent::new(KeyCode::Char('w'), KeyModifiers::ALT);
+        assert_eq!(map_key(&app, alt_w), None);
+        assert_eq!(map_paste(&app, "3"), None);
+        let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(
+            map_key_queued(&app, enter, true),
+            None,
+            "Enter is not a review key"
+        );
+        app.note = Some(String::new());
+        assert_eq!(map_paste(&app, "a\nb"), Some(Action::Paste("a\nb".into())));
+        assert_eq!(
+            map_key_queued(&app, enter, true),
+            Some(Action::Paste(" ".into()))
+        );
+        assert_eq!(map_key_queued(&app, enter, false), Some(Action::TextSubmit));
+        assert_eq!(map_key(&app, alt_w), None);
+    }
+
+    #[test]
     fn same_key_means_different_things_by_mode() {
         let mut app = App::new((80, 24));
         let l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::NONE);

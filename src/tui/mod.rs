@@ -33,7 +33,9 @@ pub use action::{Action, FormKey};
 pub use app::{App, ChainLayout, Focus, Screen, Status, StatusKind};
 pub use backend::{ReviewBackend, TuiOptions};
 pub use effect::Effect;
-pub use keymap::{KeyNameError, map_key, map_mouse, parse_key_name};
+pub use keymap::{
+    KeyNameError, editing_text, map_key, map_key_queued, map_mouse, map_paste, parse_key_name,
+};
 pub use replay::{ReplayError, ReplaySummary, run_replay};
 pub use runtime::run_tui;
 pub use views::render_app;

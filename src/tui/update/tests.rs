@@ -405,3 +405,16 @@ fn moving_clamps_to_each_side_and_keeps_the_focus_visible() {
     app.update(Action::Resize(160, 48));
     assert_eq!(app.chain_layout(), crate::tui::ChainLayout::SideBySide);
 }
+
+#[test]
+fn pasted_text_becomes_one_line_and_never_submits() {
+    assert_eq!(super::one_line("a\r\nb\rc\nd\te\u{7}f"), "a b c d ef");
+    let mut app = open(2, 2);
+    // Not editing: a paste changes nothing.
+    assert!(app.update(Action::Paste("3\n".into())).is_empty());
+    assert!(app.note.is_none());
+    app.update(Action::StartNote);
+    assert!(app.update(Action::Paste("one\ntwo".into())).is_empty());
+    assert_eq!(app.note.as_deref(), Some("one two"));
+    assert!(app.pending.is_none());
+}

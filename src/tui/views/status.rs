@@ -97,7 +97,7 @@ pub fn legend_items(app: &App) -> Vec<(&'static str, &'static str)> {
         Screen::Review => vec![
             ("1", "sound"),
             ("2", "neutral"),
-            ("3", "error (stays)"),
+            ("3", "error"),
             ("0", "abstain"),
             ("drpo", "tags"),
             ("s", "sev"),
