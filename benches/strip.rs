@@ -42,85 +42,8 @@ fn traces() -> Vec<(String, Option<String>)> {
     out
 }
 
-/// TEMP golden dump (STRIP_DUMP=FILE): every output the stripper gives on the fixtures.
-fn dump(path: &str, traces: &[(String, Option<String>)]) {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let opts: std::collections::BTreeMap<String, String> =
-        [("A", "yes"), ("B", "no"), ("C", "maybe")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-    for (o, r) in traces {
-        let mut inputs = vec![o.clone(), o.to_lowercase(), o.to_uppercase()];
-        if let Some(r) = r {
-            inputs.extend([r.clone(), r.to_lowercase(), r.to_uppercase()]);
-        }
-        let _ = writeln!(
-            s,
-            "{:?}",
-            strip::strip_run_detailed(o, r.as_deref(), AnswerHint::Any)
-        );
-        let _ = writeln!(
-            s,
-            "{:?}",
-            strip::strip_run_detailed(o, r.as_deref(), AnswerHint::Options(&opts))
-        );
-        let _ = writeln!(
-            s,
-            "{:?}",
-            strip::strip_run_detailed(o, r.as_deref(), AnswerHint::Differential)
-        );
-        for t in &inputs {
-            let _ = writeln!(
-                s,
-                "{:?}",
-                strip::strip_run_detailed(t, None, AnswerHint::Any)
-            );
-            let _ = writeln!(
-                s,
-                "{:?}",
-                strip::strip_run_detailed("", Some(t), AnswerHint::Any)
-            );
-            let st = strip::strip_text(t);
-            let _ = writeln!(
-                s,
-                "{st:?} {:?} {:?}",
-                strip::find_markers(t),
-                strip::find_markers(&st)
-            );
-            for line in t.lines() {
-                let _ = writeln!(
-                    s,
-                    "{:?}",
-                    strip::strip_run_detailed(line, None, AnswerHint::Any)
-                        .chain
-                        .steps
-                );
-                let _ = writeln!(s, "{:?}", strip::strip_text(line));
-            }
-        }
-    }
-    let _ = std::fs::write(path, s);
-}
-
 fn bench(c: &mut Criterion) {
     let traces = traces();
-    if let Ok(n) = std::env::var("STRIP_ITERS") {
-        for _ in 0..n.parse::<usize>().unwrap_or(1) {
-            for (o, r) in &traces {
-                black_box(strip::strip_run(black_box(o), None, AnswerHint::Any));
-                if let Some(r) = r {
-                    black_box(strip::strip_run("", Some(r), AnswerHint::Any));
-                }
-            }
-        }
-        return;
-    }
-    if let Ok(p) = std::env::var("STRIP_DUMP") {
-        dump(&p, &traces);
-        return;
-    }
     if traces.is_empty() {
         eprintln!("note: fixtures not found under {DIR}; nothing to benchmark");
         return;

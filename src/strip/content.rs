@@ -244,16 +244,24 @@ pub fn is_task_plan(text: &str) -> bool {
 /// sorted) and the clinical set (distinct clinical tokens, sorted), from one
 /// pass over the words.
 pub fn key_and_clinical(text: &str) -> (Vec<String>, Vec<String>) {
+    content_and_key(text).1
+}
+
+/// [`has_content`] and [`key_and_clinical`] from one pass over the words.
+pub fn content_and_key(text: &str) -> (bool, (Vec<String>, Vec<String>)) {
     // (word, is clinical): one entry per kept word, sorted and deduplicated
     // once (a word's kind depends on the word alone).
     let mut words: Vec<(String, bool)> = Vec::new();
-    for_each_norm(text, |_, _, w| {
+    let mut content = false;
+    for_each_norm(text, |s, e, w| {
         let (is_clinical, is_content) = class_of(w);
         if is_clinical || is_content {
+            content = content || is_content || !lexicon::is_eg(text, s, e);
             words.push((w.to_string(), is_clinical));
         }
     });
     if text.contains('%') {
+        content = true;
         words.push(("%".to_string(), true));
     }
     words.sort_unstable();
@@ -263,7 +271,10 @@ pub fn key_and_clinical(text: &str) -> (Vec<String>, Vec<String>) {
         .filter(|(_, c)| *c)
         .map(|(w, _)| w.clone())
         .collect();
-    (words.into_iter().map(|(w, _)| w).collect(), clinical)
+    (
+        content,
+        (words.into_iter().map(|(w, _)| w).collect(), clinical),
+    )
 }
 
 /// The near-duplicate key alone.
@@ -281,6 +292,22 @@ mod tests {
             for w in list.windows(2) {
                 assert!(w[0] < w[1], "{:?} before {:?}", w[0], w[1]);
             }
+        }
+    }
+
+    #[test]
+    fn one_pass_agrees_with_its_parts() {
+        for t in [
+            "Go through the options again.",
+            "The answer is C.",
+            "Options (e.g. rest).",
+            "Give 5 g. Not 50%!",
+            "It isn't the patient's CT; tendons and abscesses.",
+            "",
+        ] {
+            let (content, key) = content_and_key(t);
+            assert_eq!(content, has_content(t), "{t:?}");
+            assert_eq!(key, key_and_clinical(t), "{t:?}");
         }
     }
 

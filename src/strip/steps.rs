@@ -37,7 +37,13 @@ struct Piece {
     text: String,
     removed: Vec<String>,
     keep: bool,
+    /// `content::key_and_clinical(&text)` when known (cleared when the text
+    /// changes).
+    key: Option<Key>,
 }
+
+/// A near-duplicate key and the clinical set (see `content::key_and_clinical`).
+type Key = (Vec<String>, Vec<String>);
 
 struct Builder<'a> {
     raw: &'a str,
@@ -72,6 +78,7 @@ impl Builder<'_> {
                 self.sentence(start + a, start + b);
                 if let Some(p) = self.pieces.last_mut() {
                     p.text = sentence_case(&p.text);
+                    p.key = None;
                 }
             }
         } else if !raw.trim().is_empty() {
@@ -83,6 +90,7 @@ impl Builder<'_> {
                 text,
                 removed: vec![format!("title: {}", snippet(raw))],
                 keep: false,
+                key: None,
             });
         }
     }
@@ -92,9 +100,13 @@ impl Builder<'_> {
         let mut removed: Vec<String> = std::mem::take(&mut self.notes);
         removed.extend(ids.iter().map(|s| s.to_string()));
         let self_talk = ids.iter().any(|id| id.starts_with("self_"));
-        let keep = !text.is_empty()
-            && content::has_content(&text)
-            && !(self_talk && content::is_task_plan(&text));
+        let (has_content, key) = if text.is_empty() {
+            (false, None)
+        } else {
+            let (c, k) = content::content_and_key(&text);
+            (c, Some(k))
+        };
+        let keep = has_content && !(self_talk && content::is_task_plan(&text));
         if !keep && !self.raw[start..end].trim().is_empty() {
             removed.push(format!("dropped: {}", snippet(&self.raw[start..end])));
         }
@@ -104,6 +116,7 @@ impl Builder<'_> {
             text,
             removed,
             keep,
+            key,
         });
     }
 
@@ -221,6 +234,7 @@ fn merge_short(pieces: Vec<Piece>) -> Vec<Piece> {
                 attach_to_last(&mut out, c);
             } else {
                 p.text = join(&c.text, &p.text);
+                p.key = None;
                 let mut spans = c.spans;
                 spans.extend(p.spans);
                 p.spans = spans;
@@ -246,6 +260,7 @@ fn attach_to_last(out: &mut Vec<Piece>, c: Piece) {
     match out.last_mut() {
         Some(last) if last.unit == c.unit => {
             last.text = join(&last.text, &c.text);
+            last.key = None;
             last.spans.extend(c.spans);
             last.removed.extend(c.removed);
         }
@@ -353,15 +368,15 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         let single = p.spans.len() == 1
             && segment::sentences(&p.text).len() == 1
             && markup::peel(&p.text).0 == 0;
-        let text = if single {
-            p.text
+        let (text, known) = if single {
+            (p.text, p.key)
         } else {
-            super::strip_text(&p.text)
+            (super::strip_text(&p.text), None)
         };
         if text.is_empty() {
             continue;
         }
-        let (key, clinical) = content::key_and_clinical(&text);
+        let (key, clinical) = known.unwrap_or_else(|| content::key_and_clinical(&text));
         // Prefix filter (a set-similarity join): two keys with Jaccard ≥ t
         // share a token among the first |k| - ceil(t·|k|) + 1 of each, in
         // any fixed order (here: sorted). Only those tokens are indexed.
