@@ -240,6 +240,76 @@ pub fn is_task_plan(text: &str) -> bool {
     TASK_VERBS.contains(&first.as_str()) && !lexicon::has_clinical(text)
 }
 
+/// Makers and model families a model may name when it identifies itself.
+const IDENTITY_NAMES: &[&str] = &[
+    "alibaba",
+    "anthropic",
+    "chatgpt",
+    "claude",
+    "deepseek",
+    "gemini",
+    "gemma",
+    "google",
+    "gpt",
+    "llama",
+    "meta",
+    "mistral",
+    "openai",
+    "qwen",
+    "qwq",
+    "smollm",
+    "hugging face",
+    "huggingface",
+];
+
+/// Phrases of a model talking about itself.
+const IDENTITY_PHRASES: &[&str] = &[
+    "as an ai",
+    "i am an ai",
+    "i'm an ai",
+    "language model",
+    "ai assistant",
+];
+
+/// Phrases that identify a model only together with a maker's or family's name.
+const MAKER_PHRASES: &[&str] = &[
+    "created by",
+    "developed by",
+    "trained by",
+    "built by",
+    "made by",
+];
+
+/// A model identifying itself ("As an AI language model…", "I am Qwen,
+/// created by Alibaba Cloud"), with no clinical token: such a sentence would
+/// unblind the reviewer and carries nothing to judge (SPEC §5).
+pub fn is_self_identification(raw: &str) -> bool {
+    let lower = raw.to_lowercase();
+    let phrase = IDENTITY_PHRASES.iter().any(|p| lower.contains(p));
+    let named = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == ' '))
+        .flat_map(|part| part.split(' '))
+        .any(|w| IDENTITY_NAMES.contains(&w))
+        || lower.contains("hugging face");
+    let self_ref = ["i am ", "i'm ", "as ", "my name", "this model", "i was "]
+        .iter()
+        .any(|p| lower.contains(p))
+        || MAKER_PHRASES.iter().any(|p| lower.contains(p));
+    if !(phrase || (named && self_ref)) {
+        return false;
+    }
+    // "DeepSeek-R1", "GPT-4o", "Qwen2.5": the version digits are not clinical numbers.
+    let without_names: String = raw
+        .split_whitespace()
+        .filter(|w| {
+            let lw = w.to_lowercase();
+            !IDENTITY_NAMES.iter().any(|n| lw.contains(n))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    !lexicon::has_clinical(&without_names)
+}
+
 /// The near-duplicate key (distinct content words and clinical tokens,
 /// sorted) and the clinical set (distinct clinical tokens, sorted), from one
 /// pass over the words.
@@ -318,5 +388,27 @@ mod tests {
         assert!(!has_content("The answer is C."));
         assert!(has_content("The answer is no."));
         assert!(has_content("The Barthel Index measures disability."));
+    }
+
+    #[test]
+    fn self_identification_is_dropped_but_clinical_claims_are_not() {
+        assert!(is_self_identification(
+            "Okay, as DeepSeek-R1 I should reason carefully."
+        ));
+        assert!(is_self_identification(
+            "I am Qwen, created by Alibaba Cloud."
+        ));
+        assert!(is_self_identification(
+            "As an AI language model, I will reason step by step."
+        ));
+        assert!(!is_self_identification(
+            "The CT shows a subarachnoid haemorrhage."
+        ));
+        assert!(!is_self_identification(
+            "As an AI, I note the troponin is raised."
+        ));
+        assert!(!is_self_identification(
+            "The study was developed by the authors as a cohort."
+        ));
     }
 }

@@ -45,7 +45,7 @@ pub use markers::{Category, StyleMarker, style_markers};
 use crate::domain::{Chain, FinalAnswer, RawField, Span, Step};
 
 /// The stripper/segmenter version; bump when output changes.
-pub const VERSION: &str = "strip-2";
+pub const VERSION: &str = "strip-3";
 
 /// A chain with what was removed from each step, for researchers.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -106,7 +106,9 @@ impl Builder<'_> {
             let (c, k) = content::content_and_key(&text);
             (c, Some(k))
         };
-        let keep = has_content && !(self_talk && content::is_task_plan(&text));
+        let keep = has_content
+            && !(self_talk && content::is_task_plan(&text))
+            && !content::is_self_identification(&self.raw[start..end]);
         if !keep && !self.raw[start..end].trim().is_empty() {
             removed.push(format!("dropped: {}", snippet(&self.raw[start..end])));
         }
