@@ -74,6 +74,15 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     skip_unmatched,
                 },
             )?;
+            if !out.superseded.is_empty() {
+                let ids: Vec<String> = out.superseded.iter().map(|c| c.to_string()).collect();
+                eprintln!(
+                    "note: {} case(s) already had another run of {:?}; new studies use the newest: {}",
+                    ids.len(),
+                    model.name,
+                    ids.join(", ")
+                );
+            }
             for u in &out.skipped_unmatched {
                 eprintln!("skipped: {u}");
             }

@@ -31,6 +31,9 @@ pub struct ImportOutcome {
     pub report: RunImportReport,
     pub records: usize,
     pub skipped_unmatched: Vec<String>,
+    /// Cases that already had a different run of this model: a new study
+    /// will use the newest one.
+    pub superseded: Vec<CaseId>,
 }
 
 pub fn import_runs(
@@ -130,8 +133,19 @@ pub fn import_runs_text(
             unmatched.len()
         );
     }
+    let before: std::collections::HashMap<CaseId, crate::domain::ChainId> =
+        store.latest_chains(model.id)?.into_iter().collect();
     let (report, _) = store.import_runs(&batch)?;
+    let after: std::collections::HashMap<CaseId, crate::domain::ChainId> =
+        store.latest_chains(model.id)?.into_iter().collect();
+    let mut superseded: Vec<CaseId> = before
+        .iter()
+        .filter(|(case, old)| after.get(*case).is_some_and(|new| new != *old))
+        .map(|(case, _)| case.clone())
+        .collect();
+    superseded.sort();
     Ok(ImportOutcome {
+        superseded,
         report,
         records: raw.len(),
         skipped_unmatched: unmatched,
