@@ -6,7 +6,7 @@
 
 use super::Global;
 use crate::domain::{Case, Model, ModelSource};
-use crate::inference::device::{effective_threads, thread_env};
+use crate::inference::device::reexec_for_threads;
 use crate::inference::{
     ChatMessage, DeviceChoice, Generation, GenerationConfig, Generator, LoadOptions, ModelIdentity,
     OpenAiClient, OpenAiConfig, StopReason, build_prompt, load_local, load_prompt_template,
@@ -81,8 +81,6 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub served_model: Option<String>,
 }
-
-const REEXEC_GUARD: &str = "BLINDSTEP_THREADS_REEXEC";
 
 fn interrupted() -> &'static Arc<AtomicBool> {
     static FLAG: OnceLock<Arc<AtomicBool>> = OnceLock::new();
@@ -177,28 +175,6 @@ fn progress(len: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// Re-runs this command with candle's thread count fixed, when `--threads`
-/// differs from what this process has (candle reads it once at start).
-fn reexec_for_threads(threads: usize) -> anyhow::Result<Option<std::process::ExitStatus>> {
-    if effective_threads() == threads {
-        return Ok(None);
-    }
-    if std::env::var_os(REEXEC_GUARD).is_some() {
-        bail!(
-            "could not set {threads} threads (candle uses {})",
-            effective_threads()
-        );
-    }
-    let exe = std::env::current_exe().context("finding the blindstep executable")?;
-    let status = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .envs(thread_env(threads))
-        .env(REEXEC_GUARD, "1")
-        .status()
-        .context("re-running with the requested thread count")?;
-    Ok(Some(status))
 }
 
 pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {

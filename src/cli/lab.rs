@@ -3,7 +3,7 @@
 //! can only be set before the process starts), and hands over to [`crate::lab`].
 
 use super::Global;
-use crate::inference::device::{effective_threads, thread_env};
+use crate::inference::device::{effective_threads, reexec_for_threads};
 use crate::inference::{DeviceChoice, GenerationConfig, load_prompt_template};
 use crate::lab::engine::load_generator;
 use crate::lab::{Action, LabApp, SettingsForm, Worker, run_lab};
@@ -43,30 +43,6 @@ pub struct LabArgs {
     /// Draw without colour (also when `NO_COLOR` is set).
     #[arg(long)]
     pub no_color: bool,
-}
-
-const REEXEC_GUARD: &str = "BLINDSTEP_THREADS_REEXEC";
-
-/// Re-runs this command with candle's thread count fixed when `--threads` differs from what
-/// this process has. `Some(status)` when the child ran.
-fn reexec_for_threads(threads: usize) -> anyhow::Result<Option<std::process::ExitStatus>> {
-    if effective_threads() == threads {
-        return Ok(None);
-    }
-    if std::env::var_os(REEXEC_GUARD).is_some() {
-        bail!(
-            "could not set {threads} threads (candle uses {})",
-            effective_threads()
-        );
-    }
-    let exe = std::env::current_exe().context("finding the blindstep executable")?;
-    let status = std::process::Command::new(exe)
-        .args(std::env::args_os().skip(1))
-        .envs(thread_env(threads))
-        .env(REEXEC_GUARD, "1")
-        .status()
-        .context("re-running with the requested thread count")?;
-    Ok(Some(status))
 }
 
 pub fn run(args: LabArgs, global: &Global) -> anyhow::Result<()> {

@@ -56,6 +56,32 @@ pub fn open_device(choice: DeviceChoice) -> Result<(Device, String), InferenceEr
     }
 }
 
+const REEXEC_GUARD: &str = "BLINDSTEP_THREADS_REEXEC";
+
+/// Re-run the current command with candle's thread count fixed, when
+/// `threads` differs from what this process has (candle reads it once at
+/// start). `Some(status)` when the child ran; `None` when no re-run is needed.
+pub fn reexec_for_threads(threads: usize) -> anyhow::Result<Option<std::process::ExitStatus>> {
+    use anyhow::Context;
+    if effective_threads() == threads {
+        return Ok(None);
+    }
+    if std::env::var_os(REEXEC_GUARD).is_some() {
+        anyhow::bail!(
+            "could not set {threads} threads (candle uses {})",
+            effective_threads()
+        );
+    }
+    let exe = std::env::current_exe().context("finding the blindstep executable")?;
+    let status = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .envs(thread_env(threads))
+        .env(REEXEC_GUARD, "1")
+        .status()
+        .context("re-running with the requested thread count")?;
+    Ok(Some(status))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
