@@ -47,13 +47,20 @@ pub fn filter(cases: &[Case], query: &str) -> Vec<PickerMatch> {
         .enumerate()
         .filter_map(|(i, c)| {
             let line = case_line(c);
-            if let Some((score, mut hits)) = matcher.fuzzy_indices(&line, q) {
+            // A scattered subsequence over a long line matches almost anything:
+            // keep fuzzy matches that are mostly consecutive, and put whole
+            // substring hits first.
+            let min_score = 14 * q.chars().count() as i64;
+            let substring = line.to_lowercase().contains(&q.to_lowercase());
+            if let Some((score, mut hits)) = matcher.fuzzy_indices(&line, q)
+                && (substring || score >= min_score)
+            {
                 hits.sort_unstable();
                 return Some(PickerMatch {
                     case: i,
                     line,
                     hits,
-                    score,
+                    score: if substring { score + 100_000 } else { score },
                 });
             }
             in_text(i, line, c, q)
@@ -69,7 +76,13 @@ const CONTEXT: usize = 24;
 /// A substring hit in the question or vignette, shown after the line as `· …context…`.
 fn in_text(case: usize, line: String, c: &Case, q: &str) -> Option<PickerMatch> {
     let needle: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
-    for text in [c.question.as_str(), c.vignette.as_str()] {
+    let flags: String = c
+        .red_flags
+        .iter()
+        .map(|f| f.finding.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    for text in [c.question.as_str(), c.vignette.as_str(), flags.as_str()] {
         let chars: Vec<char> = text
             .chars()
             .map(|ch| if ch.is_whitespace() { ' ' } else { ch })
