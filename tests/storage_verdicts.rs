@@ -44,6 +44,12 @@ fn events_are_append_only_and_current_is_latest() {
     assert!(e2.0 > e1.0);
     let blind = s.load_blind_item(study.id, item, &me).unwrap();
     assert_eq!(blind.verdicts[0][0], v2);
+    // the cursor moved with the verdict, in the same commit
+    let cursor = s.load_cursor(study.id, &me).unwrap().unwrap();
+    assert_eq!(
+        (cursor.item, cursor.side, cursor.step),
+        (Some(item), Side::Left, 0)
+    );
     let prev: Option<i64> = s
         .connection()
         .query_row(

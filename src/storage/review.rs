@@ -269,6 +269,14 @@ impl Store {
             other => StoreError::Sql(other),
         })?;
         let id = tx.last_insert_rowid();
+        // Where the reviewer was, in the same commit: after a crash they resume
+        // at the step they last judged, at no extra write.
+        tx.prepare_cached(
+            "INSERT INTO review_cursors (study_id, reviewer, item_id, side, step_idx) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (study_id, reviewer) DO UPDATE SET item_id = excluded.item_id, side = excluded.side,
+             step_idx = excluded.step_idx, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+        )?
+        .execute(params![study.0, reviewer.as_str(), item.0, side, step_index as i64])?;
         tx.commit()?;
         Ok(EventId(id))
     }
