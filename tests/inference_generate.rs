@@ -7,6 +7,7 @@ mod inference_common;
 
 use blindstep::cli::Global;
 use blindstep::cli::generate::{GenerateArgs, run};
+use blindstep::cli::sampling::SamplingArgs;
 use blindstep::domain::{Case, CaseId, ModelSource, Role, Specialty, Task};
 use blindstep::inference::DeviceChoice;
 use blindstep::ingest::LoadedCase;
@@ -48,17 +49,19 @@ fn args(model: &str, force: bool) -> GenerateArgs {
         model: model.into(),
         cases: None,
         all: true,
-        max_tokens: 12,
-        temperature: 0.0,
-        top_p: None,
-        top_k: None,
-        repeat_penalty: 1.1,
+        sampling: SamplingArgs {
+            max_tokens: 12,
+            temperature: 0.0,
+            top_p: None,
+            top_k: None,
+            repeat_penalty: 1.1,
+            seed: 1,
+            threads: None,
+            device: DeviceChoice::Cpu,
+            prompt_template: None,
+        },
         repeat_last_n: 64,
-        seed: 1,
         stop: vec![],
-        threads: None,
-        device: DeviceChoice::Cpu,
-        prompt_template: None,
         force,
         concurrency: 2,
         timeout: 5,
@@ -135,7 +138,7 @@ fn local_generate_stores_runs_and_skips_done_cases() {
         2
     );
     let mut other = args("m", false);
-    other.max_tokens = 6;
+    other.sampling.max_tokens = 6;
     run(other, &global).unwrap();
     assert_eq!(
         Store::open(&db)

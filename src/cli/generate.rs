@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::ops::ControlFlow;
-use std::path::PathBuf;
+
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,33 +35,13 @@ pub struct GenerateArgs {
     /// Every case in the database.
     #[arg(long)]
     pub all: bool,
-    #[arg(long, default_value_t = 1024)]
-    pub max_tokens: usize,
-    /// 0 = greedy (deterministic).
-    #[arg(long, default_value_t = 0.0)]
-    pub temperature: f64,
-    #[arg(long)]
-    pub top_p: Option<f64>,
-    #[arg(long)]
-    pub top_k: Option<usize>,
-    /// 1.0 disables it.
-    #[arg(long, default_value_t = 1.1)]
-    pub repeat_penalty: f32,
+    #[command(flatten)]
+    pub sampling: super::sampling::SamplingArgs,
     #[arg(long, default_value_t = 64)]
     pub repeat_last_n: usize,
-    #[arg(long, default_value_t = 299_792_458)]
-    pub seed: u64,
     /// Extra stop strings (repeatable).
     #[arg(long)]
     pub stop: Vec<String>,
-    /// CPU threads for local models (default: candle's choice, physical cores).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    #[arg(long, default_value = "cpu")]
-    pub device: DeviceChoice,
-    /// A prompt template (Jinja with `system` and `user` blocks) instead of the shipped one.
-    #[arg(long)]
-    pub prompt_template: Option<PathBuf>,
     /// Redo cases that already have a run with these settings.
     #[arg(long)]
     pub force: bool,
@@ -125,14 +105,9 @@ pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result
 
 fn config(args: &GenerateArgs) -> GenerationConfig {
     GenerationConfig {
-        max_tokens: args.max_tokens,
-        temperature: args.temperature,
-        top_p: args.top_p,
-        top_k: args.top_k,
-        repeat_penalty: args.repeat_penalty,
         repeat_last_n: args.repeat_last_n,
-        seed: args.seed,
         stop: args.stop.clone(),
+        ..args.sampling.config()
     }
 }
 
@@ -184,7 +159,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
     // for the child to save its finished case.
     let flag = interrupted();
     if let (ModelSource::Local(_), Some(n), DeviceChoice::Cpu) =
-        (&model.source, args.threads, args.device)
+        (&model.source, args.sampling.threads, args.sampling.device)
         && let Some(status) = reexec_for_threads(n)?
     {
         if status.success() {
@@ -202,7 +177,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
     )?;
     let cfg = config(&args);
     cfg.validate()?;
-    let template = load_prompt_template(args.prompt_template.as_deref())?;
+    let template = load_prompt_template(args.sampling.prompt_template.as_deref())?;
 
     match &model.source {
         ModelSource::OutputsOnly => bail!(
@@ -213,8 +188,8 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
             let opts = LoadOptions {
                 tokenizer: model.tokenizer.clone(),
                 chat_template: model.chat_template.clone(),
-                device: args.device,
-                threads: args.threads,
+                device: args.sampling.device,
+                threads: args.sampling.threads,
             };
             eprintln!("loading {} …", path.display());
             let mut generator = load_local(path, &opts)

@@ -4,11 +4,10 @@
 
 use super::Global;
 use crate::inference::device::{effective_threads, reexec_for_threads};
-use crate::inference::{DeviceChoice, GenerationConfig, load_prompt_template};
+use crate::inference::load_prompt_template;
 use crate::lab::engine::load_generator;
 use crate::lab::{Action, LabApp, SettingsForm, Worker, run_lab};
 use anyhow::{Context, bail};
-use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct LabArgs {
@@ -18,35 +17,15 @@ pub struct LabArgs {
     /// Preselect this registered model in the settings.
     #[arg(long)]
     pub model: Option<String>,
-    #[arg(long, default_value_t = 1024)]
-    pub max_tokens: usize,
-    /// 0 = greedy (deterministic).
-    #[arg(long, default_value_t = 0.0)]
-    pub temperature: f64,
-    #[arg(long)]
-    pub top_p: Option<f64>,
-    #[arg(long)]
-    pub top_k: Option<usize>,
-    /// 1.0 disables it.
-    #[arg(long, default_value_t = 1.1)]
-    pub repeat_penalty: f32,
-    #[arg(long, default_value_t = 299_792_458)]
-    pub seed: u64,
-    /// CPU threads for local models, fixed for the session (default: candle's choice).
-    #[arg(long)]
-    pub threads: Option<usize>,
-    #[arg(long, default_value = "cpu")]
-    pub device: DeviceChoice,
-    /// A prompt template (Jinja with `system` and `user` blocks) instead of the shipped one.
-    #[arg(long)]
-    pub prompt_template: Option<PathBuf>,
+    #[command(flatten)]
+    pub sampling: super::sampling::SamplingArgs,
     /// Draw without colour (also when `NO_COLOR` is set).
     #[arg(long)]
     pub no_color: bool,
 }
 
 pub fn run(args: LabArgs, global: &Global) -> anyhow::Result<()> {
-    if let Some(n) = args.threads {
+    if let Some(n) = args.sampling.threads {
         if n == 0 {
             bail!("--threads must be >= 1");
         }
@@ -60,18 +39,10 @@ pub fn run(args: LabArgs, global: &Global) -> anyhow::Result<()> {
     let store = global.open_store()?;
     let cases = store.all_cases().context("reading the cases")?;
     let models = store.models().context("reading the models")?;
-    let template = load_prompt_template(args.prompt_template.as_deref())?;
-    let cfg = GenerationConfig {
-        max_tokens: args.max_tokens,
-        temperature: args.temperature,
-        top_p: args.top_p,
-        top_k: args.top_k,
-        repeat_penalty: args.repeat_penalty,
-        seed: args.seed,
-        ..GenerationConfig::default()
-    };
+    let template = load_prompt_template(args.sampling.prompt_template.as_deref())?;
+    let cfg = args.sampling.config();
     cfg.validate()?;
-    let mut settings = SettingsForm::new(&cfg, effective_threads(), args.device);
+    let mut settings = SettingsForm::new(&cfg, effective_threads(), args.sampling.device);
     if let Some(name) = &args.model {
         settings.model = models
             .iter()

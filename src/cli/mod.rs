@@ -11,6 +11,7 @@ pub mod models;
 pub mod models_check;
 pub mod review;
 pub mod runs;
+pub mod sampling;
 pub mod strip;
 pub mod study;
 pub mod table;
