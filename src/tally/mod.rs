@@ -5,6 +5,7 @@
 //! The terminal screen that shows a tally is [`crate::tui::tally`].
 //!
 //! - [`input`]: the plain observations a tally reads (built by `export::gather`).
+//! - [`cell`]: the per item × reviewer accumulator both of the next two read.
 //! - [`compute`]: [`tally`], pure; [`agreement`](mod@agreement): progress, agreement, blinding.
 //! - [`result`]: the [`Tally`] it returns; [`render`]: text and tidy rows.
 //!
@@ -12,6 +13,7 @@
 //! is blinded.
 
 pub mod agreement;
+pub mod cell;
 pub mod compute;
 pub mod input;
 pub mod render;
