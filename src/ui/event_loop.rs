@@ -20,14 +20,14 @@ pub trait Program {
     fn is_quit(effect: &Self::Effect) -> bool;
 }
 
+/// Performs one effect of `P`, seeing the program as it is; the action reporting the result.
+pub type Perform<'a, P> =
+    dyn FnMut(&P, <P as Program>::Effect) -> Option<<P as Program>::Action> + 'a;
+
 /// Apply `action`, perform every effect it leads to with `perform`, and apply their results,
 /// in order. `perform` sees the program as it is when the effect runs. Returns true when an
 /// effect asked to quit (the remaining effects still run).
-pub fn drive<P: Program>(
-    app: &mut P,
-    action: P::Action,
-    perform: &mut dyn FnMut(&P, P::Effect) -> Option<P::Action>,
-) -> bool {
+pub fn drive<P: Program>(app: &mut P, action: P::Action, perform: &mut Perform<'_, P>) -> bool {
     let mut quit = false;
     let mut queue = VecDeque::from([action]);
     while let Some(a) = queue.pop_front() {
