@@ -9,7 +9,11 @@
 //! - [`storage`]: the only place that knows SQL; migrations, pragmas, imports.
 //! - [`export`]: CSV profiles; with `stats`, the only place that joins sides to models.
 //! - [`inference`]: local models with candle and OpenAI-compatible endpoints.
-//! - [`tui`]: the review, tally and lab screens (The Elm Architecture).
+//! - [`tui`]: the review and tally screens (The Elm Architecture).
+//! - [`ui`]: the terminal layer every screen shares: setup/restore and the panic hook, the
+//!   event loop, the theme, text by display width.
+//! - [`primitives`]: one copy each of the small shared pieces (FNV-1a, SplitMix64, the
+//!   caught-panic flag).
 //! - [`lab`]: the researcher screens (`blindstep lab`): case picker, streaming runs on a
 //!   worker thread, raw-vs-stripped view (not blind; never feeds `tui`).
 //! - [`ingest`]: reading case files, question banks and model-output files (pure).
@@ -24,9 +28,11 @@ pub mod export;
 pub mod inference;
 pub mod ingest;
 pub mod lab;
+pub mod primitives;
 pub mod stats;
 pub mod storage;
 pub mod strip;
 pub mod tally;
 pub mod tui;
+pub mod ui;
 pub mod workflow;

@@ -106,6 +106,7 @@ fn pubmedqa_pair_study_end_to_end() {
     // the reviewer's item type carries no model name or run id
     let store = Store::open(&db).unwrap();
     let study = store.study("pilot").unwrap();
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM runs"), 20);
     let run_ids: Vec<i64> = {
         let mut st = store.connection().prepare("SELECT id FROM runs").unwrap();
         st.query_map([], |r| r.get(0))
@@ -127,7 +128,20 @@ fn pubmedqa_pair_study_end_to_end() {
                     "field {key} in a blinded item"
                 );
             }
-            let _ = &run_ids;
+            // No number in the item is a run id under any name: every integer field of the
+            // blinded item is one of the fields a reviewer's screen needs.
+            let value = serde_json::to_value(&item).unwrap();
+            let mut ints = Vec::new();
+            integer_fields(&value, "", &mut ints);
+            for (field, n) in ints {
+                let allowed = ["item", "position", "index", "start", "end", "id"]
+                    .iter()
+                    .any(|a| field == *a || field.ends_with(&format!(".{a}")));
+                assert!(
+                    allowed || !run_ids.contains(&n),
+                    "field {field} = {n} carries a run id into a blinded item"
+                );
+            }
         }
     }
     drop(store);
@@ -382,4 +396,27 @@ fn demo_ignores_blindstep_db() {
         !study_db.exists(),
         "the demo must not write into the coordinator's database"
     );
+}
+
+/// Every integer in `v` with its dotted field path (array indices left out).
+fn integer_fields(v: &serde_json::Value, path: &str, out: &mut Vec<(String, i64)>) {
+    match v {
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                out.push((path.to_string(), i));
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| integer_fields(x, path, out)),
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                integer_fields(x, &p, out);
+            }
+        }
+        _ => {}
+    }
 }

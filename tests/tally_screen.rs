@@ -5,10 +5,10 @@
 
 use blindstep::domain::{ErrorMode, ItemId, Role, Severity, Specialty, StepLabel, TaskKind};
 use blindstep::storage::Slot;
-use blindstep::tally::screen::TallyScreen;
 use blindstep::tally::{
     CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit, tally,
 };
+use blindstep::tui::tally::TallyScreen;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -272,22 +272,15 @@ fn both_sides_render_identically() {
     assert!(compared > 1000);
 }
 
+/// Frame time for this item is a benchmark (`blindstep bench review`); here only that the
+/// end of a 2 × 300-step item is reachable and drawn.
 #[test]
-fn render_of_2x300_steps_is_fast() {
+fn an_item_of_2x300_steps_draws_its_last_step() {
     let item = tui_support::blind_item(1, 0, 300, 300);
     let mut app = App::with_item(item, (160, 48));
     app.update(blindstep::tui::Action::MoveLast);
-    let mut terminal = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    let n = 200;
-    let start = std::time::Instant::now();
-    for _ in 0..n {
-        let mut frame = terminal.get_frame();
-        render_app(&mut frame, &app);
-    }
-    let per = start.elapsed() / n;
-    eprintln!("render 2x300 steps at 160x48: {per:?} per frame");
-    // Generous bound: this runs unoptimised; the benchmark holds the real target.
-    assert!(per < std::time::Duration::from_millis(20), "{per:?}");
+    let text = screen(&app, 160, 48);
+    assert!(text.contains("300"), "{text}");
 }
 
 /// Item 12 in review where both chains end in a differential and give no separate answer.

@@ -4,7 +4,7 @@
 use super::{Global, OutputFormat};
 use crate::export::tally_study;
 use crate::stats::{BootstrapConfig, SignificanceLevel};
-use crate::tally::{GroupBy, TallyConfig, render_table, screen, tally_rows};
+use crate::tally::{GroupBy, TallyConfig, render_table, tally_rows};
 use clap::Args;
 
 #[derive(Debug, Args)]
@@ -50,7 +50,7 @@ pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
     let t = tally_study(&store, &args.study, &config)?;
     if args.tui {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        return screen::run(t, no_color);
+        return crate::tui::tally::run(t, no_color);
     }
     match args.format {
         OutputFormat::Table => print!("{}", render_table(&t)),

@@ -1,6 +1,8 @@
 //! Plain domain types (SPEC §3): cases, models, runs, chains, studies, verdicts,
-//! and the blinded views a reviewer's screen receives. No I/O lives here.
+//! the blinded views a reviewer's screen receives, model slots, and the study assignment
+//! (which reviewer sees which item, on which side). No I/O lives here.
 
+pub mod assign;
 pub mod blind;
 pub mod case;
 pub mod chain;
@@ -8,6 +10,7 @@ pub mod enums;
 pub mod ids;
 pub mod model;
 pub mod run;
+pub mod slot;
 pub mod study;
 pub mod verdict;
 
@@ -21,5 +24,6 @@ pub use enums::{
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};
 pub use model::{Model, ModelSource};
 pub use run::{Provenance, Run, SamplingParams};
+pub use slot::Slot;
 pub use study::{Assignment, Study};
 pub use verdict::{CaseVerdict, CaseVerdictEvent, StepVerdict, StepVerdictEvent};

@@ -70,16 +70,14 @@ impl LocalModel {
 }
 
 /// Runs a third-party loader, turning a panic inside it (some candle loaders
-/// `unwrap` on malformed weights) into an error message.
+/// `unwrap` on malformed weights) into an error message. The panic is caught
+/// quietly: a terminal screen (the lab) stays as it is.
 pub fn guard_panics<T>(f: impl FnOnce() -> candle_core::Result<T>) -> Result<T, String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+    match crate::primitives::panic::catch_quietly(f) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(candle_message(&e)),
-        Err(payload) => Err(payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "the loader panicked".to_string())),
+        Err(message) if message == "panicked" => Err("the loader panicked".to_string()),
+        Err(message) => Err(message),
     }
 }
 

@@ -91,3 +91,23 @@ fn settings(app: &LabApp, code: KeyCode) -> Option<Action> {
         _ => None,
     }
 }
+
+/// The actions a bracketed paste means: its text typed into the picker's query (line breaks
+/// and tabs as spaces) or, on the settings, the digits and points a number field takes.
+/// Never a key that starts, cancels or leaves anything: a pasted Enter is not a run.
+pub fn map_paste(app: &LabApp, text: &str) -> Vec<Action> {
+    match app.screen {
+        Screen::Picker => text
+            .chars()
+            .map(|c| if c.is_whitespace() { ' ' } else { c })
+            .filter(|c| !c.is_control())
+            .map(Action::TypeQuery)
+            .collect(),
+        Screen::Settings if app.settings.focused() != Field::Model => text
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '.')
+            .map(Action::TypeField)
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -5,6 +5,8 @@
 //! Must not: depend on anything but the text (no ids, no model names), or on hash-map order:
 //! the hash is a fixed FNV-1a, and sparse vectors are sorted, so features are reproducible.
 
+use crate::primitives::hash::{FNV_OFFSET, fnv1a as fnv};
+use crate::primitives::splitmix;
 use std::fmt;
 use std::str::FromStr;
 
@@ -105,24 +107,9 @@ pub(crate) struct Document {
     pub length: [f64; LENGTH_DIM],
 }
 
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
-
-fn fnv(bytes: &[u8], mut h: u64) -> u64 {
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(FNV_PRIME);
-    }
-    h
-}
-
 /// SplitMix64's finaliser, so nearby FNV states spread over the buckets.
 fn bucket(h: u64) -> u32 {
-    let mut z = h;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    (z as usize & (LEXICAL_DIM - 1)) as u32
+    (splitmix::finalize(h) as usize & (LEXICAL_DIM - 1)) as u32
 }
 
 /// Namespaces keep a word, a bigram and a character n-gram with equal bytes apart.

@@ -13,47 +13,9 @@ use crate::domain::{
     Case, CaseVerdict, ChainId, ErrorMode, EventId, FinalAnswer, ItemId, Preference, Severity,
     Side, StepLabel, StepVerdict, StudyId,
 };
-use serde::Serialize;
 use std::collections::HashMap;
 
-/// Which of the study's two models: `A` is `studies.model_a`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Slot {
-    A,
-    B,
-}
-
-impl Slot {
-    pub const BOTH: [Slot; 2] = [Slot::A, Slot::B];
-
-    /// 0 for A, 1 for B: index into per-slot arrays.
-    pub fn index(self) -> usize {
-        match self {
-            Slot::A => 0,
-            Slot::B => 1,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Slot::A => "A",
-            Slot::B => "B",
-        }
-    }
-
-    /// The slot shown on `side` for a reviewer who sees model A on `a_side`.
-    pub fn on_side(side: Side, a_side: Side) -> Slot {
-        if side == a_side { Slot::A } else { Slot::B }
-    }
-
-    /// The side this slot is shown on for a reviewer who sees model A on `a_side`.
-    pub fn side(self, a_side: Side) -> Side {
-        match self {
-            Slot::A => a_side,
-            Slot::B => a_side.other(),
-        }
-    }
-}
+pub use crate::domain::Slot;
 
 /// One study item with everything the tally needs about its case and chains.
 /// Per-slot arrays are `[A, B]`.

@@ -17,7 +17,7 @@ pub struct NewStudy {
     pub reviewers: Vec<String>,
     /// (case, chain of model A, chain of model B)
     pub items: Vec<(CaseId, ChainId, ChainId)>,
-    pub draws: Vec<crate::workflow::assign::Draw>,
+    pub draws: Vec<crate::domain::assign::Draw>,
     /// Who created it (recorded in the audit trail).
     pub actor: String,
     pub detail: serde_json::Value,

@@ -4,15 +4,15 @@
 //! Must not: name a model. Agreement units are chain steps keyed by slot, because the same
 //! chain sits on different sides for different reviewers; the slot never leaves this file.
 
-use super::compute::Cell;
+use super::cell::Cell;
 use super::input::TallyInput;
 use super::result::{Agreement, Ci, GuessTally, KappaValue, Metric, Progress};
+use crate::domain::Slot;
 use crate::domain::{Role, StepLabel};
 use crate::stats::{
     BootstrapConfig, Kappa, Units, binomial_test, cohen_kappa, fleiss_kappa,
     krippendorff_alpha_bootstrap, percent_agreement,
 };
-use crate::storage::Slot;
 use std::collections::BTreeMap;
 
 /// Each reviewer's items done and steps judged (abstain counts as judged here: it is a decision).

@@ -3,9 +3,9 @@
 //!
 //! Must not: hold model names while the study is blinded (`models` is `None` then).
 
+use crate::domain::Slot;
 use crate::domain::{ErrorMode, Incidence, ItemId, Role, Severity, Specialty, StepLabel, TaskKind};
 use crate::stats::{BootstrapConfig, SignificanceLevel};
-use crate::storage::Slot;
 use serde::Serialize;
 
 /// A model's public identity, known only after unblinding.

@@ -4,8 +4,8 @@
 use super::chain_layout::ChainLines;
 use super::form::{FormField, fields};
 pub use super::geometry::ChainLayout;
-use super::wrap::wrap_plain;
 use crate::domain::{BlindItem, CaseVerdict, ItemId, QueueEntry, ReviewCursor, Side, StepVerdict};
+use crate::ui::text::wrap_plain;
 use ratatui::layout::Rect;
 
 /// The screen under any overlay (help, popup).

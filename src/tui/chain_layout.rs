@@ -4,8 +4,8 @@
 //! Both sides are wrapped by the same function with the same number width: they render alike.
 
 use super::badge::badge;
-use super::wrap::{width, wrap_hanging};
 use crate::domain::{BlindChain, BlindItem, StepVerdict};
+use crate::ui::text::{width, wrap_hanging};
 
 /// One step's lines. Line 0 starts with the number and the badge.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,6 @@ use super::action::Action;
 use super::app::App;
 use super::backend::ReviewBackend;
 use super::effect::Effect;
-use std::collections::VecDeque;
 
 /// Perform one effect; the action that reports its result, if any. `Quit` does nothing here.
 pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action> {
@@ -72,27 +71,31 @@ pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action
     }
 }
 
-/// Apply `action`, perform every effect it leads to, and apply their results, in order.
-/// `observe` sees every result action (replay prints the saves). Returns true on `Quit`.
+impl crate::ui::event_loop::Program for App {
+    type Action = Action;
+    type Effect = Effect;
+
+    fn update(&mut self, action: Action) -> Vec<Effect> {
+        App::update(self, action)
+    }
+
+    fn is_quit(effect: &Effect) -> bool {
+        *effect == Effect::Quit
+    }
+}
+
+/// Apply `action`, perform every effect it leads to, and apply their results, in order
+/// (the shared [`crate::ui::event_loop::drive`]). `observe` sees every result action (replay
+/// prints the saves). Returns true on `Quit`.
 pub fn drive(
     app: &mut App,
     backend: &mut dyn ReviewBackend,
     action: Action,
     observe: &mut dyn FnMut(&App, &Action),
 ) -> bool {
-    let mut quit = false;
-    let mut queue = VecDeque::from([action]);
-    while let Some(a) = queue.pop_front() {
-        for effect in app.update(a) {
-            if effect == Effect::Quit {
-                quit = true;
-                continue;
-            }
-            if let Some(result) = perform(backend, effect) {
-                observe(app, &result);
-                queue.push_back(result);
-            }
-        }
-    }
-    quit
+    crate::ui::event_loop::drive(app, action, &mut |app, effect| {
+        let result = perform(backend, effect)?;
+        observe(app, &result);
+        Some(result)
+    })
 }

@@ -4,9 +4,7 @@
 
 use ratatui::layout::Rect;
 
-/// Below this the screens say "terminal too small" instead of drawing.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
+pub use crate::ui::{MIN_HEIGHT, MIN_WIDTH, too_small};
 /// From this width on, the chains go side by side unless the reviewer switched (`w`).
 pub const SIDE_BY_SIDE_MIN_WIDTH: u16 = 100;
 
@@ -26,10 +24,6 @@ impl ChainLayout {
             ChainLayout::Stacked
         }
     }
-}
-
-pub fn too_small(area: Rect) -> bool {
-    area.width < MIN_WIDTH || area.height < MIN_HEIGHT
 }
 
 /// One chain panel: a title line and the lines of steps under it.

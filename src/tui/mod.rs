@@ -6,9 +6,11 @@
 //! - [`views`]: render `&App` into a frame; never mutate.
 //! - [`backend`]: the [`ReviewBackend`] trait the runtime performs effects against (no SQL here).
 //! - [`executor`]: performs one effect against a backend and returns the resulting action.
-//! - [`runtime`]: terminal setup/restore and the event loop; [`replay`]: the headless driver.
-//! - [`wrap`], [`badge`], [`chain_layout`], [`geometry`]: pure text and layout helpers shared
-//!   by `update` (which caches wrapped steps) and the views (which draw only what is visible).
+//! - [`runtime`]: the event loop on the shared terminal; [`replay`]: the headless driver.
+//! - [`tally`](mod@tally): the coordinator's tally screen (state, update, view, loop).
+//! - [`badge`], [`chain_layout`], [`geometry`]: pure layout helpers shared by `update` (which
+//!   caches wrapped steps) and the views (which draw only what is visible); text wrapping,
+//!   the theme and the terminal itself come from [`crate::ui`].
 //!
 //! Blinding: everything here sees only [`crate::domain::BlindItem`] and
 //! [`crate::domain::QueueEntry`], which have no model, run or timing field.
@@ -25,9 +27,9 @@ pub mod geometry;
 pub mod keymap;
 pub mod replay;
 pub mod runtime;
+pub mod tally;
 pub mod update;
 pub mod views;
-pub mod wrap;
 
 pub use action::{Action, FormKey};
 pub use app::{App, ChainLayout, Focus, Screen, Status, StatusKind};

@@ -1,7 +1,7 @@
 //! Study creation: pick the cases both models have chains for, draw the
 //! assignments, store everything at once.
 
-use super::assign::{assign, stable_hash};
+use crate::domain::assign::{assign, stable_hash};
 use crate::domain::{CaseId, ChainId, StudyId};
 use crate::storage::{NewStudy, Store};
 use anyhow::bail;

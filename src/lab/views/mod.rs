@@ -11,9 +11,10 @@ mod settings;
 pub mod style;
 
 use crate::lab::app::{LabApp, Screen, StatusKind};
-use crate::tui::geometry::{MIN_HEIGHT, MIN_WIDTH, too_small};
-use crate::tui::views::put;
-use crate::tui::wrap::width;
+pub(crate) use crate::ui::text::clip;
+use crate::ui::text::put;
+use crate::ui::text::width;
+use crate::ui::too_small;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -26,7 +27,7 @@ pub fn render(frame: &mut Frame, app: &LabApp) {
     if too_small(area) {
         let buf = frame.buffer_mut();
         let lines = [
-            format!("terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT}"),
+            crate::ui::too_small_message(),
             format!("(now {}×{}; enlarge the window)", area.width, area.height),
             "Ctrl-c quits".to_string(),
         ];
@@ -168,23 +169,4 @@ pub(crate) fn scroll_for(cursor: usize, rows: usize) -> usize {
         return cursor;
     }
     cursor.saturating_sub(rows - 1)
-}
-
-/// `text` cut to `cells` display cells, with `…` when cut.
-pub(crate) fn clip(text: &str, cells: usize) -> String {
-    if width(text) <= cells {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in text.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > cells {
-            break;
-        }
-        w += cw;
-        out.push(c);
-    }
-    out.push('…');
-    out
 }

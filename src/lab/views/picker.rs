@@ -5,8 +5,8 @@
 use super::style::LabStyle;
 use super::{clip, fill_row, put_chars, put_pieces, scroll_for};
 use crate::lab::app::LabApp;
-use crate::tui::views::put;
-use crate::tui::wrap::{width, wrap_plain};
+use crate::ui::text::put;
+use crate::ui::text::{width, wrap_plain};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 

@@ -8,8 +8,8 @@ use super::{clip, fill_row, put_chars, put_pieces};
 use crate::domain::RawField;
 use crate::lab::app::{LabApp, RawState};
 use crate::lab::raw_layout::{Owners, RawRow, layout, row_of};
-use crate::tui::views::put;
-use crate::tui::wrap::wrap_hanging;
+use crate::ui::text::put;
+use crate::ui::text::wrap_hanging;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 

@@ -4,8 +4,8 @@
 use super::style::LabStyle;
 use super::{clip, put_pieces};
 use crate::lab::app::{Batch, LabApp, Outcome, Phase};
-use crate::tui::views::put;
-use crate::tui::wrap::wrap_plain;
+use crate::ui::text::put;
+use crate::ui::text::wrap_plain;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
@@ -83,7 +83,7 @@ pub fn render(buf: &mut Buffer, app: &LabApp, area: Rect, s: &LabStyle) {
             (" model  ", s.dim()),
             (b.model.as_str(), s.title()),
             ("  ", Default::default()),
-            (clip(&model_line, usize::from(w)).as_str(), s.dim()),
+            (&*clip(&model_line, usize::from(w)), s.dim()),
         ],
     );
     let speed = match (b.phase, b.tokens_per_second, b.mean_tokens_per_second()) {

@@ -4,7 +4,7 @@
 use super::style::LabStyle;
 use super::{clip, fill_row, scroll_for};
 use crate::lab::app::LabApp;
-use crate::tui::views::put;
+use crate::ui::text::put;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 

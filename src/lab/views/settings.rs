@@ -7,7 +7,7 @@ use crate::domain::ModelSource;
 use crate::inference::DeviceChoice;
 use crate::lab::app::LabApp;
 use crate::lab::settings::Field;
-use crate::tui::views::put;
+use crate::ui::text::put;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 

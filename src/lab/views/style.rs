@@ -2,7 +2,7 @@
 //! alike. Without colour, every highlight is a modifier (bold, underline, italic, reverse).
 
 use crate::lab::app::LabApp;
-use crate::tui::views::theme::Theme;
+use crate::ui::theme::Theme;
 use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Debug, Clone, Copy)]

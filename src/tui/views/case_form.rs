@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::domain::{CaseVerdict, Preference, Side, Task};
 use crate::tui::app::{App, ItemView};
 use crate::tui::form::{FormField, answer_given, differential_suggestion, is_answered, prefilled};
-use crate::tui::wrap::width;
+use crate::ui::text::clip;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -180,24 +180,6 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
 }
 
 /// `text` cut to `cells` with a trailing `…` when it does not fit.
-fn fit(text: &str, cells: usize) -> std::borrow::Cow<'_, str> {
-    if width(text) <= cells {
-        return text.into();
-    }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in text.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if w + cw + 1 > cells {
-            break;
-        }
-        out.push(c);
-        w += cw;
-    }
-    out.push('…');
-    out.into()
-}
-
 pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
     let t = Theme::of(app);
     let rows = rows(v, &t);
@@ -235,7 +217,7 @@ pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
             } else {
                 row.style
             };
-            put(buf, x, y, &fit(text, usize::from(room)), room, style);
+            put(buf, x, y, &clip(text, usize::from(room)), room, style);
         }
     }
 }

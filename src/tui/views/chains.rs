@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::domain::Side;
 use crate::tui::app::{App, ChainLayout, ItemView};
 use crate::tui::geometry::{ChainPanel, ReviewAreas};
-use crate::tui::wrap::width;
+use crate::ui::text::width;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

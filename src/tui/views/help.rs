@@ -6,7 +6,7 @@ use super::status::render_legend;
 use super::theme::Theme;
 use crate::tui::app::App;
 use crate::tui::geometry::help_body;
-use crate::tui::wrap::width;
+use crate::ui::text::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

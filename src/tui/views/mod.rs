@@ -11,7 +11,7 @@ mod status;
 pub mod theme;
 
 use super::app::{App, Screen};
-use super::geometry::{MIN_HEIGHT, MIN_WIDTH, too_small};
+use crate::ui::{too_small, too_small_message};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -37,7 +37,7 @@ pub fn render_app(frame: &mut Frame, app: &App) {
 fn render_too_small(frame: &mut Frame, area: Rect) {
     let buf = frame.buffer_mut();
     let lines = [
-        format!("terminal too small: need at least {MIN_WIDTH}×{MIN_HEIGHT}"),
+        too_small_message(),
         format!("(now {}×{}; enlarge the window)", area.width, area.height),
         "q or Ctrl-c quits".to_string(),
     ];
@@ -55,22 +55,4 @@ fn render_too_small(frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Write `text` at (x, y), clipped to `max` cells; returns the column after it.
-pub(crate) fn put(
-    buf: &mut ratatui::buffer::Buffer,
-    x: u16,
-    y: u16,
-    text: &str,
-    max: u16,
-    style: ratatui::style::Style,
-) -> u16 {
-    if max == 0
-        || y >= buf.area.bottom()
-        || x >= buf.area.right()
-        || y < buf.area.y
-        || x < buf.area.x
-    {
-        return x;
-    }
-    buf.set_stringn(x, y, text, usize::from(max), style).0
-}
+pub(crate) use crate::ui::text::put;

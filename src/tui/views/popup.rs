@@ -3,7 +3,7 @@
 use super::put;
 use super::theme::Theme;
 use crate::tui::app::App;
-use crate::tui::wrap::wrap_plain;
+use crate::ui::text::wrap_plain;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::widgets::{Block, Borders, Clear, Widget};

@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::domain::ItemStatus;
 use crate::tui::app::App;
 use crate::tui::geometry::queue_areas;
-use crate::tui::wrap::width;
+use crate::ui::text::width;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;

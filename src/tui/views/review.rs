@@ -8,7 +8,7 @@ use super::{case_form, chains};
 use crate::domain::Side;
 use crate::tui::app::{App, ItemView, Screen};
 use crate::tui::geometry::review_areas;
-use crate::tui::wrap::width;
+use crate::ui::text::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 

@@ -4,7 +4,7 @@
 use super::put;
 use super::theme::Theme;
 use crate::tui::app::{App, Screen, StatusKind};
-use crate::tui::wrap::width;
+use crate::ui::text::width;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 

@@ -4,29 +4,20 @@
 //! Rust's randomly seeded hasher, and never from database insertion order.
 
 use crate::domain::Side;
+use crate::primitives::hash::{FNV_OFFSET, fnv1a};
+use crate::primitives::splitmix;
 use std::collections::BTreeMap;
 
 /// FNV-1a over the parts, then SplitMix64 finalisation: stable across
 /// platforms, builds and runs.
 pub fn stable_hash(seed: u64, parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut h = FNV_OFFSET ^ seed.wrapping_mul(splitmix::GAMMA);
     for p in parts {
-        for b in p.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        h = fnv1a(p.as_bytes(), h);
         // separator so ("ab","c") and ("a","bc") differ
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        h = fnv1a(&[0xff], h);
     }
-    splitmix(h)
-}
-
-fn splitmix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
+    splitmix::mix(h)
 }
 
 /// One reviewer's assignment to one item (by index into the case list).

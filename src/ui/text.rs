@@ -1,11 +1,53 @@
-//! Word wrapping by display width (pure). Used by `update` to cache wrapped steps and case
-//! text, so that both chains wrap by exactly the same rule and views only draw lines.
+//! Text by display width (pure): width, word wrapping, clipping with an ellipsis, and
+//! drawing one clipped line into a buffer. The review `update` caches wrapped steps and case
+//! text with these, so both chains wrap by exactly the same rule; the lab and tally screens
+//! use the same functions.
 
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Display width of `s` in terminal cells.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
+}
+
+/// `text` cut to at most `cells` display cells, ending in `…` when it had to be cut.
+pub fn clip(text: &str, cells: usize) -> std::borrow::Cow<'_, str> {
+    if width(text) <= cells {
+        return text.into();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > cells {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.push('…');
+    out.into()
+}
+
+/// Draw `text` at (`x`, `y`) in at most `max` cells; outside the buffer nothing is drawn.
+/// Returns the column after the text.
+pub fn put(
+    buf: &mut ratatui::buffer::Buffer,
+    x: u16,
+    y: u16,
+    text: &str,
+    max: u16,
+    style: ratatui::style::Style,
+) -> u16 {
+    if max == 0
+        || y >= buf.area.bottom()
+        || x >= buf.area.right()
+        || y < buf.area.y
+        || x < buf.area.x
+    {
+        return x;
+    }
+    buf.set_stringn(x, y, text, usize::from(max), style).0
 }
 
 /// Wrap `text` to `width` cells. The first line starts with `prefix`; continuation lines

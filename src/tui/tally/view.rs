@@ -1,16 +1,11 @@
-//! The coordinator's tally screen (SPEC §10): the per-model table, bar charts of step error
-//! and error-mode rates with their intervals, and the "answer accuracy vs step error"
-//! contrast; ←/→ (or Tab) walk the subgroups, j/k scroll, q quits.
-//!
-//! `TallyScreen::handle` is the one place its state changes and `render` only draws `&self`;
-//! [`run`] is the small terminal loop (ratatui's `try_init` installs the panic hook that
-//! restores the terminal). Must not: show per-model figures of a blinded study (the tally
-//! has none).
+//! The tally screen's view: the per-model table, bar charts of step error and error-mode
+//! rates with their intervals, and the "answer accuracy vs step error" contrast. Draws
+//! `&TallyScreen` only. Must not: show per-model figures of a blinded study (the tally has
+//! none).
 
-use super::result::{GroupTally, Metric, Tally};
-use anyhow::Context;
+use super::TallyScreen;
+use crate::tally::result::{GroupTally, Metric};
 use ratatui::Frame;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -19,53 +14,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 /// The smallest terminal the screen draws in.
 pub const MIN_SIZE: (u16, u16) = (60, 16);
 
-/// The tally screen's state.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TallyScreen {
-    pub tally: Tally,
-    /// Index into `tally.groups`.
-    pub group: usize,
-    pub scroll: u16,
-    pub no_color: bool,
-}
-
 impl TallyScreen {
-    pub fn new(tally: Tally, no_color: bool) -> Self {
-        Self {
-            tally,
-            group: 0,
-            scroll: 0,
-            no_color,
-        }
-    }
-
-    /// Apply a key; returns true when the screen should close.
-    pub fn handle(&mut self, key: KeyEvent) -> bool {
-        if key.kind == KeyEventKind::Release {
-            return false;
-        }
-        let groups = self.tally.groups.len().max(1);
-        match key.code {
-            KeyCode::Char('q') | KeyCode::Esc => return true,
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => return true,
-            KeyCode::Right | KeyCode::Tab | KeyCode::Char('l') => {
-                self.group = (self.group + 1) % groups;
-                self.scroll = 0;
-            }
-            KeyCode::Left | KeyCode::BackTab | KeyCode::Char('h') => {
-                self.group = (self.group + groups - 1) % groups;
-                self.scroll = 0;
-            }
-            KeyCode::Down | KeyCode::Char('j') => self.scroll = self.scroll.saturating_add(1),
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll = self.scroll.saturating_add(10),
-            KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(10),
-            KeyCode::Home | KeyCode::Char('g') => self.scroll = 0,
-            _ => {}
-        }
-        false
-    }
-
     fn style(&self, slot: usize) -> Style {
         if self.no_color {
             Style::default()
@@ -226,7 +175,7 @@ impl TallyScreen {
             full(&a.right_answer_wrong_reasoning),
             full(&b.right_answer_wrong_reasoning),
         ));
-        let sev = |m: &super::result::ModelTally| {
+        let sev = |m: &crate::tally::result::ModelTally| {
             format!(
                 "{}/{}/{}/{}",
                 m.severity.minor, m.severity.major, m.severity.harmful, m.severity.unspecified
@@ -379,26 +328,6 @@ impl TallyScreen {
             foot,
         );
     }
-}
-
-/// Show the tally in the terminal until `q`. The terminal is restored on return and on panic.
-pub fn run(tally: Tally, no_color: bool) -> anyhow::Result<()> {
-    let mut terminal = ratatui::try_init().context("opening the terminal")?;
-    let mut screen = TallyScreen::new(tally, no_color);
-    let result = (|| -> anyhow::Result<()> {
-        loop {
-            terminal
-                .draw(|f| screen.render(f))
-                .context("drawing the tally")?;
-            if let Event::Key(key) = event::read().context("reading a key")?
-                && screen.handle(key)
-            {
-                return Ok(());
-            }
-        }
-    })();
-    ratatui::restore();
-    result
 }
 
 #[cfg(test)]

@@ -1,9 +1,13 @@
 //! Timings of the statistics core at the sizes SPEC §11 names (a million verdicts) and of the
-//! leakage check at a realistic study size. Ignored by default: run with
-//! `cargo test --release --test stats_perf -- --ignored --nocapture`. The bounds are loose
-//! guards against an accidental O(n * replicates) regression, not benchmarks.
+//! leakage check at a realistic study size. Figures are printed, never asserted:
+//! `cargo bench --bench stats`.
 
 #![allow(clippy::unwrap_used, clippy::panic)]
+
+fn main() {
+    agreement_and_bootstraps_over_a_million_verdicts();
+    leakage_on_a_study_of_two_hundred_chains_per_model();
+}
 
 use std::time::Instant;
 
@@ -12,8 +16,6 @@ use blindstep::stats::{
     cohen_kappa, krippendorff_alpha_bootstrap, leakage_auc_with, percent_agreement,
 };
 
-#[test]
-#[ignore = "timing; run in release"]
 fn agreement_and_bootstraps_over_a_million_verdicts() {
     let mut rng = SplitMix64::new(1);
     // 500,000 steps judged by two reviewers = 1,000,000 step verdicts, three labels.
@@ -52,12 +54,9 @@ fn agreement_and_bootstraps_over_a_million_verdicts() {
     println!("cluster ratio bootstrap, 20k cases, 1000 replicates: {t_ratio:?} ({ratio:?})");
     println!("wilson rate: {t_rate:?} ({rate})");
     let total = t_alpha + t_kappa + t_ratio + t_rate;
-    println!("total: {total:?}");
-    assert!(total.as_secs_f64() < 1.0, "{total:?}");
+    println!("total: {total:?} (target: the tally over 1,000,000 verdicts within 1 s)");
 }
 
-#[test]
-#[ignore = "timing; run in release"]
 fn leakage_on_a_study_of_two_hundred_chains_per_model() {
     let mut rng = SplitMix64::new(2);
     let vocab: Vec<String> = (0..2_000).map(|i| format!("w{i}x")).collect();
@@ -95,5 +94,4 @@ fn leakage_on_a_study_of_two_hundred_chains_per_model() {
             r.hi
         );
     }
-    assert!(elapsed.as_secs_f64() < 30.0, "{elapsed:?}");
 }

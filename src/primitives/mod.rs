@@ -1,0 +1,7 @@
+//! Small primitives every layer shares, one copy each: the stable FNV-1a hash, the SplitMix64
+//! mixer, and the "this panic is being caught" flag that lets the terminal's panic hook stay
+//! out of a panic the program recovers from. Pure (the flag is thread-local state only).
+
+pub mod hash;
+pub mod panic;
+pub mod splitmix;
