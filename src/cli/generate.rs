@@ -77,7 +77,7 @@ fn interrupted() -> &'static Arc<AtomicBool> {
     })
 }
 
-/// Cases matching `query` (comma-separated exact ids, else id/title substrings).
+/// Cases matching `query` (comma-separated exact ids or aliases, else id/title substrings).
 pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result<Vec<Case>> {
     let Some(query) = query else {
         return Ok(all_cases);
@@ -92,9 +92,12 @@ pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result
         .filter(|c| {
             let id = c.id.as_str().to_lowercase();
             let title = c.title.to_lowercase();
-            terms
-                .iter()
-                .any(|t| id == *t || id.contains(t.as_str()) || title.contains(t.as_str()))
+            terms.iter().any(|t| {
+                id == *t
+                    || id.contains(t.as_str())
+                    || title.contains(t.as_str())
+                    || c.aliases.iter().any(|a| a.to_lowercase() == *t)
+            })
         })
         .collect();
     if picked.is_empty() {
