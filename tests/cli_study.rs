@@ -324,10 +324,7 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
     );
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(
-        err.contains("case bs-0038, model B's chain names"),
-        "{err}"
-    );
+    assert!(err.contains("case bs-0038, model B's chain names"), "{err}");
 
     // an explicit id list selects exactly those cases (old ids work as aliases), and they are printed
     let t = ok(

@@ -92,11 +92,7 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
                 report.added,
                 report.unchanged,
                 report.replaced,
-                if report.renamed > 0 {
-                    format!(", {} renamed (old ids kept as aliases)", report.renamed)
-                } else {
-                    String::new()
-                }
+                renames(&report)
             );
             Ok(())
         }
@@ -132,8 +128,28 @@ fn load(
     })
 }
 
+fn renames(report: &crate::storage::CaseImportReport) -> String {
+    let mut s = String::new();
+    if report.renamed > 0 {
+        s.push_str(&format!(
+            ", {} renamed (old ids kept as aliases)",
+            report.renamed
+        ));
+    }
+    if report.versioned > 0 {
+        s.push_str(&format!(
+            ", {} new version(s) stored beside an old version that has runs (the old id keeps naming the old version)",
+            report.versioned
+        ));
+    }
+    s
+}
+
 /// A presentation variant must name a case of the batch or of the store.
-fn variants_known(store: &crate::storage::Store, cases: &[ingest::LoadedCase]) -> anyhow::Result<()> {
+fn variants_known(
+    store: &crate::storage::Store,
+    cases: &[ingest::LoadedCase],
+) -> anyhow::Result<()> {
     let mut missing = Vec::new();
     for lc in cases {
         if let Some(v) = &lc.case.variant_of
@@ -200,7 +216,11 @@ pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
     let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) else {
         return cases;
     };
-    if let Some(exact) = cases.iter().position(|c| c.is_named(q)) {
+    let exact = cases
+        .iter()
+        .position(|c| c.id.as_str() == q)
+        .or_else(|| cases.iter().position(|c| c.is_named(q)));
+    if let Some(exact) = exact {
         // An exact id selects that case alone.
         return cases.into_iter().skip(exact).take(1).collect();
     }

@@ -87,6 +87,11 @@ pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result
         .map(|t| t.trim().to_lowercase())
         .filter(|t| !t.is_empty())
         .collect();
+    // An old id (alias) selects its case unless a stored case still has that id.
+    let ids: std::collections::HashSet<String> = all_cases
+        .iter()
+        .map(|c| c.id.as_str().to_lowercase())
+        .collect();
     let picked: Vec<Case> = all_cases
         .into_iter()
         .filter(|c| {
@@ -96,7 +101,7 @@ pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result
                 id == *t
                     || id.contains(t.as_str())
                     || title.contains(t.as_str())
-                    || c.aliases.iter().any(|a| a.to_lowercase() == *t)
+                    || (!ids.contains(t) && c.aliases.iter().any(|a| a.to_lowercase() == *t))
             })
         })
         .collect();

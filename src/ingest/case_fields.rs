@@ -134,7 +134,11 @@ pub(super) fn aliases(cx: &mut Ctx<'_>, table: &DeTable<'_>, id: Option<&str>) -
             cx.push(off, &format!("aliases[{i}]"), "is the case's own id");
         }
         if list[..i].contains(a) {
-            cx.push(off, &format!("aliases[{i}]"), format!("{a:?} is listed twice"));
+            cx.push(
+                off,
+                &format!("aliases[{i}]"),
+                format!("{a:?} is listed twice"),
+            );
         }
     }
     list

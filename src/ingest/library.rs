@@ -210,7 +210,9 @@ pub fn counts_report<'a>(cases: impl IntoIterator<Item = &'a Case>) -> String {
         (Some(Incidence::LessFrequent), "less_frequent"),
         (Some(Incidence::Rare), "rare"),
     ];
-    let mut s = String::from("| specialty | frequent | less_frequent | rare | total |\n|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "| specialty | frequent | less_frequent | rare | total |\n|---|---|---|---|---|\n",
+    );
     let mut col = [0usize; 3];
     let mut min_cell = usize::MAX;
     for sp in Specialty::ALL {

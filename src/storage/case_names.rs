@@ -26,7 +26,9 @@ pub(super) fn resolve(conn: &Connection, name: &str) -> Result<Option<String>, S
 }
 
 /// Every alias, by the row it names.
-pub(super) fn aliases_by_case(conn: &Connection) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+pub(super) fn aliases_by_case(
+    conn: &Connection,
+) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
     let mut stmt = conn.prepare("SELECT alias, case_id FROM case_aliases ORDER BY alias")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -93,7 +95,8 @@ pub(super) fn register(
 
 /// The aliases registered for `row`.
 pub(super) fn registered(conn: &Connection, row: &str) -> Result<Vec<String>, StoreError> {
-    let mut stmt = conn.prepare("SELECT alias FROM case_aliases WHERE case_id = ?1 ORDER BY alias")?;
+    let mut stmt =
+        conn.prepare("SELECT alias FROM case_aliases WHERE case_id = ?1 ORDER BY alias")?;
     let rows = stmt.query_map([row], |r| r.get::<_, String>(0))?;
     let mut out = Vec::new();
     for r in rows {

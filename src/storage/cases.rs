@@ -1,6 +1,8 @@
 //! Cases in the store: all-or-nothing imports, lookup and listing.
 
-use super::case_names::{aliases_by_case, register, registered, resolve, same_content, with_aliases};
+use super::case_names::{
+    aliases_by_case, register, registered, resolve, same_content, with_aliases,
+};
 use super::{Store, StoreError};
 use crate::domain::{Case, CaseId};
 use crate::ingest::LoadedCase;
@@ -22,6 +24,8 @@ pub struct CaseImportReport {
     pub replaced: usize,
     /// Stored under an old id (an alias) without runs: moved to the new id.
     pub renamed: usize,
+    /// Renamed and changed while the old version has runs: stored beside it.
+    pub versioned: usize,
 }
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
@@ -85,7 +89,9 @@ impl Store {
     /// Every case, ordered by id, each with all its aliases.
     pub fn all_cases(&self) -> Result<Vec<Case>, StoreError> {
         let aliases = aliases_by_case(&self.conn)?;
-        let mut stmt = self.conn.prepare("SELECT id, body FROM cases ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, body FROM cases ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -142,9 +148,11 @@ pub fn normalise_question(q: &str) -> String {
 
 /// Save one case. Which stored row is it? The row its id names (directly or
 /// as an alias), else the row one of its aliases names: a renamed case is the
-/// case it was. A rename of a row without runs moves the row to the new id; a
-/// row with runs keeps its id (runs and items point at it) and gains the new
-/// id as an alias, provided the content (all but the names) is unchanged.
+/// case it was. A rename of a row without runs moves the row to the new id
+/// (the old id becomes an alias). A row with runs is never touched: with the
+/// same content (all but the names) it gains the new id as an alias; with new
+/// content the new case is stored beside it, and the old id keeps naming the
+/// old row, whose runs were made on the old text.
 fn save_case_raw(
     tx: &Transaction<'_>,
     lc: &LoadedCase,
@@ -186,40 +194,34 @@ fn save_case_raw(
             report.unchanged += 1;
             return register(tx, id, &case.aliases, &where_);
         }
-        refuse_change(mode, runs, &where_, id, None)?;
+        refuse_change(mode, runs, &where_, id)?;
         move_row(tx, &row, case, &where_)?;
         report.replaced += 1;
         return Ok(());
     }
     // A renamed case: `row` is the stored case under an old name.
     if runs > 0 {
-        if !same {
-            refuse_change(ImportMode::Replace, runs, &where_, id, Some(&row))?;
-        }
-        report.unchanged += 1;
         let mut names = vec![id.to_string()];
         names.extend(case.aliases.iter().cloned());
-        return register(tx, &row, &names, &where_);
+        if same {
+            // The row keeps its id (runs and items point at it); the new id joins it.
+            report.unchanged += 1;
+            return register(tx, &row, &names, &where_);
+        }
+        // A new version of a case whose old version has runs: both are kept.
+        // The old id still names the old row (and its runs); the new id the new one.
+        insert(tx, case)?;
+        report.versioned += 1;
+        return register(tx, id, &case.aliases, &where_);
     }
-    if !same {
-        refuse_change(mode, 0, &where_, id, Some(&row))?;
-    }
+    // No runs: the row moves to the new id and its old id becomes an alias.
     move_row(tx, &row, case, &where_)?;
     report.renamed += 1;
     Ok(())
 }
 
-fn refuse_change(
-    mode: ImportMode,
-    runs: i64,
-    where_: &str,
-    id: &str,
-    stored_as: Option<&str>,
-) -> Result<(), StoreError> {
-    let what = match stored_as {
-        Some(row) => format!("case {id:?} (stored as {row:?}, one of its aliases)"),
-        None => format!("case {id:?}"),
-    };
+fn refuse_change(mode: ImportMode, runs: i64, where_: &str, id: &str) -> Result<(), StoreError> {
+    let what = format!("case {id:?}");
     if mode == ImportMode::Refuse {
         return Err(StoreError::Conflict(format!(
             "{where_}: id: {what} already exists with different content (use --replace to replace it); nothing was imported"
@@ -251,11 +253,11 @@ fn stored_case(tx: &Transaction<'_>, row: &str) -> Result<Case, StoreError> {
 }
 
 fn runs_of(tx: &Transaction<'_>, row: &str) -> Result<i64, StoreError> {
-    Ok(tx.query_row(
-        "SELECT count(*) FROM runs WHERE case_id = ?1",
-        [row],
-        |r| r.get(0),
-    )?)
+    Ok(
+        tx.query_row("SELECT count(*) FROM runs WHERE case_id = ?1", [row], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 fn insert(tx: &Transaction<'_>, case: &Case) -> Result<(), StoreError> {

@@ -81,12 +81,9 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 4] = [
-        GroupBy::Specialty,
-        GroupBy::Incidence,
-        GroupBy::Stage,
-        GroupBy::Reviewer,
-    ];
+    /// The breakdowns of `tally --tui`. `Stage` is asked for explicitly
+    /// (`--by stage`): most studies hold one stage only.
+    pub const ALL: [GroupBy; 3] = [GroupBy::Specialty, GroupBy::Incidence, GroupBy::Reviewer];
 
     pub fn as_str(self) -> &'static str {
         match self {

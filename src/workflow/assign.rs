@@ -113,7 +113,9 @@ pub fn assign_grouped(
     for i in 0..cases.len() {
         *sizes.entry(group_of(i)).or_default() += 1;
     }
-    if let Some((group, stages)) = sizes.iter().max_by_key(|(g, n)| (**n, std::cmp::Reverse(**g)))
+    if let Some((group, stages)) = sizes
+        .iter()
+        .max_by_key(|(g, n)| (**n, std::cmp::Reverse(**g)))
         && stages * overlap as usize > reviewers.len()
     {
         return Err(AssignError::StagesNeedReviewers {
@@ -265,7 +267,11 @@ mod tests {
         // Two stages × overlap 2 need four reviewers.
         assert!(matches!(
             assign_grouped(&cases, &groups, &names("r", 3), 2, 1),
-            Err(AssignError::StagesNeedReviewers { needed: 4, reviewers: 3, .. })
+            Err(AssignError::StagesNeedReviewers {
+                needed: 4,
+                reviewers: 3,
+                ..
+            })
         ));
     }
 

@@ -1,0 +1,524 @@
+//! The case library, second edition (issue 15): every must-not-miss is in the
+//! priority order, the MCQ cue lint, tolerant matching on shipped cases,
+//! aliases that keep old ids joining, and stages kept apart in a study.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use blindstep::domain::{Case, Stage, Task};
+use blindstep::ingest::library::McqCues;
+use blindstep::ingest::{CaseFormat, load_cases};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = run(db, args);
+    assert!(o.status.success(), "{args:?}: {}", text(&o));
+    text(&o)
+}
+
+fn shipped() -> Vec<Case> {
+    load_cases(&[root().join("cases")], CaseFormat::Toml, None)
+        .unwrap()
+        .into_iter()
+        .map(|l| l.case)
+        .collect()
+}
+
+fn shipped_case(id: &str) -> Case {
+    shipped()
+        .into_iter()
+        .find(|c| c.id.as_str() == id)
+        .unwrap_or_else(|| panic!("no shipped case {id}"))
+}
+
+fn query(db: &Path, sql: &str) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = c.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn every_must_not_miss_is_in_the_priority_order_of_every_shipped_case() {
+    let cases = shipped();
+    assert!(cases.len() >= 90, "{}", cases.len());
+    for c in &cases {
+        assert!(
+            c.must_not_miss_outside_priority().is_empty(),
+            "{}: must-not-miss not in priority: {:?}",
+            c.id,
+            c.must_not_miss_outside_priority()
+        );
+    }
+    // ... and the check enforces it: drop one from a copy and it fails, naming it.
+    let dir = tempfile::tempdir().unwrap();
+    let orig = std::fs::read_to_string(root().join("cases/bs-0038.toml")).unwrap();
+    let broken = orig.replace(
+        "\"Cervical artery dissection\", \"Bacterial meningitis\", \"Pituitary apoplexy\"",
+        "\"Cervical artery dissection\", \"Pituitary apoplexy\"",
+    );
+    assert_ne!(orig, broken);
+    let f = dir.path().join("bs-0038.toml");
+    std::fs::write(&f, broken).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .args(["cases", "check"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("priority: must-not-miss diagnosis \"Bacterial meningitis\""),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn shipped_ids_are_opaque_and_renamed_cases_keep_their_old_ids() {
+    for c in shipped() {
+        if c.id.as_str().starts_with("demo-") {
+            continue;
+        }
+        let n: u32 =
+            c.id.as_str()
+                .strip_prefix("bs-")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or_else(|| panic!("{} is not an opaque bs- id", c.id));
+        match c.stage {
+            Stage::Presentation => {
+                assert!(n >= 201, "{}", c.id);
+                let parent = shipped_case(c.variant_of.as_ref().unwrap().as_str());
+                assert_eq!(parent.stage, Stage::Investigated);
+                assert_eq!(parent.task, c.task, "{}: same question as its parent", c.id);
+                assert!(
+                    !c.vignette.contains("Investigations:"),
+                    "{}: a presentation variant shows no investigations",
+                    c.id
+                );
+            }
+            Stage::Investigated => assert!(n < 200, "{}", c.id),
+        }
+    }
+    assert_eq!(
+        shipped_case("bs-0038").aliases,
+        vec!["neuro-sah-01".to_string()]
+    );
+}
+
+#[test]
+fn the_mcq_cue_lint_passes_on_the_library_and_fails_on_a_cued_one() {
+    let cues = McqCues::of(&shipped());
+    assert!(cues.mcqs >= 40, "{}", cues.mcqs);
+    assert!(cues.passes(), "{}", cues.report());
+    let o = Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .args(["cases", "check", "--lint"])
+        .arg(root().join("cases"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("gold option is the longest in"),
+        "{}",
+        text(&o)
+    );
+
+    // A library where the gold is always the longest option fails the lint,
+    // though every file passes on its own.
+    let dir = tempfile::tempdir().unwrap();
+    let tpl = std::fs::read_to_string(root().join("cases/bs-0062.toml")).unwrap();
+    for i in 0..3 {
+        let id = format!("cue-{i}");
+        let t = tpl
+            .replace("id = \"bs-0062\"", &format!("id = \"{id}\""))
+            .replace(
+                "C = \"Acute pyelonephritis\"",
+                "C = \"Acute pyelonephritis (upper urinary tract infection)\"",
+            )
+            .replace(
+                "priority = [\"Acute pyelonephritis\"",
+                "priority = [\"Acute pyelonephritis (upper urinary tract infection)\"",
+            );
+        std::fs::write(dir.path().join(format!("{id}.toml")), t).unwrap();
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .args(["cases", "check"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let o = Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .args(["cases", "check", "--lint"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains("longest in 3 (100.0 %") && t.contains("FAIL"),
+        "{t}"
+    );
+    assert!(t.contains("it is the gold in 3"), "{t}");
+}
+
+#[test]
+fn differential_matching_tolerates_spelling_plurals_and_prefixes_on_shipped_cases() {
+    let gold = |id: &str| shipped_case(id).task;
+    let check = |id: &str, yes: &[&str], no: &[&str]| {
+        let t = gold(id);
+        assert!(matches!(t, Task::Differential { .. }), "{id}");
+        for y in yes {
+            assert!(t.matches_diagnosis(y), "{id}: {y:?} should match");
+        }
+        for n in no {
+            assert!(!t.matches_diagnosis(n), "{id}: {n:?} should not match");
+        }
+    };
+    // SAH: American spelling, no synonym needed
+    check(
+        "bs-0038",
+        &["Subarachnoid hemorrhage (aneurysmal)", "aSAH"],
+        &["Migraine"],
+    );
+    // pneumonia: the names a correct top-5 answer uses
+    check(
+        "bs-0010",
+        &[
+            "Severe CAP",
+            "Pneumonia with sepsis",
+            "Community acquired pneumonias",
+        ],
+        &["Urinary tract infection with sepsis"],
+    );
+    check(
+        "bs-0053",
+        &["Type A aortic dissection", "Stanford type A dissection"],
+        &["Acute coronary syndrome"],
+    );
+    check(
+        "bs-0011",
+        &[
+            "Meningococcal meningitis",
+            "Purpura fulminans",
+            "Meningococcal septic shock",
+            "meningococcal septicemia",
+        ],
+        &["Immune thrombocytopenic purpura"],
+    );
+    // demo stroke and mesenteric cases
+    check(
+        "demo-neuro-sudden-word-finding",
+        &[
+            "CVA",
+            "Left M1 occlusion",
+            "MCA territory infarct",
+            "Ischemic stroke",
+        ],
+        &["Hypoglycaemia"],
+    );
+    check(
+        "demo-surg-elderly-abdominal-pain",
+        &[
+            "Mesenteric ischemia",
+            "Bowel ischemia",
+            "Acute mesenteric ischaemia",
+        ],
+        &["Chronic mesenteric ischaemia", "Gastroenteritis"],
+    );
+    // the "acute" prefix is optional both ways
+    check(
+        "bs-0066",
+        &["Diverticulitis", "Acute sigmoid diverticulitis"],
+        &[],
+    );
+    check("bs-0067", &["Ascending cholangitis", "Cholangitis"], &[]);
+}
+
+#[test]
+fn an_old_id_keeps_joining_after_the_case_is_renamed() {
+    let dir = tempfile::tempdir().unwrap();
+    let new_text = std::fs::read_to_string(root().join("cases/bs-0038.toml")).unwrap();
+    // The case as an older library shipped it: its old id, no aliases.
+    let old_text = new_text
+        .replace("id = \"bs-0038\"", "id = \"neuro-sah-01\"")
+        .replace("aliases = [\"neuro-sah-01\"]\n", "");
+    let old_dir = dir.path().join("old");
+    std::fs::create_dir(&old_dir).unwrap();
+    std::fs::write(old_dir.join("neuro-sah-01.toml"), &old_text).unwrap();
+    let new_file = root().join("cases/bs-0038.toml");
+    let new_file = new_file.to_str().unwrap();
+
+    // 1. No runs yet: the row moves to the new id, the old id becomes an alias.
+    let db = dir.path().join("a.db");
+    ok(&db, &["cases", "import", old_dir.to_str().unwrap()]);
+    let t = ok(&db, &["cases", "import", new_file]);
+    assert!(t.contains("1 renamed"), "{t}");
+    assert_eq!(query(&db, "SELECT id FROM cases"), vec!["bs-0038"]);
+    let shown = ok(&db, &["cases", "show", "neuro-sah-01"]);
+    assert!(shown.contains("id = \"bs-0038\""), "{shown}");
+    // runs keyed by the old id join the renamed case
+    ok(&db, &["models", "add", "m", "--role", "student"]);
+    let runs = dir.path().join("runs.jsonl");
+    std::fs::write(
+        &runs,
+        "{\"case_id\": \"neuro-sah-01\", \"output\": \"<think>Thunderclap headache. CT, then LP.</think> Subarachnoid haemorrhage\"}\n",
+    )
+    .unwrap();
+    ok(
+        &db,
+        &["runs", "import", runs.to_str().unwrap(), "--model", "m"],
+    );
+    assert_eq!(query(&db, "SELECT case_id FROM runs"), vec!["bs-0038"]);
+    // importing again changes nothing
+    let t = ok(&db, &["cases", "import", new_file]);
+    assert!(t.contains("0 new, 1 unchanged, 0 replaced"), "{t}");
+
+    // 2. The old row has runs and the content is the same: it keeps its id and
+    //    the new id joins it.
+    let db = dir.path().join("b.db");
+    ok(&db, &["cases", "import", old_dir.to_str().unwrap()]);
+    ok(&db, &["models", "add", "m", "--role", "student"]);
+    ok(
+        &db,
+        &["runs", "import", runs.to_str().unwrap(), "--model", "m"],
+    );
+    let t = ok(&db, &["cases", "import", new_file]);
+    assert!(t.contains("0 new, 1 unchanged"), "{t}");
+    assert_eq!(query(&db, "SELECT id FROM cases"), vec!["neuro-sah-01"]);
+    assert_eq!(
+        query(
+            &db,
+            "SELECT case_id FROM case_aliases WHERE alias = 'bs-0038'"
+        ),
+        vec!["neuro-sah-01"]
+    );
+    let by_new = dir.path().join("runs-new.jsonl");
+    std::fs::write(
+        &by_new,
+        "{\"case_id\": \"bs-0038\", \"output\": \"<think>Sudden occipital headache, xanthochromia.</think> SAH\"}\n",
+    )
+    .unwrap();
+    ok(
+        &db,
+        &["runs", "import", by_new.to_str().unwrap(), "--model", "m"],
+    );
+    assert_eq!(
+        query(&db, "SELECT DISTINCT case_id FROM runs"),
+        vec!["neuro-sah-01"]
+    );
+
+    // 3. The old row has runs and the new version differs: both are kept; the
+    //    old id still names the old text its runs were made on.
+    let db = dir.path().join("c.db");
+    let older = old_text.replace("lifting a heavy crate", "lifting a heavy box");
+    std::fs::write(old_dir.join("neuro-sah-01.toml"), &older).unwrap();
+    ok(&db, &["cases", "import", old_dir.to_str().unwrap()]);
+    ok(&db, &["models", "add", "m", "--role", "student"]);
+    ok(
+        &db,
+        &["runs", "import", runs.to_str().unwrap(), "--model", "m"],
+    );
+    let t = ok(&db, &["cases", "import", new_file]);
+    assert!(t.contains("1 new version(s)"), "{t}");
+    assert_eq!(
+        query(&db, "SELECT id FROM cases ORDER BY id"),
+        vec!["bs-0038", "neuro-sah-01"]
+    );
+    let shown = ok(&db, &["cases", "show", "neuro-sah-01"]);
+    assert!(shown.contains("heavy box"), "{shown}");
+}
+
+#[test]
+fn two_stages_of_a_case_never_go_to_one_reviewer_and_tally_groups_by_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let files: Vec<String> = ["bs-0038", "bs-0201", "bs-0048", "bs-0219"]
+        .iter()
+        .map(|c| root().join(format!("cases/{c}.toml")).display().to_string())
+        .collect();
+    let mut args = vec!["cases", "import"];
+    args.extend(files.iter().map(String::as_str));
+    ok(&db, &args);
+    ok(&db, &["models", "add", "alpha", "--role", "student"]);
+    ok(&db, &["models", "add", "beta", "--role", "teacher"]);
+    for m in ["alpha", "beta"] {
+        let f = dir.path().join(format!("{m}.jsonl"));
+        std::fs::write(
+            &f,
+            "{\"case_id\":\"bs-0038\",\"output\":\"<think>Sudden severe headache. The CSF shows xanthochromia.</think> Subarachnoid haemorrhage\"}\n\
+             {\"case_id\":\"bs-0201\",\"output\":\"<think>Thunderclap headache with neck stiffness. CT head first.</think> Subarachnoid haemorrhage\"}\n\
+             {\"case_id\":\"bs-0048\",\"output\":\"<think>Exertional epigastric pain with ST depression. Myocardial infarction.</think> Final answer: B\"}\n\
+             {\"case_id\":\"bs-0219\",\"output\":\"<think>Exertional epigastric pain in a diabetic. Ischaemia first.</think> Final answer: B\"}\n",
+        )
+        .unwrap();
+        ok(&db, &["runs", "import", f.to_str().unwrap(), "--model", m]);
+    }
+    // overlap 2 with two stages per case needs four reviewers
+    let o = run(
+        &db,
+        &[
+            "study",
+            "create",
+            "s0",
+            "--models",
+            "alpha,beta",
+            "--all",
+            "--reviewers",
+            "r1,r2,r3",
+            "--overlap",
+            "2",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("stages"), "{}", text(&o));
+    for seed in ["1", "2", "3", "4", "5"] {
+        let name = format!("s{seed}");
+        ok(
+            &db,
+            &[
+                "study",
+                "create",
+                &name,
+                "--models",
+                "alpha,beta",
+                "--all",
+                "--reviewers",
+                "r1,r2",
+                "--seed",
+                seed,
+            ],
+        );
+        let per_reviewer = query(
+            &db,
+            &format!(
+                "SELECT a.reviewer || ':' || group_concat(i.case_id) FROM assignments a
+                 JOIN items i ON i.id = a.item_id JOIN studies s ON s.id = i.study_id
+                 WHERE s.name = '{name}' GROUP BY a.reviewer"
+            ),
+        );
+        assert_eq!(per_reviewer.len(), 2, "{per_reviewer:?}");
+        for row in &per_reviewer {
+            let has = |c: &str| row.split([':', ',']).any(|x| x == c);
+            assert!(!(has("bs-0038") && has("bs-0201")), "seed {seed}: {row}");
+            assert!(!(has("bs-0048") && has("bs-0219")), "seed {seed}: {row}");
+        }
+    }
+    // the blinded tally accepts the breakdown (figures come after unblinding)
+    ok(
+        &db,
+        &["tally", "--study", "s1", "--by", "stage", "--format", "csv"],
+    );
+}
+
+#[test]
+fn the_tally_groups_by_stage() {
+    use blindstep::domain::{ItemId, Role, Specialty, StepLabel, TaskKind};
+    use blindstep::storage::Slot;
+    use blindstep::tally::{
+        CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, tally,
+    };
+    let stages = [
+        Stage::Investigated,
+        Stage::Presentation,
+        Stage::Presentation,
+    ];
+    let items: Vec<ItemInfo> = (0..3)
+        .map(|i| ItemInfo {
+            item: ItemId(i as i64 + 1),
+            case_id: format!("case-{i}"),
+            specialty: Specialty::Neurology,
+            incidence: None,
+            stage: stages[i],
+            task: TaskKind::Differential,
+            red_flags: 1,
+            steps: [1, 1],
+            auto_correct: [Some(true), Some(i == 0)],
+        })
+        .collect();
+    let mut steps = Vec::new();
+    for item in 0..3u32 {
+        for slot in Slot::BOTH {
+            steps.push(StepObs {
+                item,
+                reviewer: 0,
+                slot,
+                step: 0,
+                label: Some(StepLabel::Sound),
+                severity: None,
+                tags: 0,
+                bad_split: false,
+            });
+        }
+    }
+    let cases = (0..3u32)
+        .map(|item| CaseObs {
+            item,
+            reviewer: 0,
+            answer_correct: [Some(true), Some(item == 0)],
+            red_flags: [vec![true], vec![true]],
+            student_guess: None,
+            confidence: None,
+            complete: true,
+        })
+        .collect();
+    let input = TallyInput {
+        study: "stages".into(),
+        models: Some([
+            ModelInfo {
+                name: "a".into(),
+                role: Role::Student,
+            },
+            ModelInfo {
+                name: "b".into(),
+                role: Role::Teacher,
+            },
+        ]),
+        reviewers: vec!["r1".into()],
+        items,
+        assignments: (0..3).map(|i| (i, 0)).collect(),
+        steps,
+        cases,
+    };
+    let t = tally(
+        &input,
+        &TallyConfig {
+            by: vec![GroupBy::Stage],
+            ..TallyConfig::default()
+        },
+    );
+    let groups: Vec<(String, String, u64)> = t
+        .groups
+        .iter()
+        .map(|g| (g.by.clone(), g.group.clone(), g.items))
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            ("all".to_string(), "all".to_string(), 3),
+            ("stage".to_string(), "presentation".to_string(), 2),
+            ("stage".to_string(), "investigated".to_string(), 1),
+        ]
+    );
+}
