@@ -522,3 +522,36 @@ fn the_tally_groups_by_stage() {
         ]
     );
 }
+
+#[test]
+fn a_presentation_variant_must_name_a_known_investigated_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let variant = root().join("cases/bs-0201.toml");
+    // checked alone, its investigated case is missing
+    let o = Command::new(env!("CARGO_BIN_EXE_blindstep"))
+        .args(["cases", "check"])
+        .arg(&variant)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("variant_of: no case \"bs-0038\""),
+        "{}",
+        text(&o)
+    );
+    // imported alone into an empty database: refused, nothing imported
+    let o = run(&db, &["cases", "import", variant.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("variant_of"), "{}", text(&o));
+    // with its case in the database, it imports
+    ok(
+        &db,
+        &[
+            "cases",
+            "import",
+            root().join("cases/bs-0038.toml").to_str().unwrap(),
+        ],
+    );
+    ok(&db, &["cases", "import", variant.to_str().unwrap()]);
+}

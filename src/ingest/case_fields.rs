@@ -210,3 +210,121 @@ pub(super) fn must_not_miss_out(case: &Case) -> Vec<MustNotMissOut<'_>> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::case_toml::{parse_case_toml, to_toml};
+    use crate::domain::Stage;
+    use std::path::Path;
+
+    const CASE: &str = r#"id = "bs-0201"
+aliases = ["neuro-sah-02"]
+title = "Headache"
+specialty = "neurology"
+incidence = "less_frequent"
+stage = "presentation"
+variant_of = "bs-0038"
+vignette = "A 40-year-old with sudden headache."
+question = "Diagnosis?"
+must_not_miss = ["Bacterial meningitis", { name = "Subarachnoid haemorrhage", synonyms = ["SAH"] }]
+priority = ["SAH", "Meningitis, bacterial", "Bacterial meningitis", "Migraine"]
+source = "test"
+licence = "CC-BY-4.0"
+
+[task]
+kind = "differential"
+diagnosis = "Subarachnoid haemorrhage"
+synonyms = ["SAH"]
+
+[[red_flags]]
+finding = "Thunderclap onset"
+action = "CT head"
+"#;
+
+    #[test]
+    fn parses_aliases_stage_variant_and_must_not_miss_synonyms() {
+        let c = parse_case_toml(Path::new("bs-0201.toml"), CASE).unwrap();
+        assert_eq!(c.aliases, vec!["neuro-sah-02".to_string()]);
+        assert_eq!(c.stage, Stage::Presentation);
+        assert_eq!(c.variant_of.as_ref().map(|v| v.as_str()), Some("bs-0038"));
+        assert_eq!(
+            c.must_not_miss,
+            vec!["Bacterial meningitis", "Subarachnoid haemorrhage"]
+        );
+        assert_eq!(
+            c.must_not_miss_synonyms["Subarachnoid haemorrhage"],
+            ["SAH"]
+        );
+        assert!(c.must_not_miss_outside_priority().is_empty());
+        assert_eq!(c.stage_group(), "bs-0038");
+        // the file form round-trips, tables and all
+        let back = parse_case_toml(Path::new("bs-0201.toml"), &to_toml(&c).unwrap()).unwrap();
+        assert_eq!(c, back);
+    }
+
+    #[test]
+    fn old_case_bodies_read_with_defaults_and_keep_their_json() {
+        let c = parse_case_toml(
+            Path::new("x.toml"),
+            &CASE
+                .replace("aliases = [\"neuro-sah-02\"]\n", "")
+                .replace("stage = \"presentation\"\nvariant_of = \"bs-0038\"\n", "")
+                .replace(
+                    "{ name = \"Subarachnoid haemorrhage\", synonyms = [\"SAH\"] }",
+                    "\"Subarachnoid haemorrhage\"",
+                )
+                .replace("id = \"bs-0201\"", "id = \"x\"")
+                .replace(
+                    "[\"SAH\", \"Meningitis",
+                    "[\"Subarachnoid haemorrhage\", \"Meningitis",
+                ),
+        )
+        .unwrap();
+        assert_eq!(c.stage, Stage::Investigated);
+        let json = serde_json::to_string(&c).unwrap();
+        for field in ["aliases", "stage", "variant_of", "must_not_miss_synonyms"] {
+            assert!(
+                !json.contains(field),
+                "{field} written for a default: {json}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_must_not_miss_outside_the_priority_order_is_a_problem() {
+        let bad = CASE.replace(
+            "priority = [\"SAH\", \"Meningitis, bacterial\", \"Bacterial meningitis\", \"Migraine\"]",
+            "priority = [\"SAH\", \"Migraine\"]",
+        );
+        let problems = parse_case_toml(Path::new("bs-0201.toml"), &bad).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].field, "priority");
+        assert!(problems[0].message.contains("\"Bacterial meningitis\""));
+    }
+
+    #[test]
+    fn bad_new_fields_name_the_field() {
+        let bad = CASE
+            .replace("stage = \"presentation\"", "stage = \"triage\"")
+            .replace(
+                "aliases = [\"neuro-sah-02\"]",
+                "aliases = [\"bs-0201\", \"Bad Id\"]",
+            )
+            .replace(
+                "{ name = \"Subarachnoid haemorrhage\", synonyms = [\"SAH\"] }",
+                "{ nom = \"Subarachnoid haemorrhage\" }",
+            );
+        let problems = parse_case_toml(Path::new("bs-0201.toml"), &bad).unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        for f in [
+            "stage",
+            "aliases[0]",
+            "aliases[1]",
+            "must_not_miss[1].nom",
+            "must_not_miss[1].name",
+            "variant_of",
+        ] {
+            assert!(fields.contains(&f), "{f} not in {fields:?}");
+        }
+    }
+}
