@@ -5,6 +5,7 @@
 pub mod case_fields;
 pub mod case_json;
 pub mod case_toml;
+mod case_toml_out;
 pub mod library;
 pub mod problem;
 pub mod records;
