@@ -211,7 +211,10 @@ fn differential_matching_tolerates_spelling_plurals_and_prefixes_on_shipped_case
             "Pneumonia with sepsis",
             "Community acquired pneumonias",
         ],
-        &["Urinary tract infection with sepsis"],
+        &[
+            "Urinary tract infection with sepsis",
+            "Aspiration pneumonia",
+        ],
     );
     check(
         "bs-0053",
@@ -237,7 +240,7 @@ fn differential_matching_tolerates_spelling_plurals_and_prefixes_on_shipped_case
             "MCA territory infarct",
             "Ischemic stroke",
         ],
-        &["Hypoglycaemia"],
+        &["Hypoglycaemia", "Haemorrhagic stroke"],
     );
     check(
         "demo-surg-elderly-abdominal-pain",
