@@ -386,3 +386,30 @@ fn a_presentation_variant_must_name_a_known_investigated_case() {
     );
     ok(&db, &["cases", "import", variant.to_str().unwrap()]);
 }
+
+#[test]
+fn generate_selects_a_renamed_case_by_its_old_id() {
+    let all = shipped();
+    let pick = |q: &str| -> Vec<String> {
+        blindstep::cli::generate::select_cases(all.clone(), Some(q))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id.to_string())
+            .collect()
+    };
+    assert_eq!(pick("neuro-sah-01"), vec!["bs-0038"]);
+    assert_eq!(pick("neuro-sah-01,bs-0048"), vec!["bs-0038", "bs-0048"]);
+    // a stored case that still has the old id wins over the alias
+    let mut with_old = all.clone();
+    let mut old = shipped_case("bs-0038");
+    old.id = blindstep::domain::CaseId::new("neuro-sah-01");
+    old.aliases.clear();
+    with_old.push(old);
+    let picked: Vec<String> =
+        blindstep::cli::generate::select_cases(with_old, Some("neuro-sah-01"))
+            .unwrap()
+            .into_iter()
+            .map(|c| c.id.to_string())
+            .collect();
+    assert_eq!(picked, vec!["neuro-sah-01"]);
+}
