@@ -273,7 +273,9 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
         !o.status.success() && String::from_utf8_lossy(&o.stderr).contains("no blindstep database")
     );
     assert!(!db.exists());
-    let cases: Vec<String> = ["neuro-sah-01", "im-pe-01", "surg-appx-01"]
+    // Files under their opaque ids; the runs below name two of them by their
+    // old ids (aliases), which must join like the ids.
+    let cases: Vec<String> = ["bs-0038", "bs-0048", "bs-0025"]
         .iter()
         .map(|c| root.join(format!("cases/{c}.toml")).display().to_string())
         .collect();
@@ -298,15 +300,15 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
     std::fs::write(
         &a,
         "{\"case_id\":\"neuro-sah-01\",\"output\":\"<think>Sudden severe headache with neck stiffness. CT head is needed first.</think> Subarachnoid haemorrhage\"}\n\
-         {\"case_id\":\"im-pe-01\",\"output\":\"<think>Pleuritic pain after a flight with hypoxia. Pulmonary embolism is likely.</think> Final answer: D\"}\n\
-         {\"case_id\":\"surg-appx-01\",\"output\":\"<think>Right iliac fossa pain and fever. Appendicitis is likely.</think> Acute appendicitis\"}\n",
+         {\"case_id\":\"bs-0048\",\"output\":\"<think>Exertional epigastric pain with sweating in a diabetic. Myocardial infarction is likely.</think> Final answer: B\"}\n\
+         {\"case_id\":\"surg-pancreatitis-01\",\"output\":\"<think>Epigastric pain through to the back after heavy drinking. Pancreatitis is likely.</think> Acute pancreatitis\"}\n",
     )
     .unwrap();
     std::fs::write(
         &b,
         "{\"case_id\":\"neuro-sah-01\",\"model\":\"beta\",\"output\":\"1. Thunderclap onset suggests subarachnoid haemorrhage.\\n2. Beta Large recommends CT first.\\nFinal differential: 1. Subarachnoid haemorrhage\"}\n\
-         {\"case_id\":\"im-pe-01\",\"model\":\"beta\",\"output\":\"1. Hypoxia and tachycardia after a long flight point to pulmonary embolism.\\nFinal answer: D\"}\n\
-         {\"case_id\":\"surg-appx-01\",\"model\":\"beta\",\"output\":\"\"}\n",
+         {\"case_id\":\"im-acs-01\",\"model\":\"beta\",\"output\":\"1. Exertional onset, sweating and diabetes point to myocardial ischaemia.\\nFinal answer: B\"}\n\
+         {\"case_id\":\"bs-0025\",\"model\":\"beta\",\"output\":\"\"}\n",
     )
     .unwrap();
     ok(&db, &["runs", "import", f(&a), "--model", "alpha"]);
@@ -320,7 +322,7 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
     );
     ok(&db, &["runs", "import", f(&b), "--model", "beta"]);
 
-    // the chain of neuro-sah-01 names model beta by its label: refused, then allowed explicitly
+    // the chain of neuro-sah-01 (now bs-0038) names model beta by its label: refused, then allowed explicitly
     let o = run(
         &db,
         &[
@@ -336,12 +338,9 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
     );
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr).to_string();
-    assert!(
-        err.contains("case neuro-sah-01, model B's chain names"),
-        "{err}"
-    );
+    assert!(err.contains("case bs-0038, model B's chain names"), "{err}");
 
-    // an explicit id list selects exactly those cases, and they are printed
+    // an explicit id list selects exactly those cases (old ids work as aliases), and they are printed
     let t = ok(
         &db,
         &[
@@ -351,14 +350,14 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
             "--models",
             "alpha,beta",
             "--cases",
-            "im-pe-01,surg-appx-01",
+            "im-acs-01,surg-pancreatitis-01",
             "--reviewers",
             "r1",
         ],
     );
-    assert!(t.contains("cases: im-pe-01"), "{t}");
+    assert!(t.contains("cases: bs-0048"), "{t}");
     assert!(
-        t.contains("left out because a chain has no step: surg-appx-01"),
+        t.contains("left out because a chain has no step: bs-0025"),
         "{t}"
     );
     assert!(t.contains("1 item(s)"), "{t}");
@@ -371,7 +370,7 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
             "--models",
             "alpha,beta",
             "--cases",
-            "im-pe-01,nope",
+            "im-acs-01,nope",
             "--reviewers",
             "r1",
         ],

@@ -26,6 +26,7 @@ fn input(unblinded: bool) -> TallyInput {
             case_id: format!("case-{i}"),
             specialty: specialties[i as usize % 3],
             incidence: None,
+            stage: Default::default(),
             task: if i % 2 == 0 {
                 TaskKind::Mcq
             } else {

@@ -25,6 +25,13 @@ pub enum CasesCommand {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "auto")]
         format: CaseFormat,
+        /// Also report answer cues over all the MCQs checked (gold option the
+        /// longest; gold the only option with a parenthetical); fails above 30 %.
+        #[arg(long)]
+        lint: bool,
+        /// Also print the counts per specialty × incidence cell and per stage.
+        #[arg(long)]
+        counts: bool,
     },
     /// Import case files, folders or question banks (one transaction: all or nothing).
     Import {
@@ -56,7 +63,12 @@ pub enum CasesCommand {
 
 pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
     match args.command {
-        CasesCommand::Check { paths, format } => check(&paths, format),
+        CasesCommand::Check {
+            paths,
+            format,
+            lint,
+            counts,
+        } => check(&paths, format, lint, counts),
         CasesCommand::Import {
             paths,
             format,
@@ -65,6 +77,7 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
         } => {
             let cases = load(&paths, format, prefix.as_deref())?;
             let mut store = global.create_store()?;
+            variants_known(&store, &cases)?;
             let mode = if replace {
                 ImportMode::Replace
             } else {
@@ -72,13 +85,14 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
             };
             let report = store.import_cases(&cases, mode)?;
             println!(
-                "imported {} case(s) from {} file(s) into {}: {} new, {} unchanged, {} replaced",
+                "imported {} case(s) from {} file(s) into {}: {} new, {} unchanged, {} replaced{}",
                 cases.len(),
                 ingest::expand_paths(&paths).map(|f| f.len()).unwrap_or(0),
                 store.path().display(),
                 report.added,
                 report.unchanged,
-                report.replaced
+                report.replaced,
+                renames(&report)
             );
             Ok(())
         }
@@ -90,6 +104,7 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
         CasesCommand::Show { id, format } => {
             let store = global.open_store()?;
             let case = store.case(&crate::domain::CaseId(id))?;
+            // `case` resolves aliases: an old id shows the renamed case.
             match format {
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&case)?),
                 _ => print!("{}", ingest::case_toml::to_toml(&case)?),
@@ -113,19 +128,84 @@ fn load(
     })
 }
 
-fn check(paths: &[PathBuf], format: CaseFormat) -> anyhow::Result<()> {
-    match ingest::load_cases(paths, format, None) {
-        Ok(cases) => {
-            println!("{} case(s) OK", cases.len());
-            Ok(())
-        }
-        Err(problems) => {
-            for p in &problems {
-                println!("{p}");
-            }
-            bail!("{} problem(s) found", problems.len())
+fn renames(report: &crate::storage::CaseImportReport) -> String {
+    let mut s = String::new();
+    if report.renamed > 0 {
+        s.push_str(&format!(
+            ", {} renamed (old ids kept as aliases)",
+            report.renamed
+        ));
+    }
+    if report.versioned > 0 {
+        s.push_str(&format!(
+            ", {} new version(s) stored beside an old version that has runs (the old id keeps naming the old version)",
+            report.versioned
+        ));
+    }
+    s
+}
+
+/// A presentation variant must name a case of the batch or of the store.
+fn variants_known(
+    store: &crate::storage::Store,
+    cases: &[ingest::LoadedCase],
+) -> anyhow::Result<()> {
+    let mut missing = Vec::new();
+    for lc in cases {
+        if let Some(v) = &lc.case.variant_of
+            && !cases.iter().any(|c| c.case.is_named(v.as_str()))
+            && store.resolve_case(v.as_str())?.is_none()
+        {
+            missing.push(format!(
+                "{}:{}: variant_of: no case {:?} in the files or the database",
+                lc.file.display(),
+                lc.line,
+                v.as_str()
+            ));
         }
     }
+    if !missing.is_empty() {
+        bail!(
+            "{}\n{} problem(s); nothing was imported",
+            missing.join("\n"),
+            missing.len()
+        );
+    }
+    Ok(())
+}
+
+fn check(paths: &[PathBuf], format: CaseFormat, lint: bool, counts: bool) -> anyhow::Result<()> {
+    let problems = match ingest::load_cases(paths, format, None) {
+        Ok(cases) => {
+            let problems = ingest::library::variant_problems(&cases);
+            if problems.is_empty() {
+                println!("{} case(s) OK", cases.len());
+                let all = || cases.iter().map(|c| &c.case);
+                let mut failed = false;
+                if lint {
+                    let cues = ingest::library::McqCues::of(all());
+                    println!("{}", cues.report());
+                    failed = !cues.passes();
+                }
+                if counts {
+                    print!("{}", ingest::library::counts_report(all()));
+                }
+                if failed {
+                    bail!(
+                        "the MCQs lean on an answer cue above {:.0} %",
+                        100.0 * ingest::library::CUE_LIMIT
+                    );
+                }
+                return Ok(());
+            }
+            problems
+        }
+        Err(problems) => problems,
+    };
+    for p in &problems {
+        println!("{p}");
+    }
+    bail!("{} problem(s) found", problems.len())
 }
 
 /// Fuzzy-rank cases by id, title, specialty and question text, best first.
@@ -136,7 +216,11 @@ pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
     let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) else {
         return cases;
     };
-    if let Some(exact) = cases.iter().position(|c| c.id.as_str() == q) {
+    let exact = cases
+        .iter()
+        .position(|c| c.id.as_str() == q)
+        .or_else(|| cases.iter().position(|c| c.is_named(q)));
+    if let Some(exact) = exact {
         // An exact id selects that case alone.
         return cases.into_iter().skip(exact).take(1).collect();
     }

@@ -77,7 +77,7 @@ fn interrupted() -> &'static Arc<AtomicBool> {
     })
 }
 
-/// Cases matching `query` (comma-separated exact ids, else id/title substrings).
+/// Cases matching `query` (comma-separated exact ids or aliases, else id/title substrings).
 pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result<Vec<Case>> {
     let Some(query) = query else {
         return Ok(all_cases);
@@ -87,14 +87,22 @@ pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result
         .map(|t| t.trim().to_lowercase())
         .filter(|t| !t.is_empty())
         .collect();
+    // An old id (alias) selects its case unless a stored case still has that id.
+    let ids: std::collections::HashSet<String> = all_cases
+        .iter()
+        .map(|c| c.id.as_str().to_lowercase())
+        .collect();
     let picked: Vec<Case> = all_cases
         .into_iter()
         .filter(|c| {
             let id = c.id.as_str().to_lowercase();
             let title = c.title.to_lowercase();
-            terms
-                .iter()
-                .any(|t| id == *t || id.contains(t.as_str()) || title.contains(t.as_str()))
+            terms.iter().any(|t| {
+                id == *t
+                    || id.contains(t.as_str())
+                    || title.contains(t.as_str())
+                    || (!ids.contains(t) && c.aliases.iter().any(|a| a.to_lowercase() == *t))
+            })
         })
         .collect();
     if picked.is_empty() {

@@ -41,6 +41,16 @@ pub enum AssignError {
     NoReviewers,
     #[error("duplicate reviewer {0:?}")]
     DuplicateReviewer(String),
+    #[error(
+        "case {group:?} comes in {stages} stages, each for {overlap} reviewer(s), and no reviewer may see two stages of one case: that needs {needed} reviewers, there are {reviewers}"
+    )]
+    StagesNeedReviewers {
+        group: String,
+        stages: usize,
+        overlap: u32,
+        needed: usize,
+        reviewers: usize,
+    },
 }
 
 /// Assign each case to `overlap` reviewers with balanced load, draw sides
@@ -49,6 +59,19 @@ pub enum AssignError {
 /// `cases` are case ids; the result does not depend on their order.
 pub fn assign(
     cases: &[String],
+    reviewers: &[String],
+    overlap: u32,
+    seed: u64,
+) -> Result<Vec<Draw>, AssignError> {
+    assign_grouped(cases, cases, reviewers, overlap, seed)
+}
+
+/// [`assign`], where `groups[i]` is the stage group of `cases[i]` (the
+/// investigated case's id, shared by its presentation variant): no reviewer
+/// is given two cases of one group, since the first would give the second away.
+pub fn assign_grouped(
+    cases: &[String],
+    groups: &[String],
     reviewers: &[String],
     overlap: u32,
     seed: u64,
@@ -76,10 +99,34 @@ pub fn assign(
     let mut order: Vec<usize> = (0..cases.len()).collect();
     order.sort_by_key(|&i| (stable_hash(seed, &["visit", &cases[i]]), cases[i].clone()));
 
+    let group_of = |i: usize| groups.get(i).unwrap_or(&cases[i]);
+    let mut sizes: BTreeMap<&String, usize> = BTreeMap::new();
+    for i in 0..cases.len() {
+        *sizes.entry(group_of(i)).or_default() += 1;
+    }
+    if let Some((group, stages)) = sizes
+        .iter()
+        .max_by_key(|(g, n)| (**n, std::cmp::Reverse(**g)))
+        && stages * overlap as usize > reviewers.len()
+    {
+        return Err(AssignError::StagesNeedReviewers {
+            group: (*group).clone(),
+            stages: *stages,
+            overlap,
+            needed: stages * overlap as usize,
+            reviewers: reviewers.len(),
+        });
+    }
     let mut load: BTreeMap<&String, usize> = sorted_reviewers.iter().map(|r| (*r, 0)).collect();
     let mut per_reviewer: BTreeMap<&String, Vec<usize>> = BTreeMap::new();
+    let mut seen: std::collections::HashSet<(&String, &String)> = std::collections::HashSet::new();
     for &i in &order {
-        let mut candidates: Vec<&String> = sorted_reviewers.clone();
+        let group = group_of(i);
+        let mut candidates: Vec<&String> = sorted_reviewers
+            .iter()
+            .copied()
+            .filter(|r| !seen.contains(&(group, *r)))
+            .collect();
         candidates.sort_by_key(|r| {
             (
                 load[*r],
@@ -88,6 +135,7 @@ pub fn assign(
             )
         });
         for r in candidates.into_iter().take(overlap as usize) {
+            seen.insert((group, r));
             *load.entry(r).or_default() += 1;
             per_reviewer.entry(r).or_default().push(i);
         }
@@ -182,6 +230,40 @@ mod tests {
                 reviewers: 2
             })
         );
+    }
+
+    #[test]
+    fn two_stages_of_a_case_never_go_to_one_reviewer() {
+        let cases: Vec<String> = ["c1", "c1-presentation", "c2", "c3", "c3-presentation", "c4"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let groups: Vec<String> = ["c1", "c1", "c2", "c3", "c3", "c4"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for seed in 0..50 {
+            let draws = assign_grouped(&cases, &groups, &names("r", 4), 2, seed).unwrap();
+            let mut seen = std::collections::HashSet::new();
+            for d in &draws {
+                assert!(
+                    seen.insert((groups[d.case_index].clone(), d.reviewer.clone())),
+                    "seed {seed}: {} got two stages of {}",
+                    d.reviewer,
+                    groups[d.case_index]
+                );
+            }
+            assert_eq!(draws.len(), 12);
+        }
+        // Two stages × overlap 2 need four reviewers.
+        assert!(matches!(
+            assign_grouped(&cases, &groups, &names("r", 3), 2, 1),
+            Err(AssignError::StagesNeedReviewers {
+                needed: 4,
+                reviewers: 3,
+                ..
+            })
+        ));
     }
 
     proptest! {

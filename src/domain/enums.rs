@@ -78,6 +78,33 @@ text_enum!(
 );
 
 text_enum!(
+    /// How much of the work-up a case shows: the presentation only (history,
+    /// examination, bedside tests) or the investigations too.
+    Stage, "stage" {
+        /// History, examination and bedside tests only.
+        Presentation => "presentation",
+        /// The investigations are given (the default).
+        Investigated => "investigated",
+    }
+);
+
+// The enum comes from `text_enum!`, whose derive list has no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for Stage {
+    fn default() -> Self {
+        Stage::Investigated
+    }
+}
+
+impl Stage {
+    /// Serde helper: the default stage is not written out, so case bodies
+    /// stored before stages existed keep their content hash.
+    pub fn is_default(&self) -> bool {
+        *self == Stage::Investigated
+    }
+}
+
+text_enum!(
     /// What the case asks of a model.
     TaskKind, "task kind" {
         /// Multiple choice with a gold letter.

@@ -8,6 +8,7 @@ pub mod case;
 pub mod chain;
 pub mod enums;
 pub mod ids;
+pub mod matching;
 pub mod model;
 pub mod run;
 pub mod slot;
@@ -18,8 +19,8 @@ pub use blind::{BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, Review
 pub use case::{Case, RedFlag, Task};
 pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
-    ErrorMode, Incidence, ParseEnumError, Preference, Role, Severity, Side, Specialty, StepLabel,
-    TaskKind,
+    ErrorMode, Incidence, ParseEnumError, Preference, Role, Severity, Side, Specialty, Stage,
+    StepLabel, TaskKind,
 };
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};
 pub use model::{Model, ModelSource};

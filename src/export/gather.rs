@@ -56,6 +56,7 @@ fn item_info(r: &ReportItem) -> ItemInfo {
         case_id: r.case.id.to_string(),
         specialty: r.case.specialty,
         incidence: r.case.incidence,
+        stage: r.case.stage,
         task: r.case.task.kind(),
         red_flags: r.case.red_flags.len(),
         steps: r.steps,

@@ -183,6 +183,10 @@ fn question_case(
         priority: Vec::new(),
         source,
         licence: "see source dataset".into(),
+        must_not_miss_synonyms: Default::default(),
+        aliases: Vec::new(),
+        stage: Default::default(),
+        variant_of: None,
     })
 }
 

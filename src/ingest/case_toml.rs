@@ -1,6 +1,8 @@
 //! Case files (`cases/*.toml`): parse and validate, reporting every problem
 //! with its line and field, not just the first. Pure: text in, case or problems out.
 
+use super::case_fields as fields;
+pub use super::case_toml_out::to_toml;
 use super::problem::{Problem, line_of};
 use crate::domain::{Case, CaseId, Incidence, RedFlag, Specialty, Task};
 use std::collections::BTreeMap;
@@ -20,16 +22,19 @@ const TOP_KEYS: &[&str] = &[
     "priority",
     "source",
     "licence",
+    "aliases",
+    "stage",
+    "variant_of",
 ];
 
-struct Ctx<'a> {
-    file: &'a Path,
-    text: &'a str,
-    problems: Vec<Problem>,
+pub(super) struct Ctx<'a> {
+    pub(super) file: &'a Path,
+    pub(super) text: &'a str,
+    pub(super) problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
-    fn push(&mut self, offset: usize, field: &str, message: impl Into<String>) {
+    pub(super) fn push(&mut self, offset: usize, field: &str, message: impl Into<String>) {
         self.problems.push(Problem {
             file: self.file.to_path_buf(),
             line: line_of(self.text, offset),
@@ -38,7 +43,7 @@ impl Ctx<'_> {
         });
     }
 
-    fn string(
+    pub(super) fn string(
         &mut self,
         table: &DeTable<'_>,
         key: &str,
@@ -71,7 +76,7 @@ impl Ctx<'_> {
         }
     }
 
-    fn string_list(
+    pub(super) fn string_list(
         &mut self,
         table: &DeTable<'_>,
         key: &str,
@@ -183,8 +188,10 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
     let question = cx.string(table, "question", "question", 0);
     let source = cx.string(table, "source", "source", 0);
     let licence = cx.string(table, "licence", "licence", 0);
-    let must_not_miss = cx.string_list(table, "must_not_miss", 0, 1);
+    let (must_not_miss, must_not_miss_synonyms) = fields::must_not_miss(&mut cx, table);
     let priority = cx.string_list(table, "priority", 0, 2);
+    let aliases = fields::aliases(&mut cx, table, id.as_ref().map(|i| i.0.as_str()));
+    let (stage, variant_of) = fields::stage(&mut cx, table, id.as_ref().map(|i| i.0.as_str()));
     let red_flags = red_flags(&mut cx, table);
     let task = task(&mut cx, table);
 
@@ -205,6 +212,14 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
             );
         }
     }
+
+    fields::must_not_miss_in_priority(
+        &mut cx,
+        table,
+        &must_not_miss,
+        &must_not_miss_synonyms,
+        &priority,
+    );
 
     if !cx.problems.is_empty() {
         return Err(cx.problems);
@@ -234,6 +249,10 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
             priority,
             source: source.0,
             licence: licence.0,
+            must_not_miss_synonyms,
+            aliases,
+            stage,
+            variant_of,
         }),
         _ => Err(cx.problems),
     }
@@ -404,40 +423,6 @@ fn mcq_options(cx: &mut Ctx<'_>, t: &DeTable<'_>, at: usize) -> BTreeMap<String,
         cx.push(v.span().start, "task.options", "needs at least 2 options");
     }
     out
-}
-
-/// Render a case as a TOML case file (for `cases export` and round-trip tests).
-pub fn to_toml(case: &Case) -> Result<String, toml::ser::Error> {
-    #[derive(serde::Serialize)]
-    struct Out<'a> {
-        id: &'a str,
-        title: &'a str,
-        specialty: &'a str,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        incidence: Option<&'a str>,
-        vignette: &'a str,
-        question: &'a str,
-        must_not_miss: &'a [String],
-        priority: &'a [String],
-        source: &'a str,
-        licence: &'a str,
-        task: &'a Task,
-        red_flags: &'a [RedFlag],
-    }
-    toml::to_string(&Out {
-        id: case.id.as_str(),
-        title: &case.title,
-        specialty: case.specialty.as_str(),
-        incidence: case.incidence.map(|i| i.as_str()),
-        vignette: &case.vignette,
-        question: &case.question,
-        must_not_miss: &case.must_not_miss,
-        priority: &case.priority,
-        source: &case.source,
-        licence: &case.licence,
-        task: &case.task,
-        red_flags: &case.red_flags,
-    })
 }
 
 #[cfg(test)]

@@ -2,8 +2,11 @@
 //! model-output files. Pure parsing and validation; the store saves the result.
 //! Errors name the file, line and field.
 
+pub mod case_fields;
 pub mod case_json;
 pub mod case_toml;
+mod case_toml_out;
+pub mod library;
 pub mod problem;
 pub mod records;
 pub mod run_formats;
@@ -130,6 +133,7 @@ pub fn load_cases(
             });
         }
     }
+    problems.extend(library::name_problems(&cases));
     if problems.is_empty() {
         Ok(cases)
     } else {

@@ -150,6 +150,10 @@ pub(crate) mod tests {
             priority: vec![],
             source: "test".into(),
             licence: "CC0".into(),
+            must_not_miss_synonyms: Default::default(),
+            aliases: Vec::new(),
+            stage: Default::default(),
+            variant_of: None,
         }
     }
 

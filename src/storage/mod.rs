@@ -2,6 +2,7 @@
 //! file, sets the pragmas, then applies the numbered migrations in order.
 //! Nothing here renders, prompts or prints.
 
+mod case_names;
 mod cases;
 mod error;
 mod models;

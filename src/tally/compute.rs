@@ -218,12 +218,14 @@ fn groups(input: &TallyInput, cells: &[Cell<'_>], config: &TallyConfig) -> Vec<G
                         .cloned()
                         .unwrap_or_default(),
                 ),
-                GroupBy::Specialty | GroupBy::Incidence => {
+                GroupBy::Specialty | GroupBy::Incidence | GroupBy::Stage => {
                     let Some(item) = input.items.get(c.item as usize) else {
                         continue;
                     };
                     if *by == GroupBy::Specialty {
                         (item.specialty as usize, item.specialty.to_string())
+                    } else if *by == GroupBy::Stage {
+                        (item.stage as usize, item.stage.to_string())
                     } else {
                         match item.incidence {
                             Some(i) => (i as usize, i.to_string()),

@@ -4,7 +4,9 @@
 //! Must not: hold model names while the study is blinded (`models` is `None` then).
 
 use crate::domain::Slot;
-use crate::domain::{ErrorMode, Incidence, ItemId, Role, Severity, Specialty, StepLabel, TaskKind};
+use crate::domain::{
+    ErrorMode, Incidence, ItemId, Role, Severity, Specialty, Stage, StepLabel, TaskKind,
+};
 use crate::stats::{BootstrapConfig, SignificanceLevel};
 use serde::Serialize;
 
@@ -22,6 +24,8 @@ pub struct ItemInfo {
     pub case_id: String,
     pub specialty: Specialty,
     pub incidence: Option<Incidence>,
+    /// Presentation only, or investigated.
+    pub stage: Stage,
     pub task: TaskKind,
     pub red_flags: usize,
     pub steps: [usize; 2],
@@ -72,9 +76,13 @@ pub enum GroupBy {
     Specialty,
     Incidence,
     Reviewer,
+    /// Presentation variants against investigated cases.
+    Stage,
 }
 
 impl GroupBy {
+    /// The breakdowns of `tally --tui`. `Stage` is asked for explicitly
+    /// (`--by stage`): most studies hold one stage only.
     pub const ALL: [GroupBy; 3] = [GroupBy::Specialty, GroupBy::Incidence, GroupBy::Reviewer];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +90,7 @@ impl GroupBy {
             GroupBy::Specialty => "specialty",
             GroupBy::Incidence => "incidence",
             GroupBy::Reviewer => "reviewer",
+            GroupBy::Stage => "stage",
         }
     }
 }

@@ -11,7 +11,7 @@ use std::fmt::Write;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TallyRow {
     pub study: String,
-    /// `all`, `specialty`, `incidence` or `reviewer`.
+    /// `all`, `specialty`, `incidence`, `stage` or `reviewer`.
     pub by: String,
     pub group: String,
     /// Model name (after unblinding), `A vs B` names for paired tests, empty otherwise.

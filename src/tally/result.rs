@@ -137,7 +137,7 @@ pub struct PairedTest {
 /// One group (overall, a specialty, an incidence tier or a reviewer).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupTally {
-    /// `all`, `specialty`, `incidence` or `reviewer`.
+    /// `all`, `specialty`, `incidence`, `stage` or `reviewer`.
     pub by: String,
     pub group: String,
     /// Items in the group.

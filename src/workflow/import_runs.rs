@@ -152,7 +152,7 @@ pub fn import_runs_text(
     })
 }
 
-/// Join a record to a case: by id (with or without a source prefix), else by question text.
+/// Join a record to a case: by id or alias (with or without a source prefix), else by question text.
 fn join<'a>(
     r: &RawRun,
     cases: &'a HashMap<CaseId, Case>,
@@ -161,6 +161,10 @@ fn join<'a>(
     if let Some(key) = &r.case_key {
         let key = key.trim();
         if let Some(c) = cases.get(&CaseId(key.to_string())) {
+            return Some(c);
+        }
+        // An old id of a renamed case (an alias) joins like its id.
+        if let Some(c) = cases.values().find(|c| c.aliases.iter().any(|a| a == key)) {
             return Some(c);
         }
         if !key.contains(':') {

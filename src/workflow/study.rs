@@ -1,7 +1,7 @@
 //! Study creation: pick the cases both models have chains for, draw the
 //! assignments, store everything at once.
 
-use crate::domain::assign::{assign, stable_hash};
+use crate::domain::assign::{assign_grouped, stable_hash};
 use crate::domain::{CaseId, ChainId, StudyId};
 use crate::storage::{NewStudy, Store};
 use anyhow::bail;
@@ -32,7 +32,7 @@ pub struct CreatedStudy {
     pub empty_chains: Vec<CaseId>,
 }
 
-/// Select cases for a study: a comma-separated list of ids (each must exist),
+/// Select cases for a study: a comma-separated list of ids or aliases (each must exist),
 /// one exact id, or else a case-insensitive substring of id, title,
 /// specialty, question or vignette. Deliberately not fuzzy: a study's case set
 /// must be exactly what the coordinator meant.
@@ -41,8 +41,15 @@ pub fn select_cases(
     query: &str,
 ) -> anyhow::Result<std::collections::HashSet<CaseId>> {
     let q = query.trim();
-    let ids: std::collections::HashSet<&str> = all.iter().map(|c| c.id.as_str()).collect();
-    if q.contains(',') || ids.contains(q) {
+    // Every name of a case (its id and its aliases) selects that case.
+    let mut ids: std::collections::HashMap<&str, &CaseId> =
+        all.iter().map(|c| (c.id.as_str(), &c.id)).collect();
+    for c in all {
+        for a in &c.aliases {
+            ids.entry(a.as_str()).or_insert(&c.id);
+        }
+    }
+    if q.contains(',') || ids.contains_key(q) {
         let wanted: Vec<&str> = q
             .split(',')
             .map(str::trim)
@@ -51,7 +58,7 @@ pub fn select_cases(
         let unknown: Vec<&str> = wanted
             .iter()
             .copied()
-            .filter(|w| !ids.contains(w))
+            .filter(|w| !ids.contains_key(w))
             .collect();
         if !unknown.is_empty() {
             bail!(
@@ -59,7 +66,10 @@ pub fn select_cases(
                 unknown.join(", ")
             );
         }
-        return Ok(wanted.into_iter().map(|w| CaseId(w.to_string())).collect());
+        return Ok(wanted
+            .into_iter()
+            .filter_map(|w| ids.get(w).map(|id| (*id).clone()))
+            .collect());
     }
     let needle = q.to_lowercase();
     Ok(all
@@ -215,7 +225,8 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
     }
     let seed = spec.seed.unwrap_or_else(|| stable_hash(0, &[spec.name]));
     let ids: Vec<String> = items.iter().map(|(c, _, _)| c.to_string()).collect();
-    let draws = assign(&ids, &spec.reviewers, spec.overlap, seed)?;
+    let groups = stage_groups(&store.all_cases()?, &ids);
+    let draws = assign_grouped(&ids, &groups, &spec.reviewers, spec.overlap, seed)?;
     let detail = serde_json::json!({
         "model_a": spec.model_a, "model_b": spec.model_b, "cases": spec.cases,
         "reviewers": spec.reviewers, "overlap": spec.overlap, "seed": seed, "items": items.len(),
@@ -240,6 +251,23 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
         chains: items,
         empty_chains,
     })
+}
+
+/// The stage group of each case id: the investigated case's row id, shared by
+/// its presentation variants (whose `variant_of` may name it by an alias).
+fn stage_groups(all: &[crate::domain::Case], ids: &[String]) -> Vec<String> {
+    let row_of = |name: &str| -> String {
+        all.iter()
+            .find(|c| c.is_named(name))
+            .map(|c| c.id.to_string())
+            .unwrap_or_else(|| name.to_string())
+    };
+    ids.iter()
+        .map(|id| match all.iter().find(|c| c.id.as_str() == id) {
+            Some(c) => row_of(c.stage_group()),
+            None => id.clone(),
+        })
+        .collect()
 }
 
 /// Who is acting, for the audit trail: `$BLINDSTEP_USER`, `$USER`, or "unknown".

@@ -36,6 +36,10 @@ pub fn mcq(id: &str, title: &str, specialty: Specialty) -> Case {
         priority: vec![],
         source: "test".into(),
         licence: "CC0".into(),
+        must_not_miss_synonyms: Default::default(),
+        aliases: Vec::new(),
+        stage: Default::default(),
+        variant_of: None,
     }
 }
 

@@ -106,6 +106,10 @@ fn case(n: usize) -> Case {
         ],
         source: "blindstep tests (fictional)".into(),
         licence: "CC0".into(),
+        must_not_miss_synonyms: Default::default(),
+        aliases: Vec::new(),
+        stage: Default::default(),
+        variant_of: None,
     }
 }
 

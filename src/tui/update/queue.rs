@@ -101,7 +101,9 @@ impl App {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, e)| {
-                    let hay = format!("{} {} {}", e.title, e.specialty, e.case_id);
+                    // Never the case id: ids may name a diagnosis, and the
+                    // filter must not let a reviewer search for one.
+                    let hay = format!("{} {}", e.title, e.specialty);
                     m.fuzzy_match(&hay, q).map(|s| (s, i))
                 })
                 .collect();
@@ -210,6 +212,19 @@ mod tests {
         app.update(Action::StartFilter);
         app.update(Action::Cancel);
         assert_eq!(app.visible.len(), 3);
+    }
+
+    #[test]
+    fn the_filter_never_searches_case_ids() {
+        let mut app = App::new((80, 24));
+        let mut q = queue();
+        q[0].case_id = CaseId::new("qz-case-01");
+        app.update(Action::QueueLoaded(q));
+        app.update(Action::StartFilter);
+        for c in "qz".chars() {
+            app.update(Action::TextInput(c));
+        }
+        assert_eq!(app.visible.len(), 0, "the id must not be searchable");
     }
 
     #[test]

@@ -41,6 +41,10 @@ pub(crate) fn case() -> Case {
         priority: vec!["Subarachnoid haemorrhage".into(), "Migraine".into()],
         source: "test".into(),
         licence: "CC0".into(),
+        must_not_miss_synonyms: Default::default(),
+        aliases: Vec::new(),
+        stage: Default::default(),
+        variant_of: None,
     }
 }
 
