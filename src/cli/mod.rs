@@ -60,6 +60,13 @@ impl Global {
                 path.display()
             );
         }
+        // An empty file would become a new database on open: a read must not write into it.
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            anyhow::bail!(
+                "{}: empty file (0 bytes), not a blindstep database; it was left untouched (`blindstep cases import` or `models add` starts a new database)",
+                path.display()
+            );
+        }
         Ok(crate::storage::Store::open(&path)?)
     }
 

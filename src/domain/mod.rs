@@ -7,6 +7,7 @@ pub mod chain;
 pub mod enums;
 pub mod ids;
 pub mod model;
+pub mod model_family;
 pub mod run;
 pub mod study;
 pub mod verdict;

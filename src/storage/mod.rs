@@ -2,10 +2,12 @@
 //! file, sets the pragmas, then applies the numbered migrations in order.
 //! Nothing here renders, prompts or prints.
 
+pub mod audit;
 mod cases;
 mod error;
 mod models;
 mod open;
+pub mod packs;
 mod reports;
 mod review;
 mod runs;
