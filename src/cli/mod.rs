@@ -14,6 +14,7 @@ pub mod runs;
 pub mod sampling;
 pub mod strip;
 pub mod study;
+pub mod study_packs;
 pub mod table;
 pub mod tally;
 

@@ -328,9 +328,12 @@ pub fn write_events(
             out.text(&e.kind)?;
             match &names {
                 None => out.opt_text(e.detail.as_deref())?,
-                Some(names) => {
-                    out.opt_text(e.detail.as_deref().and_then(|d| redact(d, names)).as_deref())?
-                }
+                Some(names) => out.opt_text(
+                    e.detail
+                        .as_deref()
+                        .and_then(|d| redact(d, names))
+                        .as_deref(),
+                )?,
             }
             out.opt_text(e.os_user.as_deref())?;
             out.opt_text(e.host.as_deref())?;

@@ -27,8 +27,15 @@ pub fn host() -> &'static str {
     HOST.get_or_init(|| {
         #[cfg(unix)]
         {
-            let name = rustix::system::uname().nodename().to_string_lossy().into_owned();
-            if name.is_empty() { "unknown".into() } else { name }
+            let name = rustix::system::uname()
+                .nodename()
+                .to_string_lossy()
+                .into_owned();
+            if name.is_empty() {
+                "unknown".into()
+            } else {
+                name
+            }
         }
         #[cfg(not(unix))]
         {

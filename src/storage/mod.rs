@@ -4,7 +4,9 @@
 
 pub mod audit;
 mod cases;
+pub mod collect;
 mod error;
+pub mod lifecycle;
 mod models;
 mod open;
 pub mod packs;

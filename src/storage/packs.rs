@@ -155,6 +155,9 @@ fn case_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackCaseEvent> {
     })
 }
 
+/// (item, reviewer, position, side of "A", case id, case body, chain A, chain B)
+type HashedItem = (i64, String, i64, String, String, String, i64, i64);
+
 const STEP_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.side, e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split, e.ms_spent, e.created_at";
 const CASE_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.answer_correct_left, e.answer_correct_right, e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence, e.ms_spent, e.created_at";
 
@@ -260,7 +263,12 @@ impl Store {
         )?;
         tx.execute(
             "INSERT INTO pack_meta (pack_id, study, reviewer, format) VALUES (?1, ?2, ?3, ?4)",
-            params![content.pack_id, content.study, content.reviewer, PACK_FORMAT],
+            params![
+                content.pack_id,
+                content.study,
+                content.reviewer,
+                PACK_FORMAT
+            ],
         )?;
         let mut model_ids = [0i64; 2];
         for (slot, name) in [LEFT, RIGHT].iter().enumerate() {
@@ -290,7 +298,11 @@ impl Store {
                     params![it.case.id.as_str(), model_ids[slot], format!("pack:{n}:{slot}")],
                 )?;
                 let run = tx.last_insert_rowid();
-                let answer = chain.answer.as_ref().map(serde_json::to_string).transpose()?;
+                let answer = chain
+                    .answer
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()?;
                 tx.execute(
                     "INSERT INTO chains (run_id, stripper_version, answer, truncated) VALUES (?1, ?2, ?3, ?4)",
                     params![run, chain.stripper_version, answer, chain.truncated],
@@ -367,9 +379,9 @@ impl Store {
             return Ok(None);
         }
         let rows: Vec<PackMeta> = {
-            let mut st = self.conn.prepare(
-                "SELECT pack_id, study, reviewer, format, created_at FROM pack_meta",
-            )?;
+            let mut st = self
+                .conn
+                .prepare("SELECT pack_id, study, reviewer, format, created_at FROM pack_meta")?;
             st.query_map([], |r| {
                 Ok(PackMeta {
                     pack_id: r.get(0)?,
@@ -412,7 +424,7 @@ impl Store {
              FROM items i JOIN assignments a ON a.item_id = i.id JOIN cases c ON c.id = i.case_id
              ORDER BY i.id, a.reviewer",
         )?;
-        let rows: Vec<(i64, String, i64, String, String, String, i64, i64)> = st
+        let rows: Vec<HashedItem> = st
             .query_map([], |r| {
                 Ok((
                     r.get(0)?,
@@ -441,10 +453,12 @@ impl Store {
                 )?;
                 put(answer.as_deref().unwrap_or("-"));
                 put(if truncated { "1" } else { "0" });
-                let mut st = self
-                    .conn
-                    .prepare_cached("SELECT idx, text FROM steps WHERE chain_id = ?1 ORDER BY idx")?;
-                for row in st.query_map([chain], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+                let mut st = self.conn.prepare_cached(
+                    "SELECT idx, text FROM steps WHERE chain_id = ?1 ORDER BY idx",
+                )?;
+                for row in st.query_map([chain], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })? {
                     let (idx, text) = row?;
                     put(&idx.to_string());
                     put(&text);
@@ -469,8 +483,7 @@ impl Store {
                 "SELECT reviewer FROM study_reviewers UNION SELECT reviewer FROM assignments
                  UNION SELECT reviewer FROM step_verdict_events UNION SELECT reviewer FROM case_verdict_events",
             )?;
-            st.query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?
+            st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
         };
         reviewers.sort();
         let mut st = self.conn.prepare(&format!(

@@ -40,7 +40,11 @@ pub struct StudyOverview {
     pub seed: u64,
     pub created_at: String,
     pub unblinded_at: Option<String>,
+    /// Verdicts taken again after unblinding since then.
+    pub reopened_at: Option<String>,
     pub reviewers: Vec<ReviewerProgress>,
+    /// Reviewer packs made, each with its last collection.
+    pub packs: Vec<super::collect::PackSummary>,
 }
 
 /// One item with both chains, for exports and tallies (model identity included:
@@ -221,7 +225,9 @@ impl Store {
             seed: study.seed,
             created_at: study.created_at,
             unblinded_at: study.unblinded_at,
+            reopened_at: self.reopened_at(study.id)?,
             reviewers,
+            packs: self.study_packs(study.id)?,
         })
     }
 

@@ -80,7 +80,6 @@ pub fn select_cases(
         .collect())
 }
 
-
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
