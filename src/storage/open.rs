@@ -126,15 +126,40 @@ fn cannot_write_io(path: &Path, e: &std::io::Error) -> Option<StoreError> {
 fn cannot_write_sql(path: &Path, e: &rusqlite::Error) -> Option<StoreError> {
     use rusqlite::ErrorCode as C;
     let reason = match e.sqlite_error_code()? {
-        C::ReadOnly => "SQLite reports the database read-only (file, folder or mount)",
-        C::DiskFull => "the disk is full",
-        C::CannotOpen => "SQLite cannot create or open its files there",
+        C::ReadOnly => "SQLite reports the database read-only (file, folder or mount)".into(),
+        C::DiskFull => "the disk is full".into(),
+        C::CannotOpen => "SQLite cannot create or open its files there".into(),
+        // A write or the -shm mapping failed: most often, no space left.
+        C::SystemIoFailure => match free_bytes(path) {
+            Some(free) if free < 1 << 20 => {
+                format!("the disk is full ({} KiB free)", free >> 10)
+            }
+            _ => return None,
+        },
         _ => return None,
     };
     Some(StoreError::CannotWrite {
         path: path.to_path_buf(),
-        reason: reason.into(),
+        reason,
     })
+}
+
+/// Space left for this user on the file system holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let s = rustix::fs::statvfs(dir).ok()?;
+        Some(s.f_bavail.saturating_mul(s.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 /// An existing database must be writable, and so must its folder unless the `-wal` and
