@@ -346,3 +346,43 @@ fn assign_adds_a_reviewer_and_moves_unstarted_items_balanced() {
     let t = fail(db, &["study", "assign", "site", "--add", "ana"]);
     assert!(t.contains("already a reviewer"), "{t}");
 }
+
+/// A tiny tmpfs, unmounted on drop (needs root and mount rights; else the test is skipped).
+struct TinyDisk(std::path::PathBuf);
+
+impl TinyDisk {
+    fn new(at: &Path) -> Option<Self> {
+        std::fs::create_dir_all(at).unwrap();
+        let ok = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=80k", "tmpfs"])
+            .arg(at)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| TinyDisk(at.to_path_buf()))
+    }
+}
+
+impl Drop for TinyDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = dir.path().join("disk");
+    let Some(_disk) = TinyDisk::new(&at) else {
+        eprintln!("skipping: cannot mount a small tmpfs here");
+        return;
+    };
+    // fill most of it, then ask for a new database
+    std::fs::write(at.join("filler"), vec![0u8; 60 << 10]).unwrap();
+    let t = fail(
+        &at.join("s.db"),
+        &["models", "add", "m", "--role", "student"],
+    );
+    assert!(t.contains("the disk is full"), "{t}");
+    let _ = std::fs::remove_file(at.join("filler"));
+}

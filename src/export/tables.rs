@@ -468,3 +468,24 @@ pub fn write_tally(
     }
     out.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redaction_drops_identity_keys_and_blanks_leftover_names() {
+        let names = vec!["zircon-7".to_string(), "my label".to_string()];
+        let d =
+            r#"{"model_a":"zircon-7","model_b":"other","seed":5,"items":3,"reviewers":["ana"]}"#;
+        let kept = redact(d, &names).unwrap();
+        assert!(!kept.contains("zircon") && !kept.contains("seed") && !kept.contains("other"));
+        assert!(
+            kept.contains("\"items\":3") && kept.contains("ana"),
+            "{kept}"
+        );
+        assert_eq!(redact(r#"{"note":"ZIRCON-7 was here"}"#, &names), None);
+        assert_eq!(redact("plain text naming My Label", &names), None);
+        assert_eq!(redact("plain", &names).as_deref(), Some("plain"));
+    }
+}
