@@ -9,6 +9,7 @@ mod error;
 pub mod lifecycle;
 mod models;
 mod open;
+mod pack_read;
 pub mod packs;
 mod reports;
 mod review;

@@ -1,6 +1,7 @@
 //! Reviewer packs, the file side: what one reviewer's pack holds, read from the study
 //! database ([`Store::pack_content`]), written fresh into a new database file
-//! ([`Store::fill_pack`]) and read back from a returned pack ([`Store::read_pack`]).
+//! ([`Store::fill_pack`]) and read back from a returned pack ([`Store::read_pack`], in
+//! `pack_read`).
 //!
 //! A pack is a blindstep database of its own (so the review screens open it unchanged) that
 //! holds only the reviewer's items, the cases, the blinded chains (step texts, no spans, no
@@ -15,8 +16,7 @@
 use super::{Store, StoreError};
 use crate::domain::{Case, CaseId, FinalAnswer, ItemId, Side};
 use crate::ingest::LoadedCase;
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
-use sha2::{Digest, Sha256};
+use rusqlite::{TransactionBehavior, params};
 
 /// Pack format version, in `pack_meta`.
 pub const PACK_FORMAT: i64 = 1;
@@ -121,7 +121,7 @@ pub struct PackRead {
     pub case_events: Vec<PackCaseEvent>,
 }
 
-fn step_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackStepEvent> {
+pub(super) fn step_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackStepEvent> {
     Ok(PackStepEvent {
         id: r.get(0)?,
         previous: r.get(1)?,
@@ -139,7 +139,7 @@ fn step_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackStepEvent> {
     })
 }
 
-fn case_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackCaseEvent> {
+pub(super) fn case_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackCaseEvent> {
     Ok(PackCaseEvent {
         id: r.get(0)?,
         previous: r.get(1)?,
@@ -155,11 +155,8 @@ fn case_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackCaseEvent> {
     })
 }
 
-/// (item, reviewer, position, side of "A", case id, case body, chain A, chain B)
-type HashedItem = (i64, String, i64, String, String, String, i64, i64);
-
-const STEP_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.side, e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split, e.ms_spent, e.created_at";
-const CASE_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.answer_correct_left, e.answer_correct_right, e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence, e.ms_spent, e.created_at";
+pub(super) const STEP_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.side, e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split, e.ms_spent, e.created_at";
+pub(super) const CASE_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.answer_correct_left, e.answer_correct_right, e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence, e.ms_spent, e.created_at";
 
 impl Store {
     /// What a pack for `reviewer` of study `study_name` holds, read in one snapshot.
@@ -401,114 +398,5 @@ impl Store {
                 rows.len()
             ))),
         }
-    }
-
-    /// SHA-256 over what the reviewer of this pack sees: the study and reviewer names, each
-    /// item (id, position, side of "A"), its case and both chains, in item order.
-    pub fn pack_content_hash(&self) -> Result<String, StoreError> {
-        let mut h = Sha256::new();
-        let mut put = |s: &str| {
-            h.update((s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
-        };
-        let mut st = self.conn.prepare(
-            "SELECT s.name, r.reviewer FROM studies s JOIN study_reviewers r ON r.study_id = s.id ORDER BY s.id, r.reviewer",
-        )?;
-        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (s, r) = row?;
-            put(&s);
-            put(&r);
-        }
-        let mut st = self.conn.prepare(
-            "SELECT i.id, a.reviewer, a.position, a.a_side, i.case_id, c.body, i.chain_a, i.chain_b
-             FROM items i JOIN assignments a ON a.item_id = i.id JOIN cases c ON c.id = i.case_id
-             ORDER BY i.id, a.reviewer",
-        )?;
-        let rows: Vec<HashedItem> = st
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                ))
-            })?
-            .collect::<Result<_, _>>()?;
-        for (item, reviewer, position, a_side, case_id, body, ca, cb) in rows {
-            put(&item.to_string());
-            put(&reviewer);
-            put(&position.to_string());
-            put(&a_side);
-            put(&case_id);
-            put(&body);
-            for chain in [ca, cb] {
-                let (answer, truncated): (Option<String>, bool) = self.conn.query_row(
-                    "SELECT answer, truncated FROM chains WHERE id = ?1",
-                    [chain],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )?;
-                put(answer.as_deref().unwrap_or("-"));
-                put(if truncated { "1" } else { "0" });
-                let mut st = self.conn.prepare_cached(
-                    "SELECT idx, text FROM steps WHERE chain_id = ?1 ORDER BY idx",
-                )?;
-                for row in st.query_map([chain], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })? {
-                    let (idx, text) = row?;
-                    put(&idx.to_string());
-                    put(&text);
-                }
-                put("end of chain");
-            }
-        }
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
-    }
-
-    /// Read a returned pack: its identity, content hash, reviewers and every verdict event.
-    pub fn read_pack(&self) -> Result<PackRead, StoreError> {
-        let meta = self.pack_meta()?.ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "{}: not a reviewer pack (a study database?)",
-                self.path.display()
-            ))
-        })?;
-        let content_hash = self.pack_content_hash()?;
-        let mut reviewers: Vec<String> = {
-            let mut st = self.conn.prepare(
-                "SELECT reviewer FROM study_reviewers UNION SELECT reviewer FROM assignments
-                 UNION SELECT reviewer FROM step_verdict_events UNION SELECT reviewer FROM case_verdict_events",
-            )?;
-            st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
-        };
-        reviewers.sort();
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {STEP_EVENT_COLS} FROM step_verdict_events e ORDER BY e.id"
-        ))?;
-        let step_events = st.query_map([], step_event)?.collect::<Result<_, _>>()?;
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {CASE_EVENT_COLS} FROM case_verdict_events e ORDER BY e.id"
-        ))?;
-        let case_events = st.query_map([], case_event)?.collect::<Result<_, _>>()?;
-        Ok(PackRead {
-            meta,
-            content_hash,
-            reviewers,
-            step_events,
-            case_events,
-        })
-    }
-
-    /// Whether any study in this database is named `name` (for a pack: its own study).
-    pub fn has_study(&self, name: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT 1 FROM studies WHERE name = ?1", [name], |_| Ok(()))
-            .optional()?
-            .is_some())
     }
 }
