@@ -24,11 +24,10 @@ impl Store {
     pub fn verdicts_closed(&self, study: StudyId) -> Result<Option<String>, StoreError> {
         let unblinded: Option<String> = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT created_at FROM study_events WHERE study_id = ?1 AND kind = 'unblinded'",
-                [study.0],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([study.0], |r| r.get(0))
             .optional()?;
         let Some(at) = unblinded else {
             return Ok(None);
