@@ -24,15 +24,19 @@ fn dump(path: &Path, sql: &str) -> Rows {
         .collect()
 }
 
+/// Every column of schema 1 (explicit, so later migrations may add columns).
 const TABLES: &[&str] = &[
-    "SELECT * FROM step_verdict_events ORDER BY id",
-    "SELECT * FROM case_verdict_events ORDER BY id",
+    "SELECT id, item_id, reviewer, side, chain_id, step_idx, label, severity, tags, note, bad_split, ms_spent, previous_id, created_at FROM step_verdict_events ORDER BY id",
+    "SELECT id, item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence, ms_spent, previous_id, created_at FROM case_verdict_events ORDER BY id",
     "SELECT id, study_id, kind, actor, detail, created_at FROM study_events ORDER BY id",
-    "SELECT * FROM assignments ORDER BY item_id, reviewer",
-    "SELECT * FROM items ORDER BY id",
-    "SELECT * FROM studies ORDER BY id",
-    "SELECT * FROM review_cursors ORDER BY study_id, reviewer",
-    "SELECT * FROM current_step_verdicts ORDER BY id",
+    "SELECT item_id, reviewer, position, a_side FROM assignments ORDER BY item_id, reviewer",
+    "SELECT id, study_id, case_id, chain_a, chain_b FROM items ORDER BY id",
+    "SELECT id, name, model_a, model_b, seed, overlap, created_at FROM studies ORDER BY id",
+    "SELECT study_id, reviewer, item_id, side, step_idx, updated_at FROM review_cursors ORDER BY study_id, reviewer",
+    "SELECT id, item_id, reviewer, side, step_idx, label, severity, tags, note FROM current_step_verdicts ORDER BY id",
+    "SELECT id, item_id, reviewer, preferred, confidence FROM current_case_verdicts ORDER BY id",
+    "SELECT id, name, role, source_kind, location, label FROM models ORDER BY id",
+    "SELECT chain_id, idx, text, spans FROM steps ORDER BY chain_id, idx",
 ];
 
 fn copy() -> (tempfile::TempDir, PathBuf) {
