@@ -279,6 +279,7 @@ fn main() {
                     study: "bench",
                     what,
                     out: &out,
+                    force: true,
                     profile,
                     history,
                     tally: TallyConfig::default(),

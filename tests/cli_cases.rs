@@ -171,8 +171,11 @@ fn a_malformed_line_aborts_the_whole_import() {
         std::fs::read_to_string(fx.join("medagents_medqa_test_pos300-346_dev40.jsonl")).unwrap();
     let mut lines: Vec<&str> = src.lines().collect();
     lines[17] = "{\"question\": \"truncated";
+    // (a read such as `models list` never creates a database; registering a model does)
     assert!(
-        run(&db, &["models", "list"]).status.success(),
+        run(&db, &["models", "add", "m0", "--role", "student"])
+            .status
+            .success(),
         "creates the database"
     );
     let bad = dir.path().join("medqa_bad.jsonl");

@@ -91,6 +91,7 @@ fn run(d: &mut Demo, what: What, profile: Profile, name: &str) -> (PathBuf, u64)
             study: "demo",
             what,
             out: &out,
+            force: true,
             profile,
             history: false,
             tally: TallyConfig::default(),

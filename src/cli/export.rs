@@ -17,9 +17,12 @@ pub struct ExportArgs {
     /// Which table.
     #[arg(long, value_enum)]
     pub what: What,
-    /// Where to write it (replaced atomically).
+    /// Where to write it (owner-only, written atomically; never a database).
     #[arg(long)]
     pub out: PathBuf,
+    /// Replace an existing file at --out (a database is never replaced).
+    #[arg(long)]
+    pub force: bool,
     /// `excel`: BOM, CRLF, formula guard; `data`: plain, for R and pandas.
     #[arg(long, value_enum, default_value = "data")]
     pub profile: Profile,
@@ -40,6 +43,7 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<()> {
             study: &args.study,
             what: args.what,
             out: &args.out,
+            force: args.force,
             profile: args.profile,
             history: args.history,
             tally: TallyConfig {

@@ -14,6 +14,7 @@ pub mod runs;
 pub mod sampling;
 pub mod strip;
 pub mod study;
+pub mod study_packs;
 pub mod table;
 pub mod tally;
 
@@ -57,6 +58,13 @@ impl Global {
         if !path.exists() {
             anyhow::bail!(
                 "no blindstep database at {} (check --db or BLINDSTEP_DB; `blindstep cases import` or `models add` creates one)",
+                path.display()
+            );
+        }
+        // An empty file would become a new database on open: a read must not write into it.
+        if std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+            anyhow::bail!(
+                "{}: empty file (0 bytes), not a blindstep database; it was left untouched (`blindstep cases import` or `models add` starts a new database)",
                 path.display()
             );
         }

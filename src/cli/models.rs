@@ -57,7 +57,11 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
     if let ModelsCommand::Check { name } = &args.command {
         return super::models_check::run(name, global);
     }
-    let mut store = global.create_store()?;
+    // Listing reads: it must not create a database at a mistyped path.
+    let mut store = match &args.command {
+        ModelsCommand::List { .. } => global.open_store()?,
+        _ => global.create_store()?,
+    };
     match args.command {
         ModelsCommand::Add {
             name,
@@ -73,7 +77,9 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                     if !p.exists() {
                         anyhow::bail!("{}: no such file or directory", p.display());
                     }
-                    ModelSource::Local(std::fs::canonicalize(&p).unwrap_or(p))
+                    let p = std::fs::canonicalize(&p).unwrap_or(p);
+                    super::models_check::validate_local(&name, &p, &tokenizer, &chat_template)?;
+                    ModelSource::Local(p)
                 }
                 (None, Some(u)) => ModelSource::Endpoint(u),
                 (None, None) => ModelSource::OutputsOnly,

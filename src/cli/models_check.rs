@@ -18,6 +18,36 @@ fn human(n: u64) -> String {
     }
 }
 
+/// Load a local model the way `models check` and `generate` do, before it is registered:
+/// a file that cannot be loaded is refused with the loader's reason.
+pub fn validate_local(
+    name: &str,
+    path: &std::path::Path,
+    tokenizer: &Option<std::path::PathBuf>,
+    chat_template: &Option<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    let opts = LoadOptions {
+        tokenizer: tokenizer.clone(),
+        chat_template: chat_template.clone(),
+        ..LoadOptions::default()
+    };
+    let g = load_local(path, &opts).with_context(|| {
+        format!(
+            "model {name:?}: {} cannot be loaded (nothing was registered; `blindstep models check` after fixing it)",
+            path.display()
+        )
+    })?;
+    let id = g.identity();
+    println!(
+        "checked {}: {:?}, {}, {} parameters",
+        path.display(),
+        id.format,
+        id.architecture,
+        id.parameters.map(human).unwrap_or_else(|| "-".into())
+    );
+    Ok(())
+}
+
 pub fn run(name: &str, global: &Global) -> anyhow::Result<()> {
     let store = global.open_store()?;
     let model = store.model(name)?;

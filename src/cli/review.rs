@@ -4,8 +4,8 @@
 use super::Global;
 use crate::storage::Store;
 use crate::tui::{TuiOptions, run_replay, run_tui};
-use crate::workflow::demo;
 use crate::workflow::review_backend::StoreBackend;
+use crate::workflow::{demo, pack};
 use anyhow::Context;
 use clap::Args;
 use std::path::PathBuf;
@@ -13,11 +13,14 @@ use std::path::PathBuf;
 #[derive(Debug, Args)]
 pub struct ReviewArgs {
     /// The study to review.
-    #[arg(long)]
-    pub study: String,
+    #[arg(long, required_unless_present = "pack", conflicts_with = "pack")]
+    pub study: Option<String>,
     /// Your reviewer id, as given at study creation.
-    #[arg(long)]
-    pub reviewer: String,
+    #[arg(long, required_unless_present = "pack")]
+    pub reviewer: Option<String>,
+    /// Review from a reviewer pack file (made by `study pack`) instead of the study database.
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
     /// Drive the review headlessly from a file of key names (one per line; `-` for stdin).
     #[arg(long, value_name = "KEYS")]
     pub replay: Option<PathBuf>,
@@ -31,11 +34,20 @@ pub struct DemoArgs {
     /// Only build the demo database and print where it is.
     #[arg(long)]
     pub setup_only: bool,
+    /// Open a reviewer pack of the demo study (written to FILE from the demo first if FILE
+    /// does not exist): the reviewer-pack workflow, tried out. No answer key in a pack.
+    #[arg(long, value_name = "FILE")]
+    pub pack: Option<PathBuf>,
 }
 
 pub fn review(args: ReviewArgs, global: &Global) -> anyhow::Result<()> {
-    let store = global.open_store()?;
-    let mut backend = StoreBackend::open(store, &args.study, &args.reviewer)?;
+    let mut backend = match (&args.pack, &args.study, &args.reviewer) {
+        (Some(pack), _, reviewer) => pack::open_pack(pack, reviewer.as_deref())?,
+        (None, Some(study), Some(reviewer)) => {
+            StoreBackend::open(global.open_store()?, study, reviewer)?
+        }
+        _ => anyhow::bail!("give --study and --reviewer, or --pack FILE"),
+    };
     drive(&mut backend, args.replay.as_ref())
 }
 
@@ -88,6 +100,26 @@ pub fn demo(args: DemoArgs, global: &Global) -> anyhow::Result<()> {
     }
     if args.setup_only {
         return Ok(());
+    }
+    if let Some(file) = &args.pack {
+        if !file.exists() {
+            let p = pack::make_pack(
+                &mut store,
+                demo::STUDY,
+                demo::REVIEWER,
+                file,
+                false,
+                "blindstep demo",
+            )?;
+            eprintln!(
+                "wrote a reviewer pack of the demo study to {} ({} items)",
+                p.path.display(),
+                p.items
+            );
+        }
+        drop(store);
+        let mut backend = pack::open_pack(file, None)?;
+        return drive(&mut backend, args.replay.as_ref());
     }
     let mut backend = StoreBackend::open(store, demo::STUDY, demo::REVIEWER)?;
     backend.feedback = Some(Box::new(demo::DemoKey::shipped()?));

@@ -1,4 +1,5 @@
-//! `blindstep study create|list|show|unblind`.
+//! `blindstep study create|list|show|unblind`; `pack|collect|reopen|assign` are in
+//! [`super::study_packs`].
 
 use super::{Global, OutputFormat, table};
 use crate::workflow::study::{StudySpec, actor, create_study};
@@ -46,18 +47,67 @@ pub enum StudyCommand {
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
-    /// Reveal which model is which: recorded in the audit trail, irreversible.
+    /// Reveal which model is which: recorded in the audit trail, irreversible. Reviews
+    /// stop (no new verdicts) unless the study is reopened.
     Unblind {
         name: String,
         /// Confirm without the prompt.
         #[arg(long)]
         yes: bool,
     },
+    /// Write one reviewer's blinded work to a pack file of its own (their items, cases and
+    /// chains, their own verdicts; no model identity), for review elsewhere.
+    Pack {
+        name: String,
+        #[arg(long)]
+        reviewer: String,
+        /// The pack file to write (owner-only; never a database).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Replace an existing file at --out (a database is never replaced).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Merge the new verdicts of returned packs (each checked: this study, its reviewer,
+    /// unaltered items and chains). Collecting a pack again adds nothing.
+    Collect {
+        name: String,
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
+    /// Take verdicts again after unblinding (audited).
+    Reopen {
+        name: String,
+        /// Why, for the audit trail.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Confirm without the prompt.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Add reviewers, and move a dropped reviewer's unstarted items to the others (balanced,
+    /// audited).
+    Assign {
+        name: String,
+        /// Reviewers to add, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        add: Vec<String>,
+        /// A reviewer whose unstarted items move to others (started items stay theirs).
+        #[arg(long)]
+        drop: Option<String>,
+        /// Only these reviewers receive the moved items (default: every other reviewer).
+        #[arg(long, value_delimiter = ',', requires = "drop")]
+        to: Vec<String>,
+    },
 }
 
 pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
     let mut store = global.open_store()?;
-    match args.command {
+    let command = match super::study_packs::run(args.command, &mut store)? {
+        Some(other) => other,
+        None => return Ok(()),
+    };
+    match command {
         StudyCommand::Create {
             name,
             models,
@@ -201,9 +251,14 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                             &rows
                         )
                     );
+                    super::study_packs::print_packs(&store, &name)?;
                 }
             }
         }
+        StudyCommand::Pack { .. }
+        | StudyCommand::Collect { .. }
+        | StudyCommand::Reopen { .. }
+        | StudyCommand::Assign { .. } => {}
         StudyCommand::Unblind { name, yes } => {
             let s = store.study(&name)?;
             if let Some(at) = &s.unblinded_at {

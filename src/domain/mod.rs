@@ -10,6 +10,7 @@ pub mod enums;
 pub mod ids;
 pub mod matching;
 pub mod model;
+pub mod model_family;
 pub mod run;
 pub mod slot;
 pub mod study;

@@ -1,6 +1,6 @@
-//! CSV writing for the exports: the two profiles (RFC 4180 via the `csv` crate, UTF-8) and
-//! the atomic file they are written to (a temp file in the destination's folder, fsynced,
-//! then renamed over the destination, so a reader never sees half a file).
+//! CSV writing for the exports: the two profiles (RFC 4180 via the `csv` crate, UTF-8),
+//! written through an [`AtomicFile`] (owner-only temp file in the destination's folder,
+//! fsynced, then renamed over the destination, so a reader never sees half a file).
 //!
 //! - `data`: plain, LF line ends, no BOM, cells as they are (for R and pandas).
 //! - `excel`: UTF-8 BOM, CRLF, and a guard against formula injection: a text cell starting
@@ -9,7 +9,7 @@
 //! Must not: know what a step or a verdict is; it writes cells.
 
 use super::ExportError;
-use std::fs::{File, OpenOptions};
+use super::atomic::AtomicFile;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -49,76 +49,9 @@ pub fn needs_formula_guard(cell: &str) -> bool {
     !numeric
 }
 
-/// A file that appears at its destination only when [`AtomicFile::commit`] succeeds.
-pub struct AtomicFile {
-    tmp: PathBuf,
-    dest: PathBuf,
-    committed: bool,
-}
-
-impl AtomicFile {
-    /// Create the temp file beside `dest`.
-    pub fn create(dest: &Path) -> Result<(Self, File), ExportError> {
-        let io = |source| ExportError::Io {
-            path: dest.to_path_buf(),
-            source,
-        };
-        let name = dest
-            .file_name()
-            .ok_or_else(|| ExportError::BadPath(dest.to_path_buf()))?
-            .to_string_lossy()
-            .into_owned();
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let tmp = dest.with_file_name(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(io)?;
-        Ok((
-            Self {
-                tmp,
-                dest: dest.to_path_buf(),
-                committed: false,
-            },
-            file,
-        ))
-    }
-
-    /// Flush `file` to disk and move it over the destination.
-    pub fn commit(mut self, file: File) -> Result<(), ExportError> {
-        let io = |source| ExportError::Io {
-            path: self.dest.clone(),
-            source,
-        };
-        file.sync_all().map_err(io)?;
-        drop(file);
-        std::fs::rename(&self.tmp, &self.dest).map_err(io)?;
-        self.committed = true;
-        // Make the rename itself durable; not every platform can open a directory.
-        if let Some(dir) = self.dest.parent().filter(|d| !d.as_os_str().is_empty())
-            && let Ok(d) = File::open(dir)
-        {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
 /// A CSV being written cell by cell, with the profile's rules applied.
 pub struct CsvOut {
-    w: csv::Writer<BufWriter<File>>,
-    atomic: AtomicFile,
+    w: csv::Writer<BufWriter<AtomicFile>>,
     profile: Profile,
     path: PathBuf,
     rows: u64,
@@ -126,10 +59,22 @@ pub struct CsvOut {
 }
 
 impl CsvOut {
-    /// Start writing `path` (atomically) with `header`.
-    pub fn create(path: &Path, profile: Profile, header: &[&str]) -> Result<Self, ExportError> {
-        let (atomic, file) = AtomicFile::create(path)?;
-        let mut inner = BufWriter::with_capacity(1 << 20, file);
+    /// Start writing `path` (atomically) with `header`. With `replace`, an existing file at
+    /// `path` is replaced on [`CsvOut::finish`]; without, finishing fails rather than replace it.
+    pub fn create(
+        path: &Path,
+        replace: bool,
+        profile: Profile,
+        header: &[&str],
+    ) -> Result<Self, ExportError> {
+        if path.file_name().is_none() {
+            return Err(ExportError::BadPath(path.to_path_buf()));
+        }
+        let atomic = AtomicFile::create(path, replace).map_err(|source| ExportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut inner = BufWriter::with_capacity(1 << 20, atomic);
         if profile == Profile::Excel {
             inner
                 .write_all("\u{feff}".as_bytes())
@@ -148,7 +93,6 @@ impl CsvOut {
             .from_writer(inner);
         let mut out = Self {
             w,
-            atomic,
             profile,
             path: path.to_path_buf(),
             rows: 0,
@@ -233,22 +177,18 @@ impl CsvOut {
 
     /// Flush, fsync and rename into place; returns the number of data rows.
     pub fn finish(self) -> Result<u64, ExportError> {
-        let Self {
-            w,
-            atomic,
-            path,
-            rows,
-            ..
-        } = self;
+        let Self { w, path, rows, .. } = self;
         let inner = w.into_inner().map_err(|e| ExportError::Io {
             path: path.clone(),
             source: e.into_error(),
         })?;
-        let file = inner.into_inner().map_err(|e| ExportError::Io {
+        let atomic = inner.into_inner().map_err(|e| ExportError::Io {
             path: path.clone(),
             source: e.into_error(),
         })?;
-        atomic.commit(file)?;
+        atomic
+            .commit()
+            .map_err(|source| ExportError::Io { path, source })?;
         Ok(rows)
     }
 }
@@ -273,7 +213,7 @@ mod tests {
     fn excel_profile_has_bom_crlf_and_guard_and_is_atomic() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
-        let mut out = CsvOut::create(&path, Profile::Excel, &["a", "b"]).unwrap();
+        let mut out = CsvOut::create(&path, false, Profile::Excel, &["a", "b"]).unwrap();
         out.text("=HYPERLINK(\"x\")").unwrap();
         out.num(-0.5).unwrap();
         out.end().unwrap();
@@ -296,7 +236,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.csv");
         std::fs::write(&path, "old").unwrap();
-        let mut out = CsvOut::create(&path, Profile::Data, &["a"]).unwrap();
+        let mut out = CsvOut::create(&path, true, Profile::Data, &["a"]).unwrap();
         out.text("new").unwrap();
         out.end().unwrap();
         drop(out);

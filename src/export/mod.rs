@@ -3,8 +3,11 @@
 //! only place that joins the sides reviewers saw to the models that wrote them, and it names
 //! a model only once the study is unblinded.
 //!
-//! Must not: render to the terminal, or write a file anywhere but through an atomic rename.
+//! Must not: render to the terminal, write a file anywhere but through [`atomic::AtomicFile`],
+//! or write to an `--out` that [`atomic::check_out`] refuses (a database, or an existing file
+//! without `force`).
 
+pub mod atomic;
 pub mod csv_out;
 pub mod gather;
 pub mod tables;
@@ -33,6 +36,8 @@ pub enum ExportError {
         #[source]
         source: csv::Error,
     },
+    #[error(transparent)]
+    Out(#[from] atomic::OutError),
     #[error("{0}: not a file path")]
     BadPath(PathBuf),
     #[error("{0}")]
@@ -70,6 +75,8 @@ pub struct ExportRequest<'a> {
     pub study: &'a str,
     pub what: What,
     pub out: &'a Path,
+    /// Replace an existing file at `out` (never a database).
+    pub force: bool,
     pub profile: Profile,
     /// Steps and cases: every event instead of the current verdicts.
     pub history: bool,
@@ -92,17 +99,19 @@ pub struct ExportReport {
 /// Write one table atomically and record an `exported` event in the study's audit trail.
 pub fn export(store: &mut Store, req: &ExportRequest<'_>) -> Result<ExportReport, ExportError> {
     let study = store.study(req.study)?;
+    atomic::check_out(req.out, Some(store.path()), req.force)?;
+    let (out, f, p) = (req.out, req.force, req.profile);
     let rows = match req.what {
-        What::Steps => tables::write_steps(store, &study, req.out, req.profile, req.history)?,
-        What::Cases => tables::write_cases(store, &study, req.out, req.profile, req.history)?,
-        What::Events => tables::write_events(store, &study, req.out, req.profile)?,
+        What::Steps => tables::write_steps(store, &study, out, f, p, req.history)?,
+        What::Cases => tables::write_cases(store, &study, out, f, p, req.history)?,
+        What::Events => tables::write_events(store, &study, out, f, p)?,
         What::Tally => {
             let config = TallyConfig {
                 by: crate::tally::GroupBy::ALL.to_vec(),
                 ..req.tally.clone()
             };
             let t = tally_study(store, req.study, &config)?;
-            tables::write_tally(&t, req.out, req.profile)?
+            tables::write_tally(&t, out, f, p)?
         }
     };
     let blinded = study.unblinded_at.is_none();

@@ -109,6 +109,8 @@ pub const EVENT_COLUMNS: &[&str] = &[
     "ms_spent",
     "kind",
     "detail",
+    "os_user",
+    "host",
 ];
 
 pub const TALLY_COLUMNS: &[&str] = &[
@@ -199,12 +201,13 @@ pub fn write_steps(
     store: &Store,
     study: &Study,
     path: &Path,
+    replace: bool,
     profile: Profile,
     history: bool,
 ) -> Result<u64, ExportError> {
     store.read_snapshot(|s| {
         let cx = Context::load(s, study)?;
-        let mut out = CsvOut::create(path, profile, STEP_COLUMNS)?;
+        let mut out = CsvOut::create(path, replace, profile, STEP_COLUMNS)?;
         s.visit_step_verdicts(study.id, rows_of(history), true, |r| {
             let it = cx.item(r.item.0)?;
             cx.item_cells(&mut out, it)?;
@@ -237,12 +240,13 @@ pub fn write_cases(
     store: &Store,
     study: &Study,
     path: &Path,
+    replace: bool,
     profile: Profile,
     history: bool,
 ) -> Result<u64, ExportError> {
     store.read_snapshot(|s| {
         let cx = Context::load(s, study)?;
-        let mut out = CsvOut::create(path, profile, CASE_COLUMNS)?;
+        let mut out = CsvOut::create(path, replace, profile, CASE_COLUMNS)?;
         for r in s.case_verdict_rows(study.id, rows_of(history))? {
             let it = cx.item(r.item.0)?;
             let n_flags = it.case.red_flags.len();
@@ -299,12 +303,19 @@ pub fn write_events(
     store: &Store,
     study: &Study,
     path: &Path,
+    replace: bool,
     profile: Profile,
 ) -> Result<u64, ExportError> {
     store.read_snapshot(|s| {
         let cx = Context::load(s, study)?;
-        let mut out = CsvOut::create(path, profile, EVENT_COLUMNS)?;
+        let mut out = CsvOut::create(path, replace, profile, EVENT_COLUMNS)?;
         let blank = |out: &mut CsvOut, n: usize| (0..n).try_for_each(|_| out.text(""));
+        // Before unblinding, an audit detail (the `created` event names both models) is
+        // stripped of identity; the raw names are read only to check nothing is left.
+        let names = match cx.models {
+            Some(_) => None,
+            None => Some(identity_strings(s, study)?),
+        };
         for e in s.study_events(study.id)? {
             out.text(&study.name)?;
             out.text("study")?;
@@ -315,7 +326,17 @@ pub fn write_events(
             out.text(&e.actor)?;
             blank(&mut out, 20)?;
             out.text(&e.kind)?;
-            out.opt_text(e.detail.as_deref())?;
+            match &names {
+                None => out.opt_text(e.detail.as_deref())?,
+                Some(names) => out.opt_text(
+                    e.detail
+                        .as_deref()
+                        .and_then(|d| redact(d, names))
+                        .as_deref(),
+                )?,
+            }
+            out.opt_text(e.os_user.as_deref())?;
+            out.opt_text(e.host.as_deref())?;
             out.end()?;
         }
         let unblinded = cx.models.is_some();
@@ -347,7 +368,7 @@ pub fn write_events(
             out.opt_text(v.student_guess.map(|g| g.as_str()))?;
             out.opt_num(v.confidence)?;
             out.num(r.ms_spent)?;
-            blank(&mut out, 2)?;
+            blank(&mut out, 4)?;
             out.end()?;
         }
         s.visit_step_verdicts(study.id, Rows::History, false, |r| {
@@ -383,16 +404,52 @@ pub fn write_events(
             out.bool(r.verdict.bad_split)?;
             blank(&mut out, 7)?;
             out.num(r.ms_spent)?;
-            blank(&mut out, 2)?;
+            blank(&mut out, 4)?;
             out.end()
         })?;
         out.finish()
     })
 }
 
+/// Audit-detail keys that name or locate a model, or would let one redraw the sides.
+const IDENTITY_KEYS: &[&str] = &["model_a", "model_b", "models", "seed"];
+
+/// The study's model names and labels, lower case, for the leak check of [`redact`].
+fn identity_strings(store: &Store, study: &Study) -> Result<Vec<String>, ExportError> {
+    let mut out = Vec::new();
+    for id in [study.model_a, study.model_b] {
+        let m = store.model_by_id(id)?;
+        out.push(m.name.to_lowercase());
+        out.extend(m.label.map(|l| l.to_lowercase()));
+    }
+    out.retain(|s| !s.trim().is_empty());
+    Ok(out)
+}
+
+/// An audit detail as a blinded export may show it: identity keys removed, and nothing at
+/// all if a model's name or label is still in it.
+pub fn redact(detail: &str, names: &[String]) -> Option<String> {
+    let kept = match serde_json::from_str::<serde_json::Value>(detail) {
+        Ok(serde_json::Value::Object(mut map)) => {
+            for k in IDENTITY_KEYS {
+                map.remove(*k);
+            }
+            serde_json::Value::Object(map).to_string()
+        }
+        _ => detail.to_string(),
+    };
+    let lower = kept.to_lowercase();
+    (!names.iter().any(|n| lower.contains(n.as_str()))).then_some(kept)
+}
+
 /// `tally.csv`: the tally as tidy rows (see [`crate::tally::TallyRow`]).
-pub fn write_tally(tally: &Tally, path: &Path, profile: Profile) -> Result<u64, ExportError> {
-    let mut out = CsvOut::create(path, profile, TALLY_COLUMNS)?;
+pub fn write_tally(
+    tally: &Tally,
+    path: &Path,
+    replace: bool,
+    profile: Profile,
+) -> Result<u64, ExportError> {
+    let mut out = CsvOut::create(path, replace, profile, TALLY_COLUMNS)?;
     for r in tally_rows(tally) {
         for cell in [
             &r.study, &r.by, &r.group, &r.model, &r.role, &r.slot, &r.metric,
@@ -410,4 +467,25 @@ pub fn write_tally(tally: &Tally, path: &Path, profile: Profile) -> Result<u64, 
         out.end()?;
     }
     out.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redaction_drops_identity_keys_and_blanks_leftover_names() {
+        let names = vec!["zircon-7".to_string(), "my label".to_string()];
+        let d =
+            r#"{"model_a":"zircon-7","model_b":"other","seed":5,"items":3,"reviewers":["ana"]}"#;
+        let kept = redact(d, &names).unwrap();
+        assert!(!kept.contains("zircon") && !kept.contains("seed") && !kept.contains("other"));
+        assert!(
+            kept.contains("\"items\":3") && kept.contains("ana"),
+            "{kept}"
+        );
+        assert_eq!(redact(r#"{"note":"ZIRCON-7 was here"}"#, &names), None);
+        assert_eq!(redact("plain text naming My Label", &names), None);
+        assert_eq!(redact("plain", &names).as_deref(), Some("plain"));
+    }
 }

@@ -14,6 +14,10 @@ pub enum StoreError {
         found: i64,
         supported: i64,
     },
+    #[error(
+        "{path}: cannot be written: {reason}; blindstep writes the database file and, beside it, its -wal and -shm files; the file was left unchanged"
+    )]
+    CannotWrite { path: PathBuf, reason: String },
     #[error("{path}: {error}")]
     Io {
         path: PathBuf,

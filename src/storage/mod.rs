@@ -2,11 +2,16 @@
 //! file, sets the pragmas, then applies the numbered migrations in order.
 //! Nothing here renders, prompts or prints.
 
+pub mod audit;
 mod case_names;
 mod cases;
+pub mod collect;
 mod error;
+pub mod lifecycle;
 mod models;
 mod open;
+mod pack_read;
+pub mod packs;
 mod reports;
 mod review;
 mod runs;

@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0001_initial.sql"),
     ),
     (
+        "0004_packs_lifecycle",
+        include_str!("../../migrations/0004_packs_lifecycle.sql"),
+    ),
+    (
         "0006_case_stage_aliases",
         include_str!("../../migrations/0006_case_stage_aliases.sql"),
     ),
@@ -40,12 +44,19 @@ impl Store {
         };
         if existed {
             check_header(path)?;
+            check_writable(path)?;
         } else {
-            create_private(path).map_err(io)?;
+            create_private(path).map_err(|e| match cannot_write_io(path, &e) {
+                Some(err) => err,
+                None => io(e),
+            })?;
         }
-        let open_err = |error| StoreError::Open {
-            path: path.to_path_buf(),
-            error,
+        let open_err = |error: rusqlite::Error| match cannot_write_sql(path, &error) {
+            Some(e) => e,
+            None => StoreError::Open {
+                path: path.to_path_buf(),
+                error,
+            },
         };
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -63,7 +74,10 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.migrate()?;
+        store.migrate().map_err(|e| match e {
+            StoreError::Sql(error) => open_err(error),
+            other => other,
+        })?;
         Ok(store)
     }
 
@@ -92,6 +106,101 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A clear error for an I/O failure that means "this cannot be written".
+fn cannot_write_io(path: &Path, e: &std::io::Error) -> Option<StoreError> {
+    use std::io::ErrorKind as K;
+    let reason = match e.kind() {
+        K::PermissionDenied => "permission denied (a read-only file or folder)",
+        K::ReadOnlyFilesystem => "the file system is mounted read-only",
+        K::StorageFull => "the disk is full",
+        K::QuotaExceeded => "the disk quota is exceeded",
+        // EPERM: an immutable file
+        _ if e.raw_os_error() == Some(1) => "the file is not writable (immutable)",
+        _ => return None,
+    };
+    Some(StoreError::CannotWrite {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    })
+}
+
+/// The same for an SQLite error while opening or migrating.
+fn cannot_write_sql(path: &Path, e: &rusqlite::Error) -> Option<StoreError> {
+    use rusqlite::ErrorCode as C;
+    let reason = match e.sqlite_error_code()? {
+        C::ReadOnly => "SQLite reports the database read-only (file, folder or mount)".into(),
+        C::DiskFull => "the disk is full".into(),
+        C::CannotOpen => "SQLite cannot create or open its files there".into(),
+        // A write or the -shm mapping failed: most often, no space left.
+        C::SystemIoFailure => match free_bytes(path) {
+            Some(free) if free < 1 << 20 => {
+                format!("the disk is full ({} KiB free)", free >> 10)
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(StoreError::CannotWrite {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// Space left for this user on the file system holding `path`.
+fn free_bytes(path: &Path) -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let s = rustix::fs::statvfs(dir).ok()?;
+        Some(s.f_bavail.saturating_mul(s.f_frsize))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// An existing database must be writable, and so must its folder unless the `-wal` and
+/// `-shm` files are already there: checked before SQLite touches the file, so a read-only
+/// file is reported as such (not as "not a blindstep database").
+fn check_writable(path: &Path) -> Result<(), StoreError> {
+    let fail = |reason: String| StoreError::CannotWrite {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if let Err(e) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+    {
+        return Err(cannot_write_io(path, &e).unwrap_or_else(|| fail(e.to_string())));
+    }
+    let side = |suffix: &str| {
+        let mut s = path.as_os_str().to_os_string();
+        s.push(suffix);
+        std::path::PathBuf::from(s).exists()
+    };
+    #[cfg(unix)]
+    if !(side("-wal") && side("-shm")) {
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if let Err(e) = rustix::fs::access(dir, rustix::fs::Access::WRITE_OK) {
+            let why = match e {
+                rustix::io::Errno::ROFS => "the file system is mounted read-only".to_string(),
+                _ => format!("its folder {} is not writable ({e})", dir.display()),
+            };
+            return Err(fail(why));
+        }
+    }
+    Ok(())
 }
 
 fn create_private(path: &Path) -> std::io::Result<()> {

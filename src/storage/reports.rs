@@ -121,6 +121,9 @@ pub struct StudyEventRow {
     pub actor: String,
     pub detail: Option<String>,
     pub created_at: String,
+    /// The process's OS user and host (`None` for events before schema 0004).
+    pub os_user: Option<String>,
+    pub host: Option<String>,
 }
 
 fn flags(text: &str) -> Vec<bool> {
@@ -393,7 +396,7 @@ impl Store {
     /// The study's audit trail, oldest first.
     pub fn study_events(&self, study: StudyId) -> Result<Vec<StudyEventRow>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, kind, actor, detail, created_at FROM study_events WHERE study_id = ?1 ORDER BY id",
+            "SELECT id, kind, actor, detail, created_at, os_user, host FROM study_events WHERE study_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([study.0], |r| {
             Ok(StudyEventRow {
@@ -402,6 +405,8 @@ impl Store {
                 actor: r.get(2)?,
                 detail: r.get(3)?,
                 created_at: r.get(4)?,
+                os_user: r.get(5)?,
+                host: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -40,7 +40,11 @@ pub struct StudyOverview {
     pub seed: u64,
     pub created_at: String,
     pub unblinded_at: Option<String>,
+    /// Verdicts taken again after unblinding since then.
+    pub reopened_at: Option<String>,
     pub reviewers: Vec<ReviewerProgress>,
+    /// Reviewer packs made, each with its last collection.
+    pub packs: Vec<super::collect::PackSummary>,
 }
 
 /// One item with both chains, for exports and tallies (model identity included:
@@ -117,8 +121,8 @@ impl Store {
             }
         }
         tx.execute(
-            "INSERT INTO study_events (study_id, kind, actor, detail) VALUES (?1, 'created', ?2, ?3)",
-            params![study, s.actor, s.detail.to_string()],
+            "INSERT INTO study_events (study_id, kind, actor, detail, os_user, host) VALUES (?1, 'created', ?2, ?3, ?4, ?5)",
+            params![study, s.actor, s.detail.to_string(), super::audit::os_user(), super::audit::host()],
         )?;
         tx.commit()?;
         Ok(StudyId(study))
@@ -221,7 +225,9 @@ impl Store {
             seed: study.seed,
             created_at: study.created_at,
             unblinded_at: study.unblinded_at,
+            reopened_at: self.reopened_at(study.id)?,
             reviewers,
+            packs: self.study_packs(study.id)?,
         })
     }
 
@@ -243,8 +249,8 @@ impl Store {
             )));
         }
         tx.execute(
-            "INSERT INTO study_events (study_id, kind, actor) VALUES (?1, 'unblinded', ?2)",
-            params![study.0, actor],
+            "INSERT INTO study_events (study_id, kind, actor, os_user, host) VALUES (?1, 'unblinded', ?2, ?3, ?4)",
+            params![study.0, actor, super::audit::os_user(), super::audit::host()],
         )?;
         let at: String = tx.query_row(
             "SELECT created_at FROM study_events WHERE id = last_insert_rowid()",
@@ -263,10 +269,30 @@ impl Store {
         actor: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO study_events (study_id, kind, actor, detail) VALUES (?1, ?2, ?3, ?4)",
-            params![study.0, kind, actor, detail],
-        )?;
+        record_event(&self.conn, study, kind, actor, detail)?;
         Ok(())
     }
+}
+
+/// Append an audit event with the process's OS user and host (inside the caller's
+/// transaction when given one).
+pub(crate) fn record_event(
+    conn: &rusqlite::Connection,
+    study: StudyId,
+    kind: &str,
+    actor: &str,
+    detail: &str,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO study_events (study_id, kind, actor, detail, os_user, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            study.0,
+            kind,
+            actor,
+            detail,
+            super::audit::os_user(),
+            super::audit::host()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }

@@ -240,27 +240,7 @@ pub fn is_task_plan(text: &str) -> bool {
     TASK_VERBS.contains(&first.as_str()) && !lexicon::has_clinical(text)
 }
 
-/// Makers and model families a model may name when it identifies itself.
-const IDENTITY_NAMES: &[&str] = &[
-    "alibaba",
-    "anthropic",
-    "chatgpt",
-    "claude",
-    "deepseek",
-    "gemini",
-    "gemma",
-    "google",
-    "gpt",
-    "llama",
-    "meta",
-    "mistral",
-    "openai",
-    "qwen",
-    "qwq",
-    "smollm",
-    "hugging face",
-    "huggingface",
-];
+use crate::domain::model_family::FAMILY_NAMES as IDENTITY_NAMES;
 
 /// Phrases of a model talking about itself.
 const IDENTITY_PHRASES: &[&str] = &[

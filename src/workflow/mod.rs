@@ -4,5 +4,7 @@
 pub mod demo;
 pub mod generation;
 pub mod import_runs;
+pub mod pack;
+pub mod reassign;
 pub mod review_backend;
 pub mod study;

@@ -37,12 +37,33 @@ impl StoreBackend {
                 reviewers.join(", ")
             );
         }
+        closed_check(&store, s.id, study)?;
         Ok(Self {
             store,
             study: s.id,
             reviewer: ReviewerId(reviewer.to_string()),
             feedback: None,
         })
+    }
+}
+
+/// After `unblind`, no verdicts unless the study was reopened (audited).
+fn closed_check(store: &Store, study: StudyId, name: &str) -> anyhow::Result<()> {
+    if let Some(at) = store.verdicts_closed(study)? {
+        anyhow::bail!(
+            "study {name:?} was unblinded at {at} and takes no more verdicts; the coordinator can reopen it with `blindstep study reopen {name}` (audited)"
+        );
+    }
+    Ok(())
+}
+
+impl StoreBackend {
+    fn ensure_open(&self) -> anyhow::Result<()> {
+        if self.store.verdicts_closed(self.study)?.is_none() {
+            return Ok(());
+        }
+        let s = self.store.study_by_id(self.study)?;
+        closed_check(&self.store, self.study, &s.name)
     }
 }
 
@@ -65,6 +86,7 @@ impl ReviewBackend for StoreBackend {
         verdict: &StepVerdict,
         ms_spent: u64,
     ) -> anyhow::Result<EventId> {
+        self.ensure_open()?;
         Ok(self.store.append_step_verdict(
             self.study,
             item,
@@ -82,6 +104,7 @@ impl ReviewBackend for StoreBackend {
         verdict: &CaseVerdict,
         ms_spent: u64,
     ) -> anyhow::Result<EventId> {
+        self.ensure_open()?;
         Ok(self
             .store
             .append_case_verdict(self.study, item, &self.reviewer, verdict, ms_spent)?)

@@ -2,6 +2,7 @@
 //! assignments, store everything at once.
 
 use crate::domain::assign::{assign_grouped, stable_hash};
+use crate::domain::model_family::FAMILY_NAMES;
 use crate::domain::{CaseId, ChainId, StudyId};
 use crate::storage::{NewStudy, Store};
 use anyhow::bail;
@@ -89,29 +90,6 @@ pub fn select_cases(
         .collect())
 }
 
-/// Words that name a model or its maker, matched as whole words.
-const FAMILY_NAMES: &[&str] = &[
-    "deepseek",
-    "qwen",
-    "qwq",
-    "llama",
-    "gpt",
-    "chatgpt",
-    "openai",
-    "claude",
-    "anthropic",
-    "gemini",
-    "gemma",
-    "mistral",
-    "mixtral",
-    "smollm",
-    "alibaba",
-    "o1",
-    "o3",
-    "o3-mini",
-    "o4-mini",
-];
-
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
@@ -125,7 +103,8 @@ fn named_models(
     items: &[(CaseId, ChainId, ChainId)],
     names: &[String],
 ) -> anyhow::Result<Vec<(CaseId, &'static str, String)>> {
-    let mut needles: Vec<Vec<String>> = FAMILY_NAMES.iter().map(|n| vec![n.to_string()]).collect();
+    // Family names, matched as whole words (a multi-word name word by word).
+    let mut needles: Vec<Vec<String>> = FAMILY_NAMES.iter().map(|n| words(n)).collect();
     for n in names {
         let w = words(n);
         if !w.is_empty() {
