@@ -38,6 +38,7 @@ fn case(id: &str) -> LoadedCase {
             priority: vec!["Subarachnoid haemorrhage".into(), "Migraine".into()],
             source: "test".into(),
             licence: "CC0-1.0".into(),
+            aliases: Vec::new(),
         },
         file: PathBuf::from(format!("{id}.toml")),
         line: 1,
@@ -48,7 +49,9 @@ fn args(model: &str, force: bool) -> GenerateArgs {
     GenerateArgs {
         model: model.into(),
         cases: None,
+        matching: None,
         all: true,
+        dry_run: false,
         sampling: SamplingArgs {
             max_tokens: 12,
             temperature: 0.0,

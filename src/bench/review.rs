@@ -96,6 +96,7 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
                 priority: vec!["Sepsis".into(), "Viral illness".into()],
                 source: "bench".into(),
                 licence: "CC0".into(),
+                aliases: Vec::new(),
             },
             file: "bench".into(),
             line: i + 1,
@@ -139,6 +140,7 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
             model_a: "bench-a",
             model_b: "bench-b",
             cases: None,
+            matching: None,
             reviewers: vec!["r1".into()],
             overlap: 1,
             seed: Some(1),
@@ -253,6 +255,7 @@ fn big_item(steps: usize) -> BlindItem {
             priority: vec![],
             source: "bench".into(),
             licence: "CC0".into(),
+            aliases: Vec::new(),
         },
         chains: [side(3), side(7)],
         verdicts: [

@@ -6,8 +6,6 @@ use crate::ingest::{self, CaseFormat};
 use crate::storage::ImportMode;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -39,7 +37,7 @@ pub enum CasesCommand {
         #[arg(long)]
         prefix: Option<String>,
     },
-    /// List cases; --query ranks them by fuzzy match, best first.
+    /// List cases; --query keeps those matching every word (any order), best first.
     List {
         #[arg(long, short)]
         query: Option<String>,
@@ -128,55 +126,25 @@ fn check(paths: &[PathBuf], format: CaseFormat) -> anyhow::Result<()> {
     }
 }
 
-/// Fuzzy-rank cases by id, title, specialty and question text, best first.
-/// Whole-substring hits rank above scattered fuzzy matches, and a fuzzy match
-/// must be tight enough (mostly consecutive letters) to count at all: on long
-/// vignettes almost any query matches as a scattered subsequence.
+/// Rank cases by the one case search ([`crate::search`]): every word of the query must be
+/// found (id, title, specialty, question, options, vignette, red flags, source; any order),
+/// whole-word hits first. A query that is exactly a case's id or alias shows that case alone.
 pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
     let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) else {
         return cases;
     };
-    if let Some(exact) = cases.iter().position(|c| c.id.as_str() == q) {
-        // An exact id selects that case alone.
+    if let Some(exact) = cases
+        .iter()
+        .position(|c| c.id.as_str() == q || c.aliases.iter().any(|a| a == q))
+    {
         return cases.into_iter().skip(exact).take(1).collect();
     }
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let needle = q.to_lowercase();
-    let min_fuzzy = 14 * q.chars().count() as i64;
-    let mut scored: Vec<(i64, Case)> = cases
+    let order: Vec<usize> = crate::search::rank_cases(&cases, q)
         .into_iter()
-        .filter_map(|c| {
-            let flags: String = c
-                .red_flags
-                .iter()
-                .map(|f| f.finding.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let fields: [(&str, i64); 6] = [
-                (c.id.as_str(), 4),
-                (c.title.as_str(), 4),
-                (c.specialty.as_str(), 3),
-                (c.question.as_str(), 2),
-                (c.vignette.as_str(), 1),
-                (flags.as_str(), 1),
-            ];
-            let mut best: Option<i64> = None;
-            for (text, weight) in fields {
-                let score = if text.to_lowercase().contains(&needle) {
-                    Some(10_000 * weight)
-                } else {
-                    matcher
-                        .fuzzy_match(text, q)
-                        .filter(|&s| s >= min_fuzzy)
-                        .map(|s| s * weight)
-                };
-                best = best.max(score);
-            }
-            best.map(|s| (s, c))
-        })
+        .map(|(i, _)| i)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    scored.into_iter().map(|(_, c)| c).collect()
+    let mut slots: Vec<Option<Case>> = cases.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 fn print_cases(cases: &[Case], format: OutputFormat) -> anyhow::Result<()> {

@@ -34,8 +34,12 @@ pub enum RunsCommand {
     List {
         #[arg(long)]
         model: Option<String>,
-        #[arg(long)]
+        /// Comma-separated exact case ids (an alias of a renamed case counts as its id).
+        #[arg(long, alias = "cases")]
         case: Option<String>,
+        /// Runs of the cases whose text has every word of TEXT.
+        #[arg(long = "match", value_name = "TEXT")]
+        matching: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
@@ -99,9 +103,18 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
         RunsCommand::List {
             model,
             case,
+            matching,
             format,
         } => {
-            let runs = store.list_runs(model.as_deref(), case.as_deref())?;
+            let mut runs = store.list_runs(model.as_deref(), None)?;
+            if case.is_some() || matching.is_some() {
+                let cases = store.all_cases()?;
+                let ids: std::collections::HashSet<_> =
+                    crate::select::select(&cases, case.as_deref(), matching.as_deref())?
+                        .into_iter()
+                        .collect();
+                runs.retain(|r| ids.contains(&r.case_id));
+            }
             match format {
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&runs)?),
                 _ => {

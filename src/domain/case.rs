@@ -22,6 +22,10 @@ pub struct Case {
     pub priority: Vec<String>,
     pub source: String,
     pub licence: String,
+    /// Other ids this case answers to (an old id after a rename): selecting an
+    /// alias selects the case.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +41,9 @@ pub enum Task {
         diagnosis: String,
         synonyms: Vec<String>,
     },
+    /// Treatment planning: the gold plan, shown to the reviewer only after the
+    /// steps are judged; the reviewer rates each side's plan (no automatic scoring).
+    Plan { plan: String },
 }
 
 impl Task {
@@ -44,6 +51,7 @@ impl Task {
         match self {
             Task::Mcq { .. } => TaskKind::Mcq,
             Task::Differential { .. } => TaskKind::Differential,
+            Task::Plan { .. } => TaskKind::Plan,
         }
     }
 
@@ -55,12 +63,15 @@ impl Task {
                 None => answer.clone(),
             },
             Task::Differential { diagnosis, .. } => diagnosis.clone(),
+            Task::Plan { plan } => plan.clone(),
         }
     }
 
     /// Does `candidate` name the gold diagnosis (case- and punctuation-insensitive)?
+    /// Never for a plan: plans are rated by the reviewer.
     pub fn matches_diagnosis(&self, candidate: &str) -> bool {
         match self {
+            Task::Plan { .. } => false,
             Task::Mcq { answer, .. } => candidate.trim().eq_ignore_ascii_case(answer),
             Task::Differential {
                 diagnosis,

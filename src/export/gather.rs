@@ -12,6 +12,10 @@ use std::collections::HashMap;
 /// Score a chain's extracted answer against gold: the MCQ letter, or top-5 inclusion of the
 /// gold diagnosis (or a synonym) for differentials. `None` when the chain gave no answer.
 pub fn auto_correct(task: &Task, answer: Option<&FinalAnswer>) -> Option<bool> {
+    if matches!(task, Task::Plan { .. }) {
+        // No automatic scoring of plans: the reviewer rates them.
+        return None;
+    }
     let answer = answer?;
     Some(match (task, answer) {
         (Task::Mcq { answer: gold, .. }, FinalAnswer::Letter(l)) => {
@@ -27,7 +31,7 @@ pub fn auto_correct(task: &Task, answer: Option<&FinalAnswer>) -> Option<bool> {
         (Task::Differential { .. }, FinalAnswer::Text(t) | FinalAnswer::YesNoMaybe(t)) => {
             task.matches_diagnosis(t)
         }
-        (Task::Differential { .. }, FinalAnswer::Letter(_)) => false,
+        (Task::Differential { .. }, FinalAnswer::Letter(_)) | (Task::Plan { .. }, _) => false,
     })
 }
 

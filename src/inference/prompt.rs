@@ -49,7 +49,7 @@ pub fn build_prompt(case: &Case, template: &str) -> Result<Vec<ChatMessage>, Inf
                 .collect(),
             options.keys().cloned().collect::<Vec<_>>().join(", "),
         ),
-        Task::Differential { .. } => (Vec::new(), String::new()),
+        Task::Differential { .. } | Task::Plan { .. } => (Vec::new(), String::new()),
     };
     let ctx = minijinja::context! {
         title => case.title.as_str(),
@@ -112,6 +112,7 @@ mod tests {
             priority: vec![],
             source: "test".into(),
             licence: "CC0".into(),
+            aliases: Vec::new(),
         }
     }
 

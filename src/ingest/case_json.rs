@@ -183,6 +183,7 @@ fn question_case(
         priority: Vec::new(),
         source,
         licence: "see source dataset".into(),
+        aliases: Vec::new(),
     })
 }
 

@@ -20,6 +20,7 @@ const TOP_KEYS: &[&str] = &[
     "priority",
     "source",
     "licence",
+    "aliases",
 ];
 
 struct Ctx<'a> {
@@ -187,11 +188,17 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
     let priority = cx.string_list(table, "priority", 0, 2);
     let red_flags = red_flags(&mut cx, table);
     let task = task(&mut cx, table);
+    let aliases = if table.get("aliases").is_some() {
+        cx.string_list(table, "aliases", 0, 0)
+    } else {
+        Vec::new()
+    };
 
     if let (Some(task), Some(first)) = (&task, priority.first()) {
         let gold = match task {
             Task::Mcq { options, answer } => options.get(answer).cloned(),
             Task::Differential { diagnosis, .. } => Some(diagnosis.clone()),
+            Task::Plan { .. } => None,
         };
         if let Some(gold) = gold
             && !task.matches_diagnosis(first)
@@ -234,6 +241,7 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
             priority,
             source: source.0,
             licence: licence.0,
+            aliases,
         }),
         _ => Err(cx.problems),
     }
@@ -316,11 +324,12 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
     let allowed: &[&str] = match kind.as_str() {
         "mcq" => &["kind", "options", "answer"],
         "differential" => &["kind", "diagnosis", "synonyms"],
+        "plan" => &["kind", "plan"],
         other => {
             cx.push(
                 koff,
                 "task.kind",
-                format!("unknown task kind {other:?} (expected one of: mcq, differential)"),
+                format!("unknown task kind {other:?} (expected one of: mcq, differential, plan)"),
             );
             return None;
         }
@@ -354,6 +363,9 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
             return None;
         }
         Some(Task::Mcq { options, answer })
+    } else if kind == "plan" {
+        let plan = cx.string(t, "plan", "task.plan", off);
+        Some(Task::Plan { plan: plan?.0 })
     } else {
         let diagnosis = cx.string(t, "diagnosis", "task.diagnosis", off);
         let synonyms = if t.get("synonyms").is_some() {
@@ -421,6 +433,8 @@ pub fn to_toml(case: &Case) -> Result<String, toml::ser::Error> {
         priority: &'a [String],
         source: &'a str,
         licence: &'a str,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        aliases: &'a [String],
         task: &'a Task,
         red_flags: &'a [RedFlag],
     }
@@ -435,6 +449,7 @@ pub fn to_toml(case: &Case) -> Result<String, toml::ser::Error> {
         priority: &case.priority,
         source: &case.source,
         licence: &case.licence,
+        aliases: &case.aliases,
         task: &case.task,
         red_flags: &case.red_flags,
     })

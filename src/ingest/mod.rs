@@ -5,6 +5,7 @@
 pub mod case_json;
 pub mod case_toml;
 pub mod problem;
+pub mod pyrepr;
 pub mod records;
 pub mod run_formats;
 

@@ -139,6 +139,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
             model_a: STUDENT,
             model_b: TEACHER,
             cases: query,
+            matching: None,
             reviewers: vec![REVIEWER.into()],
             overlap: 1,
             seed: Some(SEED),

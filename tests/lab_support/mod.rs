@@ -36,6 +36,7 @@ pub fn mcq(id: &str, title: &str, specialty: Specialty) -> Case {
         priority: vec![],
         source: "test".into(),
         licence: "CC0".into(),
+        aliases: Vec::new(),
     }
 }
 

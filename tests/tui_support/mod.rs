@@ -106,6 +106,7 @@ fn case(n: usize) -> Case {
         ],
         source: "blindstep tests (fictional)".into(),
         licence: "CC0".into(),
+        aliases: Vec::new(),
     }
 }
 
@@ -211,6 +212,7 @@ impl ReviewBackend for MemBackend {
                     .filter(|v| v.label.is_some())
                     .count(),
                 case_verdict_complete: it.case_verdict.is_complete(it.case.red_flags.len()),
+                search_text: format!("{}\n{}", it.case.question, it.case.vignette),
             })
             .collect())
     }

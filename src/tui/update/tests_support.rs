@@ -41,6 +41,7 @@ pub(crate) fn case() -> Case {
         priority: vec!["Subarachnoid haemorrhage".into(), "Migraine".into()],
         source: "test".into(),
         licence: "CC0".into(),
+        aliases: Vec::new(),
     }
 }
 
