@@ -1,8 +1,9 @@
 //! `blindstep cases check|import|list|show`.
 
 use super::{Global, OutputFormat, table};
-use crate::domain::Case;
-use crate::ingest::{self, CaseFormat};
+use crate::domain::{Case, Incidence, Specialty};
+use crate::ingest::mapping::Mapping;
+use crate::ingest::{self, CaseFormat, LoadOptions};
 use crate::storage::ImportMode;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
@@ -23,6 +24,9 @@ pub enum CasesCommand {
         paths: Vec<PathBuf>,
         #[arg(long, value_enum, default_value = "auto")]
         format: CaseFormat,
+        /// Read JSON files through a mapping (TOML with a [case] table) instead of --format.
+        #[arg(long, value_name = "MAP.toml")]
+        mapping: Option<PathBuf>,
     },
     /// Import case files, folders or question banks (one transaction: all or nothing).
     Import {
@@ -36,6 +40,15 @@ pub enum CasesCommand {
         /// Id prefix for records without one (default: the dataset name, e.g. medqa).
         #[arg(long)]
         prefix: Option<String>,
+        /// Read JSON files through a mapping (TOML with a [case] table) instead of --format.
+        #[arg(long, value_name = "MAP.toml")]
+        mapping: Option<PathBuf>,
+        /// The specialty of imported questions that carry none (question banks).
+        #[arg(long)]
+        specialty: Option<Specialty>,
+        /// The incidence of imported questions that carry none.
+        #[arg(long)]
+        incidence: Option<Incidence>,
     },
     /// List cases; --query keeps those matching every word (any order), best first.
     List {
@@ -54,14 +67,41 @@ pub enum CasesCommand {
 
 pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
     match args.command {
-        CasesCommand::Check { paths, format } => check(&paths, format),
+        CasesCommand::Check {
+            paths,
+            format,
+            mapping,
+        } => {
+            let mapping = mapping.map(|m| Mapping::load(&m)).transpose()?;
+            check(
+                &paths,
+                &LoadOptions {
+                    format,
+                    mapping: mapping.as_ref(),
+                    ..LoadOptions::default()
+                },
+            )
+        }
         CasesCommand::Import {
             paths,
             format,
             replace,
             prefix,
+            mapping,
+            specialty,
+            incidence,
         } => {
-            let cases = load(&paths, format, prefix.as_deref())?;
+            let mapping = mapping.map(|m| Mapping::load(&m)).transpose()?;
+            let cases = load(
+                &paths,
+                &LoadOptions {
+                    format,
+                    prefix: prefix.as_deref(),
+                    mapping: mapping.as_ref(),
+                    specialty,
+                    incidence,
+                },
+            )?;
             let mut store = global.create_store()?;
             let mode = if replace {
                 ImportMode::Replace
@@ -97,12 +137,8 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
     }
 }
 
-fn load(
-    paths: &[PathBuf],
-    format: CaseFormat,
-    prefix: Option<&str>,
-) -> anyhow::Result<Vec<ingest::LoadedCase>> {
-    ingest::load_cases(paths, format, prefix).map_err(|problems| {
+fn load(paths: &[PathBuf], opts: &LoadOptions<'_>) -> anyhow::Result<Vec<ingest::LoadedCase>> {
+    ingest::load_cases_with(paths, opts).map_err(|problems| {
         anyhow::anyhow!(
             "{}\n{} problem(s); nothing was imported",
             ingest::Problems(problems.clone()),
@@ -111,16 +147,14 @@ fn load(
     })
 }
 
-fn check(paths: &[PathBuf], format: CaseFormat) -> anyhow::Result<()> {
-    match ingest::load_cases(paths, format, None) {
+fn check(paths: &[PathBuf], opts: &LoadOptions<'_>) -> anyhow::Result<()> {
+    match ingest::load_cases_with(paths, opts) {
         Ok(cases) => {
             println!("{} case(s) OK", cases.len());
             Ok(())
         }
         Err(problems) => {
-            for p in &problems {
-                println!("{p}");
-            }
+            println!("{}", ingest::Problems(problems.clone()));
             bail!("{} problem(s) found", problems.len())
         }
     }

@@ -29,6 +29,9 @@ pub enum RunsCommand {
         /// Import the records that match a case and list the rest, instead of failing.
         #[arg(long)]
         skip_unmatched: bool,
+        /// Read the file through a mapping (TOML with a [run] table) instead of --format.
+        #[arg(long, value_name = "MAP.toml", conflicts_with = "format")]
+        mapping: Option<PathBuf>,
     },
     /// List runs with their case, model and chain.
     List {
@@ -66,8 +69,12 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
             format,
             only_model,
             skip_unmatched,
+            mapping,
         } => {
             let model = store.model(&model)?;
+            let mapping = mapping
+                .map(|m| crate::ingest::mapping::Mapping::load(&m))
+                .transpose()?;
             let out = import_runs(
                 &mut store,
                 &file,
@@ -76,6 +83,7 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     format,
                     only_model: only_model.as_deref(),
                     skip_unmatched,
+                    mapping: mapping.as_ref(),
                 },
             )?;
             if !out.superseded.is_empty() {
