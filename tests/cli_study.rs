@@ -342,7 +342,7 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
             "r1",
         ],
     );
-    assert!(t.contains("cases: im-pe-01"), "{t}");
+    assert!(t.contains("1 case(s): im-pe-01"), "{t}");
     assert!(
         t.contains("left out because a chain has no step: surg-appx-01"),
         "{t}"

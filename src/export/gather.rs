@@ -61,6 +61,7 @@ fn item_info(r: &ReportItem) -> ItemInfo {
         specialty: r.case.specialty,
         incidence: r.case.incidence,
         task: r.case.task.kind(),
+        source: crate::tally::source_group(&r.case.source),
         red_flags: r.case.red_flags.len(),
         steps: r.steps,
         auto_correct: [0, 1].map(|i| auto_correct(&r.case.task, r.answers[i].as_ref())),

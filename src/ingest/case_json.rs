@@ -177,6 +177,7 @@ fn question_case(
     // carries the model's name, and the case reaches the blinded review screen.
     let dataset = match prefix {
         "pubmedqa" => "PubMedQA",
+        "medbullets" => "MedBullets",
         "medmcqa" => "MedMCQA",
         "medqa" => "MedQA",
         other => other,

@@ -425,7 +425,7 @@ impl Mapping {
             }
         };
         let title = match self.text("case", "title", m.title.as_deref(), r)? {
-            Some(t) => t,
+            Some(t) => clip_title(&t),
             None => super::case_json::title_of(&question),
         };
         Ok(Case {
@@ -519,6 +519,17 @@ impl Mapping {
             provenance,
         })
     }
+}
+
+/// One line of at most 80 characters.
+fn clip_title(t: &str) -> String {
+    let t: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.chars().count() <= 80 {
+        return t;
+    }
+    let mut out: String = t.chars().take(79).collect();
+    out.push('…');
+    out
 }
 
 fn case_fields(f: &MappingFile) -> Vec<(&'static str, &str)> {

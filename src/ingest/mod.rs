@@ -277,6 +277,8 @@ fn default_prefix(file: &Path, format: QuestionFormat) -> String {
     }
     if name.contains("pubmedqa") {
         "pubmedqa".into()
+    } else if name.contains("medbullets") {
+        "medbullets".into()
     } else if name.contains("medmcqa") || format == QuestionFormat::MedMcqa {
         "medmcqa".into()
     } else if name.contains("medqa") || format == QuestionFormat::MedQa {

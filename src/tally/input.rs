@@ -23,6 +23,8 @@ pub struct ItemInfo {
     pub specialty: Specialty,
     pub incidence: Option<Incidence>,
     pub task: TaskKind,
+    /// The case's source dataset (its source text up to the first `;` or `(`).
+    pub source: String,
     pub red_flags: usize,
     pub steps: [usize; 2],
     /// The chain's extracted answer scored against gold (MCQ letter; top-5 for differentials);
@@ -69,20 +71,45 @@ pub struct CaseObs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
+    /// `mcq`, `differential` or `plan`.
+    #[value(name = "task_kind", alias = "task-kind")]
+    TaskKind,
+    /// The case's source dataset.
+    Source,
     Specialty,
     Incidence,
     Reviewer,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 3] = [GroupBy::Specialty, GroupBy::Incidence, GroupBy::Reviewer];
+    pub const ALL: [GroupBy; 5] = [
+        GroupBy::TaskKind,
+        GroupBy::Source,
+        GroupBy::Specialty,
+        GroupBy::Incidence,
+        GroupBy::Reviewer,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            GroupBy::TaskKind => "task_kind",
+            GroupBy::Source => "source",
             GroupBy::Specialty => "specialty",
             GroupBy::Incidence => "incidence",
             GroupBy::Reviewer => "reviewer",
         }
+    }
+}
+
+/// The dataset part of a case's source: `MedQA; meta_info=step1` → `MedQA`,
+/// `MedR-Bench treatment (PMC…)` → `MedR-Bench treatment`.
+pub fn source_group(source: &str) -> String {
+    let end = source.find([';', '(']).unwrap_or(source.len());
+    let g = source[..end].trim();
+    if g.is_empty() {
+        "unknown".into()
+    } else {
+        g.to_string()
     }
 }
 
