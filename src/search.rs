@@ -234,10 +234,15 @@ mod tests {
     fn every_word_must_match_in_any_order() {
         let q = Query::new("Headache thunderclap").unwrap();
         assert!(
-            q.matches(&f("Thunderclap onset while lifting. Worst headache of her life."))
-                .is_some()
+            q.matches(&f(
+                "Thunderclap onset while lifting. Worst headache of her life."
+            ))
+            .is_some()
         );
-        assert!(q.matches(&f("A thunderclap onset of chest pain.")).is_none());
+        assert!(
+            q.matches(&f("A thunderclap onset of chest pain."))
+                .is_none()
+        );
     }
 
     #[test]

@@ -38,7 +38,11 @@ fn data(name: &str) -> String {
 }
 
 fn mapping(name: &str) -> String {
-    root().join("assets/mappings").join(name).display().to_string()
+    root()
+        .join("assets/mappings")
+        .join(name)
+        .display()
+        .to_string()
 }
 
 fn case_json(db: &Path, id: &str) -> serde_json::Value {
@@ -60,13 +64,25 @@ fn agentclinic_osce_cases_become_differentials_with_a_readable_vignette() {
     assert_eq!(c["task"]["kind"], "differential");
     assert_eq!(c["task"]["diagnosis"], "Subarachnoid haemorrhage");
     let v = c["vignette"].as_str().unwrap();
-    assert!(!v.contains('{') && !v.contains('"'), "no JSON in the vignette:\n{v}");
-    assert!(v.starts_with("Patient: 41-year-old woman\nHistory: The headache began"), "{v}");
+    assert!(
+        !v.contains('{') && !v.contains('"'),
+        "no JSON in the vignette:\n{v}"
+    );
+    assert!(
+        v.starts_with("Patient: 41-year-old woman\nHistory: The headache began"),
+        "{v}"
+    );
     assert!(v.contains("Symptoms:\n  Primary symptom: Sudden severe headache\n  Secondary symptoms:\n    - Neck stiffness"), "{v}");
     assert!(v.contains("Physical examination findings:\n  Vital signs:\n    Temperature: 36.9°C\n    Blood pressure: 168/94 mmHg"), "{v}");
     assert!(v.contains("Test results:\n"), "{v}");
-    assert!(v.contains("CT head:\n      Findings: Hyperdense blood"), "{v}");
-    assert!(!v.contains("Subarachnoid"), "the diagnosis stays out of the vignette");
+    assert!(
+        v.contains("CT head:\n      Findings: Hyperdense blood"),
+        "{v}"
+    );
+    assert!(
+        !v.contains("Subarachnoid"),
+        "the diagnosis stays out of the vignette"
+    );
     assert_eq!(c["title"], "41-year-old woman: sudden severe headache");
     // the explicit format reads the same file the same way
     let db2 = dir.path().join("b.db");
@@ -80,14 +96,20 @@ fn agentclinic_osce_cases_become_differentials_with_a_readable_vignette() {
             &data("agentclinic_medqa_sample.jsonl"),
         ],
     );
-    assert_eq!(case_json(&db2, "agentclinic-medqa:2")["task"]["diagnosis"], "Acute appendicitis");
+    assert_eq!(
+        case_json(&db2, "agentclinic-medqa:2")["task"]["diagnosis"],
+        "Acute appendicitis"
+    );
 }
 
 #[test]
 fn agentclinic_nejm_cases_are_mcqs_that_say_the_image_is_not_shown() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("n.db");
-    ok(&db, &["cases", "import", &data("agentclinic_nejm_sample.jsonl")]);
+    ok(
+        &db,
+        &["cases", "import", &data("agentclinic_nejm_sample.jsonl")],
+    );
     let c = case_json(&db, "agentclinic-nejm:1");
     assert_eq!(c["task"]["kind"], "mcq");
     assert_eq!(c["task"]["answer"], "B");
@@ -115,7 +137,12 @@ fn medagents_chain_of_thought_outputs_import_as_cases_runs_and_leakage_input() {
     let o = run(&db, &["runs", "show", "1", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // the chain is raw_response; the summary is kept in the provenance, never as reasoning
-    assert!(v["run"]["output"].as_str().unwrap().starts_with("Let's think step by step."));
+    assert!(
+        v["run"]["output"]
+            .as_str()
+            .unwrap()
+            .starts_with("Let's think step by step.")
+    );
     assert!(v["run"]["reasoning"].is_null(), "{v}");
     assert_eq!(v["run"]["provenance"]["completion_tokens"], 95);
     assert!(v["chain"]["steps"].as_array().unwrap().len() >= 2, "{v}");
@@ -127,7 +154,8 @@ fn medagents_chain_of_thought_outputs_import_as_cases_runs_and_leakage_input() {
 
 #[test]
 fn medagents_gpt4o_fixture_reads_with_auto() {
-    let fx = root().join("../shared/fixtures/medagents_traces_gpt-4o-medbullets-test_hard-cot_first30.json");
+    let fx = root()
+        .join("../shared/fixtures/medagents_traces_gpt-4o-medbullets-test_hard-cot_first30.json");
     if !fx.is_file() {
         eprintln!("skipping: {} not found", fx.display());
         return;
@@ -139,7 +167,12 @@ fn medagents_gpt4o_fixture_reads_with_auto() {
     ok(&db, &["models", "add", "g", "--role", "teacher"]);
     let t = ok(&db, &["runs", "import", &f, "--model", "g"]);
     assert!(t.contains("30 run(s) added"), "{t}");
-    assert!(case_json(&db, "medbullets:0")["source"].as_str().unwrap().starts_with("MedBullets"));
+    assert!(
+        case_json(&db, "medbullets:0")["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("MedBullets")
+    );
 }
 
 #[test]
@@ -156,30 +189,69 @@ fn the_shipped_treatment_mapping_imports_plan_cases_and_both_models_runs() {
     let map = mapping("medrbench-treatment.toml");
     let t = ok(
         &db,
-        &["cases", "import", &cases.display().to_string(), "--mapping", &map],
+        &[
+            "cases",
+            "import",
+            &cases.display().to_string(),
+            "--mapping",
+            &map,
+        ],
     );
     assert!(t.contains("20 new"), "{t}");
     let c = case_json(&db, "medrbench:PMC11342862");
     assert_eq!(c["task"]["kind"], "plan");
-    assert!(c["task"]["plan"].as_str().unwrap().starts_with("Apply double-opposing negative pressure"));
+    assert!(
+        c["task"]["plan"]
+            .as_str()
+            .unwrap()
+            .starts_with("Apply double-opposing negative pressure")
+    );
     assert!(c["vignette"].as_str().unwrap().contains("45-year-old male"));
-    assert!(c["title"].as_str().unwrap().starts_with("PMC11342862: Reconstruction"), "{c}");
+    assert!(
+        c["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("PMC11342862: Reconstruction"),
+        "{c}"
+    );
     ok(&db, &["models", "add", "r1", "--role", "teacher"]);
     ok(&db, &["models", "add", "o3", "--role", "student"]);
     let tr = traces.display().to_string();
     for (m, only) in [("r1", "deepseek-r1"), ("o3", "o3-mini")] {
         let t = ok(
             &db,
-            &["runs", "import", &tr, "--model", m, "--only-model", only, "--mapping", &map],
+            &[
+                "runs",
+                "import",
+                &tr,
+                "--model",
+                m,
+                "--only-model",
+                only,
+                "--mapping",
+                &map,
+            ],
         );
         assert!(t.contains("20 run(s) added"), "{t}");
     }
     let t = ok(
         &db,
-        &["study", "create", "plans", "--models", "o3,r1", "--all", "--reviewers", "ana"],
+        &[
+            "study",
+            "create",
+            "plans",
+            "--models",
+            "o3,r1",
+            "--all",
+            "--reviewers",
+            "ana",
+        ],
     );
     assert!(t.contains("20 item(s)"), "{t}");
-    let t = ok(&db, &["tally", "--study", "plans", "--by", "task_kind,source"]);
+    let t = ok(
+        &db,
+        &["tally", "--study", "plans", "--by", "task_kind,source"],
+    );
     assert!(t.contains("items done"), "{t}");
 }
 
@@ -200,7 +272,13 @@ fn a_keyed_diagnosis_file_through_the_mapping_names_the_bad_record_and_field() {
     let file = data("medrbench_diagnosis_sample.json");
     let o = run(
         &db,
-        &["cases", "import", &file, "--mapping", &keyed.display().to_string()],
+        &[
+            "cases",
+            "import",
+            &file,
+            "--mapping",
+            &keyed.display().to_string(),
+        ],
     );
     assert!(!o.status.success());
     let e = text(&o);
@@ -223,9 +301,19 @@ fn a_keyed_diagnosis_file_through_the_mapping_names_the_bad_record_and_field() {
     let map = mapping("medrbench-diagnosis.toml");
     let o = run(
         &db,
-        &["cases", "import", &jsonl.display().to_string(), "--mapping", &map],
+        &[
+            "cases",
+            "import",
+            &jsonl.display().to_string(),
+            "--mapping",
+            &map,
+        ],
     );
-    assert!(text(&o).contains("dx.jsonl:2: case.diagnosis:"), "{}", text(&o));
+    assert!(
+        text(&o).contains("dx.jsonl:2: case.diagnosis:"),
+        "{}",
+        text(&o)
+    );
     // fixed, it imports with the incidence given at import
     let fixed = lines.replacen(
         "\"generate_case\":{\"case_summary\":\"- Patient Demographics: 58",
@@ -250,7 +338,10 @@ fn a_keyed_diagnosis_file_through_the_mapping_names_the_bad_record_and_field() {
     assert_eq!(c["task"]["diagnosis"], "Graves disease");
     assert_eq!(c["incidence"], "rare");
     assert_eq!(c["title"], "PMC0000001: Fatigue and episodic palpitations");
-    assert_eq!(c["source"], "MedR-Bench diagnosis (PMC0000001; Endocrine Diseases)");
+    assert_eq!(
+        c["source"],
+        "MedR-Bench diagnosis (PMC0000001; Endocrine Diseases)"
+    );
 }
 
 #[test]
@@ -271,15 +362,34 @@ fn a_json_array_mapping_error_names_the_index() {
     .unwrap();
     let o = run(
         &db,
-        &["cases", "import", &file.display().to_string(), "--mapping", &map.display().to_string()],
+        &[
+            "cases",
+            "import",
+            &file.display().to_string(),
+            "--mapping",
+            &map.display().to_string(),
+        ],
     );
     let e = text(&o);
-    assert!(e.contains("q.json:3: case.answer: record [1]: \"maybe\" is not one of the options"), "{e}");
+    assert!(
+        e.contains("q.json:3: case.answer: record [1]: \"maybe\" is not one of the options"),
+        "{e}"
+    );
     // a mapping with an unknown field is refused, naming its line
-    std::fs::write(&map, "[case]\nid = \"x\"\nquestion = \"q\"\ntask = \"mcq\"\nanswr = \"/a\"\n").unwrap();
+    std::fs::write(
+        &map,
+        "[case]\nid = \"x\"\nquestion = \"q\"\ntask = \"mcq\"\nanswr = \"/a\"\n",
+    )
+    .unwrap();
     let o = run(
         &db,
-        &["cases", "import", &file.display().to_string(), "--mapping", &map.display().to_string()],
+        &[
+            "cases",
+            "import",
+            &file.display().to_string(),
+            "--mapping",
+            &map.display().to_string(),
+        ],
     );
     let e = text(&o);
     assert!(e.contains("m.toml:5:") && e.contains("answr"), "{e}");
@@ -303,8 +413,15 @@ fn a_file_of_no_known_format_says_what_each_format_missed() {
         assert!(e.contains(miss), "{miss}: {e}");
     }
     ok(&db, &["models", "add", "m", "--role", "student"]);
-    let o = run(&db, &["runs", "import", &f.display().to_string(), "--model", "m"]);
-    assert!(text(&o).contains("medrbench: no `output` object"), "{}", text(&o));
+    let o = run(
+        &db,
+        &["runs", "import", &f.display().to_string(), "--model", "m"],
+    );
+    assert!(
+        text(&o).contains("medrbench: no `output` object"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -350,7 +467,13 @@ fn specialty_and_incidence_are_given_to_question_banks_at_import() {
     assert_eq!(c["incidence"], "less_frequent");
     let o = run(
         &db,
-        &["cases", "import", &data("agentclinic_nejm_sample.jsonl"), "--specialty", "cardiology"],
+        &[
+            "cases",
+            "import",
+            &data("agentclinic_nejm_sample.jsonl"),
+            "--specialty",
+            "cardiology",
+        ],
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("internal_medicine"), "{}", text(&o));

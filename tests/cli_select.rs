@@ -81,13 +81,23 @@ fn an_exact_id_selects_that_case_only_and_dry_run_prints_the_plan() {
     let (_d, db) = setup();
     let t = ok(
         &db,
-        &["generate", "--model", "m", "--cases", "im-pe-01", "--dry-run"],
+        &[
+            "generate",
+            "--model",
+            "m",
+            "--cases",
+            "im-pe-01",
+            "--dry-run",
+        ],
     );
     assert!(t.contains("1 case(s): im-pe-01"), "{t}");
     assert!(t.contains("dry run: model \"m\""), "{t}");
     assert!(t.contains("nothing generated"), "{t}");
     // a substring is not an id
-    let o = run(&db, &["generate", "--model", "m", "--cases", "pe", "--dry-run"]);
+    let o = run(
+        &db,
+        &["generate", "--model", "m", "--cases", "pe", "--dry-run"],
+    );
     assert!(!o.status.success());
     assert!(text(&o).contains("no such case id(s): pe"), "{}", text(&o));
     assert!(text(&o).contains("--match"), "{}", text(&o));
@@ -98,7 +108,14 @@ fn an_alias_counts_as_its_id() {
     let (_d, db) = setup();
     let t = ok(
         &db,
-        &["generate", "--model", "m", "--cases", "old-thunder-01,im-pe-01", "--dry-run"],
+        &[
+            "generate",
+            "--model",
+            "m",
+            "--cases",
+            "old-thunder-01,im-pe-01",
+            "--dry-run",
+        ],
     );
     assert!(t.contains("2 case(s): bs-0001, im-pe-01"), "{t}");
     let t = ok(&db, &["runs", "list", "--case", "old-thunder-01"]);
@@ -110,13 +127,27 @@ fn match_searches_every_word_and_prints_the_chosen_ids() {
     let (_d, db) = setup();
     let t = ok(
         &db,
-        &["generate", "--model", "m", "--match", "embolism calf", "--dry-run"],
+        &[
+            "generate",
+            "--model",
+            "m",
+            "--match",
+            "embolism calf",
+            "--dry-run",
+        ],
     );
     assert!(t.contains("im-pe-01"), "{t}");
     assert!(!t.contains("bs-0001"), "{t}");
     let o = run(
         &db,
-        &["generate", "--model", "m", "--match", "zzqx nothing", "--dry-run"],
+        &[
+            "generate",
+            "--model",
+            "m",
+            "--match",
+            "zzqx nothing",
+            "--dry-run",
+        ],
     );
     assert!(!o.status.success());
     assert!(text(&o).contains("no case matches"), "{}", text(&o));
@@ -140,11 +171,21 @@ fn list_query_matches_words_apart_in_any_order_whole_words_first() {
     // options are searched too: an option's text finds its case
     let o = run(
         &db,
-        &["cases", "list", "--query", "musculoskeletal wall", "--format", "json"],
+        &[
+            "cases",
+            "list",
+            "--query",
+            "musculoskeletal wall",
+            "--format",
+            "json",
+        ],
     );
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
-        list.as_array().unwrap().iter().any(|c| c["id"] == "im-pe-01"),
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "im-pe-01"),
         "{list}"
     );
 }

@@ -24,7 +24,8 @@ fn schema_1_file(path: &std::path::Path) {
     )
     .unwrap();
     c.pragma_update(None, "user_version", 1).unwrap();
-    c.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+    c.pragma_update(None, "application_id", APPLICATION_ID)
+        .unwrap();
 }
 
 #[test]

@@ -194,7 +194,9 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
         for c in &cases {
             println!("  {}  {}", c.id, c.title);
         }
-        println!("nothing generated (cases already run with the same settings are skipped on a real run)");
+        println!(
+            "nothing generated (cases already run with the same settings are skipped on a real run)"
+        );
         return Ok(());
     }
     let template = load_prompt_template(args.sampling.prompt_template.as_deref())?;

@@ -15,8 +15,8 @@ pub use blind::{BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, Review
 pub use case::{Case, RedFlag, Task};
 pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
-    ErrorMode, Incidence, ParseEnumError, PlanRating, Preference, Role, Severity, Side, Specialty, StepLabel,
-    TaskKind,
+    ErrorMode, Incidence, ParseEnumError, PlanRating, Preference, Role, Severity, Side, Specialty,
+    StepLabel, TaskKind,
 };
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};
 pub use model::{Model, ModelSource};

@@ -39,35 +39,35 @@ pub fn cases_from_records(
     let mut cases = Vec::with_capacity(records.len());
     let mut problems = Vec::new();
     for result in records.iter().enumerate().map(|(i, r)| {
-            let p = |field: &str, message: String| Problem {
-                file: file.to_path_buf(),
-                line: r.line,
-                field: field.to_string(),
-                message,
-            };
-            if !r.value.is_object() {
-                return Err(p("", "expected a JSON object".into()));
+        let p = |field: &str, message: String| Problem {
+            file: file.to_path_buf(),
+            line: r.line,
+            field: field.to_string(),
+            message,
+        };
+        if !r.value.is_object() {
+            return Err(p("", "expected a JSON object".into()));
+        }
+        match format {
+            QuestionFormat::Blindstep => {
+                let case: Case = serde_json::from_value(r.value.clone())
+                    .map_err(|e| p("", format!("not a blindstep case: {e}")))?;
+                validate_imported(&case).map_err(|(f, m)| p(f, m))?;
+                Ok(case)
             }
-            match format {
-                QuestionFormat::Blindstep => {
-                    let case: Case = serde_json::from_value(r.value.clone())
-                        .map_err(|e| p("", format!("not a blindstep case: {e}")))?;
-                    validate_imported(&case).map_err(|(f, m)| p(f, m))?;
-                    Ok(case)
-                }
-                QuestionFormat::MedQa | QuestionFormat::MedMcqa | QuestionFormat::MedAgents => {
-                    question_case(&r.value, i, format, prefix).map_err(|(f, m)| p(f, m))
-                }
-                QuestionFormat::AgentClinicOsce | QuestionFormat::AgentClinicNejm => {
-                    let kind = if format == QuestionFormat::AgentClinicOsce {
-                        super::agentclinic::Kind::Osce
-                    } else {
-                        super::agentclinic::Kind::Nejm
-                    };
-                    super::agentclinic::case(kind, r, i + 1, prefix).map_err(|(f, m)| p(&f, m))
-                }
+            QuestionFormat::MedQa | QuestionFormat::MedMcqa | QuestionFormat::MedAgents => {
+                question_case(&r.value, i, format, prefix).map_err(|(f, m)| p(f, m))
             }
-        }) {
+            QuestionFormat::AgentClinicOsce | QuestionFormat::AgentClinicNejm => {
+                let kind = if format == QuestionFormat::AgentClinicOsce {
+                    super::agentclinic::Kind::Osce
+                } else {
+                    super::agentclinic::Kind::Nejm
+                };
+                super::agentclinic::case(kind, r, i + 1, prefix).map_err(|(f, m)| p(&f, m))
+            }
+        }
+    }) {
         match result {
             Ok(c) => cases.push(c),
             Err(p) => problems.push(p),

@@ -81,7 +81,10 @@ pub fn case_format(file: &Path, records: &[Record]) -> Result<QuestionFormat, Ve
     let checks = case_checks(&first.value);
     match checks.iter().find(|(_, _, miss)| miss.is_none()) {
         Some((_, QuestionFormat::MedQa, _))
-            if file.to_string_lossy().to_ascii_lowercase().contains("medmcqa") =>
+            if file
+                .to_string_lossy()
+                .to_ascii_lowercase()
+                .contains("medmcqa") =>
         {
             Ok(QuestionFormat::MedMcqa)
         }
@@ -170,7 +173,10 @@ mod tests {
         let e = case_format(Path::new("x.jsonl"), &recs).unwrap_err();
         let m = e[0].to_string();
         assert!(m.contains("medqa: no `question`"), "{m}");
-        assert!(m.contains("agentclinic (OSCE): no `OSCE_Examination`"), "{m}");
+        assert!(
+            m.contains("agentclinic (OSCE): no `OSCE_Examination`"),
+            "{m}"
+        );
         assert!(m.contains("--mapping"), "{m}");
         let e = run_format(Path::new("x.jsonl"), &recs).unwrap_err();
         assert!(e.to_string().contains("jsonl: no `case_id`"), "{e}");

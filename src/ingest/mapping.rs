@@ -167,11 +167,7 @@ impl Mapping {
                 let line = line_of_key(text, section, name);
                 env.add_template_owned(format!("{section}.{name}"), spec_text.to_string())
                     .map_err(|e| {
-                        problem(
-                            line,
-                            &format!("{section}.{name}"),
-                            format!("template: {e}"),
-                        )
+                        problem(line, &format!("{section}.{name}"), format!("template: {e}"))
                     })?;
             }
         }
@@ -312,12 +308,13 @@ impl Mapping {
         spec_text: &str,
         r: &Record,
     ) -> Result<String, (String, String)> {
-        self.text(section, field, Some(spec_text), r)?.ok_or_else(|| {
-            (
-                format!("{section}.{field}"),
-                format!("{spec_text:?} gives nothing for this record"),
-            )
-        })
+        self.text(section, field, Some(spec_text), r)?
+            .ok_or_else(|| {
+                (
+                    format!("{section}.{field}"),
+                    format!("{spec_text:?} gives nothing for this record"),
+                )
+            })
     }
 
     fn list(
@@ -449,7 +446,11 @@ impl Mapping {
         })
     }
 
-    fn options(&self, m: &CaseMap, r: &Record) -> Result<BTreeMap<String, String>, (String, String)> {
+    fn options(
+        &self,
+        m: &CaseMap,
+        r: &Record,
+    ) -> Result<BTreeMap<String, String>, (String, String)> {
         let at = "case.options".to_string();
         let spec_text = m.options.as_deref().ok_or((
             at.clone(),
@@ -458,7 +459,10 @@ impl Mapping {
         let v = self
             .value("case", "options", Some(spec_text), r)
             .map_err(|e| (at.clone(), e))?
-            .ok_or((at.clone(), format!("{spec_text:?} gives nothing for this record")))?;
+            .ok_or((
+                at.clone(),
+                format!("{spec_text:?} gives nothing for this record"),
+            ))?;
         let mut out = BTreeMap::new();
         let text = |v: &Value| match v {
             Value::String(s) => Some(s.trim().to_string()),
@@ -536,7 +540,11 @@ fn case_fields(f: &MappingFile) -> Vec<(&'static str, &str)> {
     let Some(c) = &f.case else {
         return Vec::new();
     };
-    let mut out = vec![("id", c.id.as_str()), ("question", c.question.as_str()), ("task", c.task.as_str())];
+    let mut out = vec![
+        ("id", c.id.as_str()),
+        ("question", c.question.as_str()),
+        ("task", c.task.as_str()),
+    ];
     for (name, v) in [
         ("title", &c.title),
         ("specialty", &c.specialty),

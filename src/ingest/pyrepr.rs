@@ -189,7 +189,10 @@ impl Parser<'_> {
         {
             self.i += 1;
         }
-        let text: String = self.s[start..self.i].iter().filter(|c| **c != '_').collect();
+        let text: String = self.s[start..self.i]
+            .iter()
+            .filter(|c| **c != '_')
+            .collect();
         if let Ok(i) = text.parse::<i64>() {
             return Ok(Value::Number(i.into()));
         }
@@ -219,7 +222,8 @@ mod tests {
 
     #[test]
     fn nested_literals() {
-        let v = parse("{'u': {'prompt_tokens': 326, 'x': [1.5, None, True]}, 't': ('a',)}").unwrap();
+        let v =
+            parse("{'u': {'prompt_tokens': 326, 'x': [1.5, None, True]}, 't': ('a',)}").unwrap();
         assert_eq!(
             v,
             json!({"u": {"prompt_tokens": 326, "x": [1.5, null, true]}, "t": ["a"]})

@@ -52,27 +52,27 @@ pub fn parse_runs(
     let mut runs = Vec::with_capacity(records.len());
     let mut problems = Vec::new();
     for result in records.iter().map(|r| {
-            let p = |field: &str, message: String| Problem {
-                file: file.to_path_buf(),
-                line: r.line,
-                field: field.to_string(),
-                message,
-            };
-            if !r.value.is_object() {
-                return Err(p("", "expected a JSON object".into()));
-            }
-            let mut run = match format {
-                RunFormat::Jsonl | RunFormat::Auto => jsonl(&r.value),
-                RunFormat::Medagents => medagents(&r.value),
-                RunFormat::Medrbench => medrbench(&r.value),
-                RunFormat::Openai => openai(&r.value),
-            }
-            .map_err(|(f, m)| p(f, m))?;
-            run.line = r.line;
-            run.provenance.origin = format!("import:{}", name(format));
-            run.provenance.source_file = Some(file.display().to_string());
-            Ok(run)
-        }) {
+        let p = |field: &str, message: String| Problem {
+            file: file.to_path_buf(),
+            line: r.line,
+            field: field.to_string(),
+            message,
+        };
+        if !r.value.is_object() {
+            return Err(p("", "expected a JSON object".into()));
+        }
+        let mut run = match format {
+            RunFormat::Jsonl | RunFormat::Auto => jsonl(&r.value),
+            RunFormat::Medagents => medagents(&r.value),
+            RunFormat::Medrbench => medrbench(&r.value),
+            RunFormat::Openai => openai(&r.value),
+        }
+        .map_err(|(f, m)| p(f, m))?;
+        run.line = r.line;
+        run.provenance.origin = format!("import:{}", name(format));
+        run.provenance.source_file = Some(file.display().to_string());
+        Ok(run)
+    }) {
         match result {
             Ok(r) => runs.push(r),
             Err(p) => problems.push(p),
@@ -193,7 +193,12 @@ fn medagents(v: &Value) -> Result<RawRun, FieldError> {
         })
         .map(|s| s * 1000.0);
     let mut extra = serde_json::Map::new();
-    for k in ["predicted_answer", "token_usage", "time_elapsed", "thinking"] {
+    for k in [
+        "predicted_answer",
+        "token_usage",
+        "time_elapsed",
+        "thinking",
+    ] {
         if let Some(x) = v.get(k) {
             extra.insert(k.to_string(), super::pyrepr::decode(x));
         }

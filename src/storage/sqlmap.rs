@@ -2,7 +2,8 @@
 //! CHECK constraints list the same strings.
 
 use crate::domain::{
-    ErrorMode, Incidence, PlanRating, Preference, Role, Severity, Side, Specialty, StepLabel, TaskKind,
+    ErrorMode, Incidence, PlanRating, Preference, Role, Severity, Side, Specialty, StepLabel,
+    TaskKind,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 

@@ -20,8 +20,7 @@ pub mod screen;
 
 pub use compute::tally;
 pub use input::{
-    source_group,
-    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit,
+    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit, source_group,
 };
 pub use render::{TallyRow, render_table, tally_rows};
 pub use result::{

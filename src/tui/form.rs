@@ -205,7 +205,9 @@ pub fn apply(
                     Some(PlanRating::Adequate) => PlanRating::Partly,
                     Some(PlanRating::Partly) => PlanRating::Inadequate,
                 },
-                _ => return Err("the plan takes y (adequate), 2 (partly), n (inadequate) or Space"),
+                _ => {
+                    return Err("the plan takes y (adequate), 2 (partly), n (inadequate) or Space");
+                }
             };
             v.plan[i] = Some(rating);
             // The answer-correct columns keep meaning "acceptable": only an adequate plan is.
@@ -274,11 +276,8 @@ pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
 /// gold cannot colour the step verdicts.
 pub fn gold_plan_visible(item: &BlindItem) -> bool {
     (0..2).all(|s| {
-        (0..item.chains[s].steps.len()).all(|k| {
-            item.verdicts[s]
-                .get(k)
-                .is_some_and(|v| v.label.is_some())
-        })
+        (0..item.chains[s].steps.len())
+            .all(|k| item.verdicts[s].get(k).is_some_and(|v| v.label.is_some()))
     })
 }
 
