@@ -11,9 +11,10 @@
 //! 4. on short fields only (id, title, specialty), a tight fuzzy match (`thdache`): scattered
 //!    letters over a long vignette match almost any query, so long fields never match fuzzily.
 //!
-//! The score adds, per word, its best tier (hundreds) and the weight of the field it was found
-//! in (units), so whole-word hits rank first whatever the field, and among equal tiers the title
-//! beats the vignette.
+//! The score adds, per word, its best tier (millions), the weight of the field it was found in
+//! (ten-thousands) and, for fuzzy hits, the fuzzy matcher's own score, so whole-word hits rank
+//! first whatever the field, among equal tiers the title beats the vignette, and tighter fuzzy
+//! matches beat looser ones.
 
 use crate::domain::Case;
 use fuzzy_matcher::FuzzyMatcher;
@@ -90,10 +91,11 @@ impl Query {
         for word in &self.words {
             let mut best: Option<(i64, WordHit)> = None;
             for (i, f) in fields.iter().enumerate() {
-                let Some((tier, chars)) = match_word(word, &lowered[i], f) else {
+                let Some((tier, chars, fuzzy)) = match_word(word, &lowered[i], f) else {
                     continue;
                 };
-                let s = tier as i64 * 100 + i64::from(f.weight);
+                // Tier first, then the field's weight, then (fuzzy hits) how tight the match is.
+                let s = tier as i64 * 1_000_000 + i64::from(f.weight) * 10_000 + fuzzy.min(9_999);
                 if best.as_ref().is_none_or(|(b, _)| s > *b) {
                     best = Some((
                         s,
@@ -120,7 +122,7 @@ fn lower_chars(text: &str) -> Vec<char> {
         .collect()
 }
 
-fn match_word(word: &[char], text: &[char], field: &Field) -> Option<(Tier, Vec<usize>)> {
+fn match_word(word: &[char], text: &[char], field: &Field) -> Option<(Tier, Vec<usize>, i64)> {
     let n = word.len();
     let mut best: Option<(Tier, usize)> = None;
     if n > 0 && n <= text.len() {
@@ -144,7 +146,7 @@ fn match_word(word: &[char], text: &[char], field: &Field) -> Option<(Tier, Vec<
         }
     }
     if let Some((tier, at)) = best {
-        return Some((tier, (at..at + n).collect()));
+        return Some((tier, (at..at + n).collect(), 0));
     }
     if field.fuzzy && n >= 3 {
         let needle: String = word.iter().collect();
@@ -155,7 +157,7 @@ fn match_word(word: &[char], text: &[char], field: &Field) -> Option<(Tier, Vec<
             && score >= min_score
         {
             chars.sort_unstable();
-            return Some((Tier::Fuzzy, chars));
+            return Some((Tier::Fuzzy, chars, score));
         }
     }
     None

@@ -253,6 +253,21 @@ fn the_shipped_treatment_mapping_imports_plan_cases_and_both_models_runs() {
         &["tally", "--study", "plans", "--by", "task_kind,source"],
     );
     assert!(t.contains("items done"), "{t}");
+    ok(&db, &["study", "unblind", "plans", "--yes"]);
+    let t = ok(
+        &db,
+        &[
+            "tally",
+            "--study",
+            "plans",
+            "--by",
+            "task_kind,source",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(t.contains("plans,task_kind,plan,"), "{t}");
+    assert!(t.contains("plans,source,MedR-Bench treatment,"), "{t}");
 }
 
 #[test]

@@ -82,13 +82,8 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 5] = [
-        GroupBy::TaskKind,
-        GroupBy::Source,
-        GroupBy::Specialty,
-        GroupBy::Incidence,
-        GroupBy::Reviewer,
-    ];
+    /// The breakdowns the tally screen walks (`task_kind` and `source` are asked for with `--by`).
+    pub const ALL: [GroupBy; 3] = [GroupBy::Specialty, GroupBy::Incidence, GroupBy::Reviewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -146,4 +141,23 @@ pub struct TallyInput {
     pub assignments: Vec<(u32, u32)>,
     pub steps: Vec<StepObs>,
     pub cases: Vec<CaseObs>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_group;
+
+    #[test]
+    fn the_source_group_is_the_dataset() {
+        assert_eq!(source_group("MedQA; meta_info=step1"), "MedQA");
+        assert_eq!(
+            source_group("MedR-Bench treatment (PMC1; Cancers)"),
+            "MedR-Bench treatment"
+        );
+        assert_eq!(
+            source_group("blindstep authors (simulated case)"),
+            "blindstep authors"
+        );
+        assert_eq!(source_group(" (x)"), "unknown");
+    }
 }
