@@ -332,7 +332,10 @@ pub fn label(key: &str) -> String {
         .map(|(i, w)| {
             let acronym = w.chars().filter(|c| c.is_alphabetic()).count() > 1
                 && w.chars().all(|c| !c.is_lowercase());
-            if acronym {
+            // `pH`, `HbA1c`: a capital after the first letter is meant; keep the word.
+            let mixed = w.chars().skip(1).any(char::is_uppercase)
+                && w.chars().any(char::is_lowercase);
+            if acronym || mixed {
                 w.to_string()
             } else if i == 0 {
                 let lower = w.to_lowercase();
@@ -389,7 +392,10 @@ mod tests {
     fn labels_read_like_headings() {
         assert_eq!(label("Past_Medical_History"), "Past medical history");
         assert_eq!(label("Chest_CT"), "Chest CT");
-        assert_eq!(label("X-Ray_Knee"), "X-ray knee");
+        assert_eq!(label("X-Ray_Knee"), "X-Ray knee");
+        assert_eq!(label("pH_Urine"), "pH urine");
+        assert_eq!(label("BMI_(kg/m2)"), "BMI (kg/m2)");
+        assert_eq!(label("r/o_beta_strep_group_a"), "R/o beta strep group a");
         assert_eq!(label("TORCH_Screen"), "TORCH screen");
     }
 
