@@ -268,6 +268,27 @@ fn the_shipped_treatment_mapping_imports_plan_cases_and_both_models_runs() {
     );
     assert!(t.contains("plans,task_kind,plan,"), "{t}");
     assert!(t.contains("plans,source,MedR-Bench treatment,"), "{t}");
+    let out = db.with_extension("cases.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            "--study",
+            "plans",
+            "--what",
+            "cases",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let head = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        head.lines()
+            .next()
+            .unwrap()
+            .contains(",answer_correct,plan_rating,"),
+        "{head}"
+    );
 }
 
 #[test]

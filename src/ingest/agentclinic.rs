@@ -333,8 +333,8 @@ pub fn label(key: &str) -> String {
             let acronym = w.chars().filter(|c| c.is_alphabetic()).count() > 1
                 && w.chars().all(|c| !c.is_lowercase());
             // `pH`, `HbA1c`: a capital after the first letter is meant; keep the word.
-            let mixed = w.chars().skip(1).any(char::is_uppercase)
-                && w.chars().any(char::is_lowercase);
+            let mixed =
+                w.chars().skip(1).any(char::is_uppercase) && w.chars().any(char::is_lowercase);
             if acronym || mixed {
                 w.to_string()
             } else if i == 0 {
