@@ -100,6 +100,7 @@ fn build(path: &std::path::Path, items: usize, steps: usize) -> Store {
         model_a: "bench-a",
         model_b: "bench-b",
         cases: None,
+        matching: None,
         reviewers: vec!["r1".into(), "r2".into()],
         overlap: 2,
         seed: Some(1),

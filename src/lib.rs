@@ -17,6 +17,8 @@
 //! - [`lab`]: the researcher screens (`blindstep lab`): case picker, streaming runs on a
 //!   worker thread, raw-vs-stripped view (not blind; never feeds `tui`).
 //! - [`ingest`]: reading case files, question banks and model-output files (pure).
+//! - [`search`]: the one case search (cases list, review queue filter, lab picker) and
+//!   [`select`]: choosing cases by exact id or alias, or by an explicit `--match`.
 //! - [`workflow`]: orchestration across core and store: run import, studies, the demo.
 //! - [`bench`]: performance figures through the real code path (`blindstep bench`).
 //! - [`cli`]: the command line, one module per subcommand.
@@ -29,6 +31,8 @@ pub mod inference;
 pub mod ingest;
 pub mod lab;
 pub mod primitives;
+pub mod search;
+pub mod select;
 pub mod stats;
 pub mod storage;
 pub mod strip;

@@ -391,7 +391,7 @@ fn a_presentation_variant_must_name_a_known_investigated_case() {
 fn generate_selects_a_renamed_case_by_its_old_id() {
     let all = shipped();
     let pick = |q: &str| -> Vec<String> {
-        blindstep::cli::generate::select_cases(all.clone(), Some(q))
+        blindstep::cli::generate::select_cases(all.clone(), Some(q), None)
             .unwrap()
             .into_iter()
             .map(|c| c.id.to_string())
@@ -406,7 +406,7 @@ fn generate_selects_a_renamed_case_by_its_old_id() {
     old.aliases.clear();
     with_old.push(old);
     let picked: Vec<String> =
-        blindstep::cli::generate::select_cases(with_old, Some("neuro-sah-01"))
+        blindstep::cli::generate::select_cases(with_old, Some("neuro-sah-01"), None)
             .unwrap()
             .into_iter()
             .map(|c| c.id.to_string())

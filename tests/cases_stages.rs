@@ -144,6 +144,7 @@ fn the_tally_groups_by_stage() {
             specialty: Specialty::Neurology,
             incidence: None,
             stage: stages[i],
+            source: "test".into(),
             task: TaskKind::Differential,
             red_flags: 1,
             steps: [1, 1],

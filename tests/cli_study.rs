@@ -355,7 +355,7 @@ fn study_guards_selection_named_models_empty_chains_and_model_mismatch() {
             "r1",
         ],
     );
-    assert!(t.contains("cases: bs-0048"), "{t}");
+    assert!(t.contains("1 case(s): bs-0048"), "{t}");
     assert!(
         t.contains("left out because a chain has no step: bs-0025"),
         "{t}"

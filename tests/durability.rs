@@ -113,6 +113,7 @@ fn concurrent_reviewers_share_one_database() {
                 model_a: demo::STUDENT,
                 model_b: demo::TEACHER,
                 cases: None,
+                matching: None,
                 reviewers: vec!["ana".into(), "ben".into(), "chi".into()],
                 overlap: 3,
                 seed: Some(5),

@@ -52,7 +52,9 @@ fn args(model: &str, force: bool) -> GenerateArgs {
     GenerateArgs {
         model: model.into(),
         cases: None,
+        matching: None,
         all: true,
+        dry_run: false,
         sampling: SamplingArgs {
             max_tokens: 12,
             temperature: 0.0,

@@ -136,6 +136,7 @@ fn case_verdicts_round_trip() {
         preferred: Some(Preference::Left),
         student_guess: Some(Side::Right),
         confidence: Some(4),
+        plan: [Some(blindstep::domain::PlanRating::Adequate), None],
     };
     s.append_case_verdict(study.id, item, &me, &cv, 5000)
         .unwrap();

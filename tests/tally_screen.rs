@@ -32,6 +32,7 @@ fn input(unblinded: bool) -> TallyInput {
             } else {
                 TaskKind::Differential
             },
+            source: "test".into(),
             red_flags: 1,
             steps: [5, 5],
             auto_correct: [Some(true), Some(i % 2 == 0)],

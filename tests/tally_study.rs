@@ -202,6 +202,7 @@ fn agreement_is_per_chain_step_whatever_side_each_reviewer_saw() {
             model_a: STUDENT,
             model_b: TEACHER,
             cases: None,
+            matching: None,
             reviewers: vec!["r1".into(), "r2".into()],
             overlap: 2,
             seed: Some(7),

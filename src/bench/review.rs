@@ -143,6 +143,7 @@ pub fn build_study(path: &std::path::Path, items: usize, steps: usize) -> anyhow
             model_a: "bench-a",
             model_b: "bench-b",
             cases: None,
+            matching: None,
             reviewers: vec!["r1".into()],
             overlap: 1,
             seed: Some(1),

@@ -1,13 +1,12 @@
 //! `blindstep cases check|import|list|show`.
 
 use super::{Global, OutputFormat, table};
-use crate::domain::Case;
-use crate::ingest::{self, CaseFormat};
+use crate::domain::{Case, Incidence, Specialty};
+use crate::ingest::mapping::Mapping;
+use crate::ingest::{self, CaseFormat, LoadOptions};
 use crate::storage::ImportMode;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand};
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -32,6 +31,9 @@ pub enum CasesCommand {
         /// Also print the counts per specialty × incidence cell and per stage.
         #[arg(long)]
         counts: bool,
+        /// Read JSON files through a mapping (TOML with a [case] table) instead of --format.
+        #[arg(long, value_name = "MAP.toml")]
+        mapping: Option<PathBuf>,
     },
     /// Import case files, folders or question banks (one transaction: all or nothing).
     Import {
@@ -45,8 +47,17 @@ pub enum CasesCommand {
         /// Id prefix for records without one (default: the dataset name, e.g. medqa).
         #[arg(long)]
         prefix: Option<String>,
+        /// Read JSON files through a mapping (TOML with a [case] table) instead of --format.
+        #[arg(long, value_name = "MAP.toml")]
+        mapping: Option<PathBuf>,
+        /// The specialty of imported questions that carry none (question banks).
+        #[arg(long)]
+        specialty: Option<Specialty>,
+        /// The incidence of imported questions that carry none.
+        #[arg(long)]
+        incidence: Option<Incidence>,
     },
-    /// List cases; --query ranks them by fuzzy match, best first.
+    /// List cases; --query keeps those matching every word (any order), best first.
     List {
         #[arg(long, short)]
         query: Option<String>,
@@ -66,16 +77,42 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
         CasesCommand::Check {
             paths,
             format,
+            mapping,
             lint,
             counts,
-        } => check(&paths, format, lint, counts),
+        } => {
+            let mapping = mapping.map(|m| Mapping::load(&m)).transpose()?;
+            check(
+                &paths,
+                &LoadOptions {
+                    format,
+                    mapping: mapping.as_ref(),
+                    ..LoadOptions::default()
+                },
+                lint,
+                counts,
+            )
+        }
         CasesCommand::Import {
             paths,
             format,
             replace,
             prefix,
+            mapping,
+            specialty,
+            incidence,
         } => {
-            let cases = load(&paths, format, prefix.as_deref())?;
+            let mapping = mapping.map(|m| Mapping::load(&m)).transpose()?;
+            let cases = load(
+                &paths,
+                &LoadOptions {
+                    format,
+                    prefix: prefix.as_deref(),
+                    mapping: mapping.as_ref(),
+                    specialty,
+                    incidence,
+                },
+            )?;
             let mut store = global.create_store()?;
             variants_known(&store, &cases)?;
             let mode = if replace {
@@ -114,12 +151,8 @@ pub fn run(args: CasesArgs, global: &Global) -> anyhow::Result<()> {
     }
 }
 
-fn load(
-    paths: &[PathBuf],
-    format: CaseFormat,
-    prefix: Option<&str>,
-) -> anyhow::Result<Vec<ingest::LoadedCase>> {
-    ingest::load_cases(paths, format, prefix).map_err(|problems| {
+fn load(paths: &[PathBuf], opts: &LoadOptions<'_>) -> anyhow::Result<Vec<ingest::LoadedCase>> {
+    ingest::load_cases_with(paths, opts).map_err(|problems| {
         anyhow::anyhow!(
             "{}\n{} problem(s); nothing was imported",
             ingest::Problems(problems.clone()),
@@ -174,8 +207,13 @@ fn variants_known(
     Ok(())
 }
 
-fn check(paths: &[PathBuf], format: CaseFormat, lint: bool, counts: bool) -> anyhow::Result<()> {
-    let problems = match ingest::load_cases(paths, format, None) {
+fn check(
+    paths: &[PathBuf],
+    opts: &LoadOptions<'_>,
+    lint: bool,
+    counts: bool,
+) -> anyhow::Result<()> {
+    let problems = match ingest::load_cases_with(paths, opts) {
         Ok(cases) => {
             let problems = ingest::library::variant_problems(&cases);
             if problems.is_empty() {
@@ -202,16 +240,13 @@ fn check(paths: &[PathBuf], format: CaseFormat, lint: bool, counts: bool) -> any
         }
         Err(problems) => problems,
     };
-    for p in &problems {
-        println!("{p}");
-    }
+    println!("{}", ingest::Problems(problems.clone()));
     bail!("{} problem(s) found", problems.len())
 }
 
-/// Fuzzy-rank cases by id, title, specialty and question text, best first.
-/// Whole-substring hits rank above scattered fuzzy matches, and a fuzzy match
-/// must be tight enough (mostly consecutive letters) to count at all: on long
-/// vignettes almost any query matches as a scattered subsequence.
+/// Rank cases by the one case search ([`crate::search`]): every word of the query must be
+/// found (id, title, specialty, question, options, vignette, red flags, source; any order),
+/// whole-word hits first. A query that is exactly a case's id or alias shows that case alone.
 pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
     let Some(q) = query.map(str::trim).filter(|q| !q.is_empty()) else {
         return cases;
@@ -224,43 +259,12 @@ pub fn rank(cases: Vec<Case>, query: Option<&str>) -> Vec<Case> {
         // An exact id selects that case alone.
         return cases.into_iter().skip(exact).take(1).collect();
     }
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let needle = q.to_lowercase();
-    let min_fuzzy = 14 * q.chars().count() as i64;
-    let mut scored: Vec<(i64, Case)> = cases
+    let order: Vec<usize> = crate::search::rank_cases(&cases, q)
         .into_iter()
-        .filter_map(|c| {
-            let flags: String = c
-                .red_flags
-                .iter()
-                .map(|f| f.finding.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let fields: [(&str, i64); 6] = [
-                (c.id.as_str(), 4),
-                (c.title.as_str(), 4),
-                (c.specialty.as_str(), 3),
-                (c.question.as_str(), 2),
-                (c.vignette.as_str(), 1),
-                (flags.as_str(), 1),
-            ];
-            let mut best: Option<i64> = None;
-            for (text, weight) in fields {
-                let score = if text.to_lowercase().contains(&needle) {
-                    Some(10_000 * weight)
-                } else {
-                    matcher
-                        .fuzzy_match(text, q)
-                        .filter(|&s| s >= min_fuzzy)
-                        .map(|s| s * weight)
-                };
-                best = best.max(score);
-            }
-            best.map(|s| (s, c))
-        })
+        .map(|(i, _)| i)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
-    scored.into_iter().map(|(_, c)| c).collect()
+    let mut slots: Vec<Option<Case>> = cases.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 fn print_cases(cases: &[Case], format: OutputFormat) -> anyhow::Result<()> {

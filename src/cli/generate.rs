@@ -29,12 +29,18 @@ pub struct GenerateArgs {
     /// The registered model to run.
     #[arg(long)]
     pub model: String,
-    /// Cases: comma-separated ids, or text matched against id and title.
-    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    /// Cases: comma-separated exact ids (an alias of a renamed case counts as its id).
+    #[arg(long, conflicts_with = "all")]
     pub cases: Option<String>,
+    /// Cases whose text has every word of TEXT (id, title, question, options, vignette).
+    #[arg(long = "match", value_name = "TEXT", conflicts_with = "all")]
+    pub matching: Option<String>,
     /// Every case in the database.
-    #[arg(long)]
+    #[arg(long, required_unless_present_any = ["cases", "matching"])]
     pub all: bool,
+    /// Print the plan (model, settings, chosen cases) and exit without generating.
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub sampling: super::sampling::SamplingArgs,
     #[arg(long, default_value_t = 64)]
@@ -77,38 +83,18 @@ fn interrupted() -> &'static Arc<AtomicBool> {
     })
 }
 
-/// Cases matching `query` (comma-separated exact ids or aliases, else id/title substrings).
-pub fn select_cases(all_cases: Vec<Case>, query: Option<&str>) -> anyhow::Result<Vec<Case>> {
-    let Some(query) = query else {
-        return Ok(all_cases);
-    };
-    let terms: Vec<String> = query
-        .split(',')
-        .map(|t| t.trim().to_lowercase())
-        .filter(|t| !t.is_empty())
-        .collect();
-    // An old id (alias) selects its case unless a stored case still has that id.
-    let ids: std::collections::HashSet<String> = all_cases
-        .iter()
-        .map(|c| c.id.as_str().to_lowercase())
-        .collect();
-    let picked: Vec<Case> = all_cases
+/// The chosen cases, in the store's order: `--cases` exact ids, `--match` search, or all.
+pub fn select_cases(
+    all_cases: Vec<Case>,
+    ids: Option<&str>,
+    matching: Option<&str>,
+) -> anyhow::Result<Vec<Case>> {
+    let chosen = crate::select::select(&all_cases, ids, matching)?;
+    let chosen: std::collections::HashSet<_> = chosen.into_iter().collect();
+    Ok(all_cases
         .into_iter()
-        .filter(|c| {
-            let id = c.id.as_str().to_lowercase();
-            let title = c.title.to_lowercase();
-            terms.iter().any(|t| {
-                id == *t
-                    || id.contains(t.as_str())
-                    || title.contains(t.as_str())
-                    || (!ids.contains(t) && c.aliases.iter().any(|a| a.to_lowercase() == *t))
-            })
-        })
-        .collect();
-    if picked.is_empty() {
-        bail!("no case matches {query:?}");
-    }
-    Ok(picked)
+        .filter(|c| chosen.contains(&c.id))
+        .collect())
 }
 
 fn config(args: &GenerateArgs) -> GenerationConfig {
@@ -175,16 +161,44 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
         }
         bail!("generation with {n} threads failed ({status})");
     }
-    let cases = select_cases(
-        store.all_cases()?,
-        if args.all {
-            None
-        } else {
-            args.cases.as_deref()
-        },
-    )?;
+    let cases = if args.all {
+        store.all_cases()?
+    } else {
+        select_cases(
+            store.all_cases()?,
+            args.cases.as_deref(),
+            args.matching.as_deref(),
+        )?
+    };
+    let ids: Vec<_> = cases.iter().map(|c| c.id.clone()).collect();
+    eprintln!("selected {}", crate::select::describe(&ids));
     let cfg = config(&args);
     cfg.validate()?;
+    if args.dry_run {
+        let source = match &model.source {
+            ModelSource::OutputsOnly => "outputs only (nothing to run)".to_string(),
+            ModelSource::Local(p) => format!("local {}", p.display()),
+            ModelSource::Endpoint(u) => format!("endpoint {u}"),
+        };
+        println!("dry run: model {:?} ({source})", model.name);
+        println!(
+            "settings: max_tokens {} · temperature {} · top_p {} · top_k {} · seed {}{}",
+            cfg.max_tokens,
+            cfg.temperature,
+            cfg.top_p.map_or("-".into(), |p| p.to_string()),
+            cfg.top_k.map_or("-".into(), |k| k.to_string()),
+            cfg.seed,
+            if args.force { " · --force" } else { "" }
+        );
+        println!("{}", crate::select::describe(&ids));
+        for c in &cases {
+            println!("  {}  {}", c.id, c.title);
+        }
+        println!(
+            "nothing generated (cases already run with the same settings are skipped on a real run)"
+        );
+        return Ok(());
+    }
     let template = load_prompt_template(args.sampling.prompt_template.as_deref())?;
 
     match &model.source {
@@ -235,7 +249,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
                     pieces += 1;
                     if pieces.is_multiple_of(16) {
                         let rate = pieces as f64 / started.elapsed().as_secs_f64().max(1e-9);
-                        bar.set_message(format!("{} · ~{rate:.1} tok/s", case.id));
+                        bar.set_message(format!("{} · {pieces} tok · {rate:.1} tok/s", case.id));
                     }
                     if flag.load(Ordering::SeqCst) {
                         ControlFlow::Break(())
@@ -248,7 +262,10 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
                     Ok(g) => {
                         save(&mut store, &ctx, case, &g)?;
                         done += 1;
-                        bar.set_message(format!("{:.1} tok/s", g.tokens_per_second));
+                        bar.set_message(format!(
+                            "{} done · {} tok · {:.1} tok/s",
+                            case.id, g.completion_tokens, g.tokens_per_second
+                        ));
                         bar.inc(1);
                     }
                     Err(e) => {
@@ -312,7 +329,10 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
                         Ok(g) => match save(&mut store, &ctx, case, &g) {
                             Ok(()) => {
                                 done += 1;
-                                bar.set_message(format!("{:.1} tok/s", g.tokens_per_second));
+                                bar.set_message(format!(
+                                    "{} · {} tok · {:.1} tok/s",
+                                    case.id, g.completion_tokens, g.tokens_per_second
+                                ));
                             }
                             Err(e) => {
                                 save_error = Some(e);

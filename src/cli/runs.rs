@@ -29,13 +29,20 @@ pub enum RunsCommand {
         /// Import the records that match a case and list the rest, instead of failing.
         #[arg(long)]
         skip_unmatched: bool,
+        /// Read the file through a mapping (TOML with a [run] table) instead of --format.
+        #[arg(long, value_name = "MAP.toml", conflicts_with = "format")]
+        mapping: Option<PathBuf>,
     },
     /// List runs with their case, model and chain.
     List {
         #[arg(long)]
         model: Option<String>,
-        #[arg(long)]
+        /// Comma-separated exact case ids (an alias of a renamed case counts as its id).
+        #[arg(long, alias = "cases")]
         case: Option<String>,
+        /// Runs of the cases whose text has every word of TEXT.
+        #[arg(long = "match", value_name = "TEXT")]
+        matching: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: OutputFormat,
     },
@@ -62,8 +69,12 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
             format,
             only_model,
             skip_unmatched,
+            mapping,
         } => {
             let model = store.model(&model)?;
+            let mapping = mapping
+                .map(|m| crate::ingest::mapping::Mapping::load(&m))
+                .transpose()?;
             let out = import_runs(
                 &mut store,
                 &file,
@@ -72,6 +83,7 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     format,
                     only_model: only_model.as_deref(),
                     skip_unmatched,
+                    mapping: mapping.as_ref(),
                 },
             )?;
             if !out.superseded.is_empty() {
@@ -99,9 +111,18 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
         RunsCommand::List {
             model,
             case,
+            matching,
             format,
         } => {
-            let runs = store.list_runs(model.as_deref(), case.as_deref())?;
+            let mut runs = store.list_runs(model.as_deref(), None)?;
+            if case.is_some() || matching.is_some() {
+                let cases = store.all_cases()?;
+                let ids: std::collections::HashSet<_> =
+                    crate::select::select(&cases, case.as_deref(), matching.as_deref())?
+                        .into_iter()
+                        .collect();
+                runs.retain(|r| ids.contains(&r.case_id));
+            }
             match format {
                 OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&runs)?),
                 _ => {

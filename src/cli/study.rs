@@ -20,11 +20,14 @@ pub enum StudyCommand {
         /// The two models, `A,B`.
         #[arg(long, value_delimiter = ',', num_args = 1)]
         models: Vec<String>,
-        /// Fuzzy query selecting cases.
-        #[arg(long, conflicts_with = "all", required_unless_present = "all")]
+        /// Comma-separated exact case ids (an alias of a renamed case counts as its id).
+        #[arg(long, conflicts_with = "all")]
         cases: Option<String>,
+        /// Cases whose text has every word of TEXT (id, title, question, options, vignette).
+        #[arg(long = "match", value_name = "TEXT", conflicts_with = "all")]
+        matching: Option<String>,
         /// Every case both models have runs for.
-        #[arg(long)]
+        #[arg(long, required_unless_present_any = ["cases", "matching"])]
         all: bool,
         /// Reviewer ids, comma-separated.
         #[arg(long, value_delimiter = ',', required = true)]
@@ -112,6 +115,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             name,
             models,
             cases,
+            matching,
             all: _,
             reviewers,
             overlap,
@@ -137,6 +141,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                     model_a: a,
                     model_b: b,
                     cases: cases.as_deref(),
+                    matching: matching.as_deref(),
                     reviewers: reviewers.clone(),
                     overlap,
                     seed,
@@ -150,18 +155,9 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 reviewers.len(),
                 created.seed
             );
-            let ids: Vec<String> = created
-                .chains
-                .iter()
-                .map(|(c, _, _)| c.to_string())
-                .collect();
-            let shown = ids.iter().take(20).cloned().collect::<Vec<_>>().join(", ");
-            let more = if ids.len() > 20 {
-                format!(", … ({} more)", ids.len() - 20)
-            } else {
-                String::new()
-            };
-            println!("cases: {shown}{more}");
+            let ids: Vec<crate::domain::CaseId> =
+                created.chains.iter().map(|(c, _, _)| c.clone()).collect();
+            println!("{}", crate::select::describe(&ids));
             if !created.empty_chains.is_empty() {
                 let empty: Vec<String> =
                     created.empty_chains.iter().map(|c| c.to_string()).collect();

@@ -54,6 +54,8 @@ pub struct QueueEntry {
     pub steps_total: usize,
     pub steps_judged: usize,
     pub case_verdict_complete: bool,
+    /// The case's question, options and vignette, for the queue's search (case text only).
+    pub search_text: String,
 }
 
 impl QueueEntry {

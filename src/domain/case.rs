@@ -91,6 +91,9 @@ pub enum Task {
         diagnosis: String,
         synonyms: Vec<String>,
     },
+    /// Treatment planning: the gold plan, shown to the reviewer only after the
+    /// steps are judged; the reviewer rates each side's plan (no automatic scoring).
+    Plan { plan: String },
 }
 
 impl Task {
@@ -98,6 +101,7 @@ impl Task {
         match self {
             Task::Mcq { .. } => TaskKind::Mcq,
             Task::Differential { .. } => TaskKind::Differential,
+            Task::Plan { .. } => TaskKind::Plan,
         }
     }
 
@@ -109,14 +113,17 @@ impl Task {
                 None => answer.clone(),
             },
             Task::Differential { diagnosis, .. } => diagnosis.clone(),
+            Task::Plan { plan } => plan.clone(),
         }
     }
 
     /// Does `candidate` name the gold diagnosis? Tolerant matching, see
     /// [`super::matching`]: case, punctuation, British/American spelling,
     /// plurals and an "acute" prefix do not matter.
+    /// Never for a plan: plans are rated by the reviewer.
     pub fn matches_diagnosis(&self, candidate: &str) -> bool {
         match self {
+            Task::Plan { .. } => false,
             Task::Mcq { answer, .. } => candidate.trim().eq_ignore_ascii_case(answer),
             Task::Differential {
                 diagnosis,

@@ -111,6 +111,17 @@ text_enum!(
         Mcq => "mcq",
         /// Free differential, scored by top-5 inclusion of the gold diagnosis.
         Differential => "differential",
+        /// Treatment plan, rated by the reviewer (adequate / partly / inadequate).
+        Plan => "plan",
+    }
+);
+
+text_enum!(
+    /// A reviewer's rating of one side's treatment plan (task kind `plan`).
+    PlanRating, "plan rating" {
+        Adequate => "adequate",
+        Partly => "partly",
+        Inadequate => "inadequate",
     }
 );
 

@@ -20,7 +20,8 @@ pub use blind::{BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, Review
 pub use case::{Case, RedFlag, Task};
 pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
-    ErrorMode, Incidence, ParseEnumError, Preference, Role, Severity, Side, Specialty, Stage,
+    ErrorMode, Incidence, ParseEnumError, PlanRating, Preference, Role, Severity, Side, Specialty,
+    Stage,
     StepLabel, TaskKind,
 };
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};

@@ -1,7 +1,7 @@
 //! Verdicts. Every change is an appended event carrying the full new state;
 //! the current verdict is the latest event. Undo appends the earlier state again.
 
-use super::enums::{ErrorMode, Preference, Severity, Side, StepLabel};
+use super::enums::{ErrorMode, PlanRating, Preference, Severity, Side, StepLabel};
 use super::ids::{EventId, ItemId, ReviewerId};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -42,6 +42,9 @@ pub struct CaseVerdict {
     pub student_guess: Option<Side>,
     /// 1 (a guess) to 5 (certain).
     pub confidence: Option<u8>,
+    /// Treatment-planning cases only: each side's plan rated against the gold plan.
+    #[serde(default)]
+    pub plan: [Option<PlanRating>; 2],
 }
 
 impl CaseVerdict {

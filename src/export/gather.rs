@@ -12,6 +12,10 @@ use std::collections::HashMap;
 /// Score a chain's extracted answer against gold: the MCQ letter, or top-5 inclusion of the
 /// gold diagnosis (or a synonym) for differentials. `None` when the chain gave no answer.
 pub fn auto_correct(task: &Task, answer: Option<&FinalAnswer>) -> Option<bool> {
+    if matches!(task, Task::Plan { .. }) {
+        // No automatic scoring of plans: the reviewer rates them.
+        return None;
+    }
     let answer = answer?;
     Some(match (task, answer) {
         (Task::Mcq { answer: gold, .. }, FinalAnswer::Letter(l)) => {
@@ -27,7 +31,7 @@ pub fn auto_correct(task: &Task, answer: Option<&FinalAnswer>) -> Option<bool> {
         (Task::Differential { .. }, FinalAnswer::Text(t) | FinalAnswer::YesNoMaybe(t)) => {
             task.matches_diagnosis(t)
         }
-        (Task::Differential { .. }, FinalAnswer::Letter(_)) => false,
+        (Task::Differential { .. }, FinalAnswer::Letter(_)) | (Task::Plan { .. }, _) => false,
     })
 }
 
@@ -58,6 +62,7 @@ fn item_info(r: &ReportItem) -> ItemInfo {
         incidence: r.case.incidence,
         stage: r.case.stage,
         task: r.case.task.kind(),
+        source: crate::tally::source_group(&r.case.source),
         red_flags: r.case.red_flags.len(),
         steps: r.steps,
         auto_correct: [0, 1].map(|i| auto_correct(&r.case.task, r.answers[i].as_ref())),

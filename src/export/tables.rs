@@ -63,6 +63,7 @@ pub const CASE_COLUMNS: &[&str] = &[
     "answer_gold",
     "answer_auto_correct",
     "answer_correct",
+    "plan_rating",
     "red_flags_recognised",
     "red_flags_total",
     "red_flags",
@@ -262,6 +263,8 @@ pub fn write_cases(
                 out.text(&it.case.task.gold_display())?;
                 out.opt_bool(auto_correct(&it.case.task, answer))?;
                 out.opt_bool(r.verdict.answer_correct[i])?;
+                // Treatment-planning cases: adequate / partly / inadequate; empty otherwise.
+                out.opt_text(r.verdict.plan[i].map(|p| p.as_str()))?;
                 let flags = &r.verdict.red_flags[i];
                 out.num(flags.iter().filter(|f| **f).count())?;
                 out.num(flags.len())?;

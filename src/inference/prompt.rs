@@ -49,7 +49,7 @@ pub fn build_prompt(case: &Case, template: &str) -> Result<Vec<ChatMessage>, Inf
                 .collect(),
             options.keys().cloned().collect::<Vec<_>>().join(", "),
         ),
-        Task::Differential { .. } => (Vec::new(), String::new()),
+        Task::Differential { .. } | Task::Plan { .. } => (Vec::new(), String::new()),
     };
     let ctx = minijinja::context! {
         title => case.title.as_str(),

@@ -22,6 +22,10 @@ pub enum QuestionFormat {
     MedAgents,
     /// blindstep case JSONL: one case per line, the same fields as a case file.
     Blindstep,
+    /// AgentClinic OSCE cases (`OSCE_Examination`): differential tasks.
+    AgentClinicOsce,
+    /// AgentClinic NEJM Image Challenge cases (`question`, `answers`): MCQs.
+    AgentClinicNejm,
 }
 
 /// Convert records to cases. `prefix` (e.g. `medqa`) is prepended as
@@ -31,33 +35,49 @@ pub fn cases_from_records(
     records: &[Record],
     format: QuestionFormat,
     prefix: &str,
-) -> Result<Vec<Case>, Problem> {
-    records
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let p = |field: &str, message: String| Problem {
-                file: file.to_path_buf(),
-                line: r.line,
-                field: field.to_string(),
-                message,
-            };
-            if !r.value.is_object() {
-                return Err(p("", "expected a JSON object".into()));
+) -> Result<Vec<Case>, Vec<Problem>> {
+    let mut cases = Vec::with_capacity(records.len());
+    let mut problems = Vec::new();
+    for result in records.iter().enumerate().map(|(i, r)| {
+        let p = |field: &str, message: String| Problem {
+            file: file.to_path_buf(),
+            line: r.line,
+            field: field.to_string(),
+            message,
+        };
+        if !r.value.is_object() {
+            return Err(p("", "expected a JSON object".into()));
+        }
+        match format {
+            QuestionFormat::Blindstep => {
+                let case: Case = serde_json::from_value(r.value.clone())
+                    .map_err(|e| p("", format!("not a blindstep case: {e}")))?;
+                validate_imported(&case).map_err(|(f, m)| p(f, m))?;
+                Ok(case)
             }
-            match format {
-                QuestionFormat::Blindstep => {
-                    let case: Case = serde_json::from_value(r.value.clone())
-                        .map_err(|e| p("", format!("not a blindstep case: {e}")))?;
-                    validate_imported(&case).map_err(|(f, m)| p(f, m))?;
-                    Ok(case)
-                }
-                QuestionFormat::MedQa | QuestionFormat::MedMcqa | QuestionFormat::MedAgents => {
-                    question_case(&r.value, i, format, prefix).map_err(|(f, m)| p(f, m))
-                }
+            QuestionFormat::MedQa | QuestionFormat::MedMcqa | QuestionFormat::MedAgents => {
+                question_case(&r.value, i, format, prefix).map_err(|(f, m)| p(f, m))
             }
-        })
-        .collect()
+            QuestionFormat::AgentClinicOsce | QuestionFormat::AgentClinicNejm => {
+                let kind = if format == QuestionFormat::AgentClinicOsce {
+                    super::agentclinic::Kind::Osce
+                } else {
+                    super::agentclinic::Kind::Nejm
+                };
+                super::agentclinic::case(kind, r, i + 1, prefix).map_err(|(f, m)| p(&f, m))
+            }
+        }
+    }) {
+        match result {
+            Ok(c) => cases.push(c),
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(cases)
+    } else {
+        Err(problems)
+    }
 }
 
 type FieldError = (&'static str, String);
@@ -95,7 +115,9 @@ fn question_case(
     let (options, answer) = if v.get("opa").is_some() {
         native_medmcqa(v)?
     } else {
-        let opts = v.get("options").and_then(Value::as_object).ok_or((
+        // MedAgentsBench's chain-of-thought files write the options as a Python dict in a string.
+        let decoded = v.get("options").map(super::pyrepr::decode);
+        let opts = decoded.as_ref().and_then(Value::as_object).ok_or((
             "options",
             "missing or not an object of letter: text".to_string(),
         ))?;
@@ -155,6 +177,7 @@ fn question_case(
     // carries the model's name, and the case reaches the blinded review screen.
     let dataset = match prefix {
         "pubmedqa" => "PubMedQA",
+        "medbullets" => "MedBullets",
         "medmcqa" => "MedMCQA",
         "medqa" => "MedQA",
         other => other,
@@ -171,7 +194,7 @@ fn question_case(
         }
     }
     Ok(Case {
-        title: title_of(&id, &q),
+        title: title_of(&q),
         id: CaseId(id),
         specialty: Specialty::Other,
         incidence: None,
@@ -219,7 +242,7 @@ fn native_medmcqa(v: &Value) -> Result<(BTreeMap<String, String>, String), Field
 }
 
 /// Split "vignette … question?" at its last sentence or line when that is a question.
-fn split_question(text: &str) -> (String, String) {
+pub fn split_question(text: &str) -> (String, String) {
     let t = text.trim();
     if let Some(pos) = t.rfind('\n') {
         let (a, b) = t.split_at(pos);
@@ -236,11 +259,11 @@ fn split_question(text: &str) -> (String, String) {
     (String::new(), t.to_string())
 }
 
-fn title_of(id: &str, question: &str) -> String {
+/// A title from the question's first 48 characters.
+pub fn title_of(question: &str) -> String {
     let q: String = question.split_whitespace().collect::<Vec<_>>().join(" ");
     let short: String = q.chars().take(48).collect();
     let ell = if q.chars().count() > 48 { "…" } else { "" };
-    let _ = id;
     format!("{short}{ell}")
 }
 
@@ -290,6 +313,6 @@ mod tests {
         let recs = read_records(Path::new("q.jsonl"), text).unwrap();
         let e = cases_from_records(Path::new("q.jsonl"), &recs, QuestionFormat::MedQa, "medqa")
             .unwrap_err();
-        assert_eq!(e.line, 2);
+        assert_eq!(e[0].line, 2);
     }
 }

@@ -199,6 +199,7 @@ pub fn parse_case_toml(file: &Path, text: &str) -> Result<Case, Vec<Problem>> {
         let gold = match task {
             Task::Mcq { options, answer } => options.get(answer).cloned(),
             Task::Differential { diagnosis, .. } => Some(diagnosis.clone()),
+            Task::Plan { .. } => None,
         };
         if let Some(gold) = gold
             && !task.matches_diagnosis(first)
@@ -335,11 +336,12 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
     let allowed: &[&str] = match kind.as_str() {
         "mcq" => &["kind", "options", "answer"],
         "differential" => &["kind", "diagnosis", "synonyms"],
+        "plan" => &["kind", "plan"],
         other => {
             cx.push(
                 koff,
                 "task.kind",
-                format!("unknown task kind {other:?} (expected one of: mcq, differential)"),
+                format!("unknown task kind {other:?} (expected one of: mcq, differential, plan)"),
             );
             return None;
         }
@@ -373,6 +375,9 @@ fn task(cx: &mut Ctx<'_>, table: &DeTable<'_>) -> Option<Task> {
             return None;
         }
         Some(Task::Mcq { options, answer })
+    } else if kind == "plan" {
+        let plan = cx.string(t, "plan", "task.plan", off);
+        Some(Task::Plan { plan: plan?.0 })
     } else {
         let diagnosis = cx.string(t, "diagnosis", "task.diagnosis", off);
         let synonyms = if t.get("synonyms").is_some() {

@@ -2,25 +2,30 @@
 //! model-output files. Pure parsing and validation; the store saves the result.
 //! Errors name the file, line and field.
 
+pub mod agentclinic;
 pub mod case_fields;
 pub mod case_json;
 pub mod case_toml;
 mod case_toml_out;
+pub mod detect;
 pub mod library;
+pub mod mapping;
 pub mod problem;
+pub mod pyrepr;
 pub mod records;
 pub mod run_formats;
 
 pub use case_json::QuestionFormat;
 pub use problem::{Problem, Problems};
 
-use crate::domain::Case;
+use crate::domain::{Case, Incidence, Specialty};
 use std::path::{Path, PathBuf};
 
 /// `--format` of `cases import`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum CaseFormat {
     /// Decide from the extension and the records' fields.
+    #[default]
     Auto,
     Toml,
     Medqa,
@@ -29,6 +34,22 @@ pub enum CaseFormat {
     Medagents,
     /// blindstep case JSONL.
     Jsonl,
+    /// AgentClinic OSCE (`OSCE_Examination`) or NEJM Image Challenge (`answers`) JSONL.
+    Agentclinic,
+}
+
+/// How to read case files besides their paths.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    pub format: CaseFormat,
+    /// Id prefix for records without one (default: the dataset's name).
+    pub prefix: Option<&'a str>,
+    /// Read every JSON file through this mapping instead of a known format.
+    pub mapping: Option<&'a mapping::Mapping>,
+    /// For imported questions that carry none (specialty `other`): this specialty.
+    pub specialty: Option<Specialty>,
+    /// For imported questions that carry none: this incidence.
+    pub incidence: Option<Incidence>,
 }
 
 /// A case and the file it came from.
@@ -79,6 +100,21 @@ pub fn load_cases(
     format: CaseFormat,
     prefix: Option<&str>,
 ) -> Result<Vec<LoadedCase>, Vec<Problem>> {
+    load_cases_with(
+        paths,
+        &LoadOptions {
+            format,
+            prefix,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+/// [`load_cases`] with every option.
+pub fn load_cases_with(
+    paths: &[PathBuf],
+    opts: &LoadOptions<'_>,
+) -> Result<Vec<LoadedCase>, Vec<Problem>> {
     let files = expand_paths(paths).map_err(|p| vec![p])?;
     if files.is_empty() {
         return Err(vec![Problem {
@@ -113,7 +149,7 @@ pub fn load_cases(
                 continue;
             }
         };
-        match load_text(file, &text, format, prefix) {
+        match load_text_with(file, &text, opts) {
             Ok(mut c) => cases.append(&mut c),
             Err(mut p) => problems.append(&mut p),
         }
@@ -148,12 +184,29 @@ pub fn load_text(
     format: CaseFormat,
     prefix: Option<&str>,
 ) -> Result<Vec<LoadedCase>, Vec<Problem>> {
+    load_text_with(
+        file,
+        text,
+        &LoadOptions {
+            format,
+            prefix,
+            ..LoadOptions::default()
+        },
+    )
+}
+
+/// [`load_text`] with every option.
+pub fn load_text_with(
+    file: &Path,
+    text: &str,
+    opts: &LoadOptions<'_>,
+) -> Result<Vec<LoadedCase>, Vec<Problem>> {
     let ext = file.extension().and_then(|x| x.to_str()).unwrap_or("");
-    let format = match format {
-        CaseFormat::Auto if ext == "toml" => CaseFormat::Toml,
+    let format = match opts.format {
+        CaseFormat::Auto if ext == "toml" && opts.mapping.is_none() => CaseFormat::Toml,
         other => other,
     };
-    if format == CaseFormat::Toml {
+    if format == CaseFormat::Toml && opts.mapping.is_none() {
         return case_toml::parse_case_toml(file, text).map(|case| {
             vec![LoadedCase {
                 case,
@@ -162,50 +215,74 @@ pub fn load_text(
             }]
         });
     }
-    let records = records::read_records(file, text).map_err(|p| vec![p])?;
-    let qformat = match format {
-        CaseFormat::Medqa => QuestionFormat::MedQa,
-        CaseFormat::Medmcqa => QuestionFormat::MedMcqa,
-        CaseFormat::Medagents => QuestionFormat::MedAgents,
-        CaseFormat::Jsonl => QuestionFormat::Blindstep,
-        CaseFormat::Auto | CaseFormat::Toml => detect(file, records.first().map(|r| &r.value)),
+    let (records, cases) = if let Some(m) = opts.mapping {
+        let records = m.records(file, text).map_err(|p| vec![p])?;
+        let cases = m.cases(file, &records)?;
+        (records, cases)
+    } else {
+        let records = records::read_records(file, text).map_err(|p| vec![p])?;
+        let qformat = match format {
+            CaseFormat::Medqa => QuestionFormat::MedQa,
+            CaseFormat::Medmcqa => QuestionFormat::MedMcqa,
+            CaseFormat::Medagents => QuestionFormat::MedAgents,
+            CaseFormat::Jsonl => QuestionFormat::Blindstep,
+            CaseFormat::Agentclinic => match records.first() {
+                Some(r) if agentclinic::missing(agentclinic::Kind::Osce, &r.value).is_none() => {
+                    QuestionFormat::AgentClinicOsce
+                }
+                _ => QuestionFormat::AgentClinicNejm,
+            },
+            CaseFormat::Auto | CaseFormat::Toml => detect::case_format(file, &records)?,
+        };
+        let prefix = opts
+            .prefix
+            .map(str::to_string)
+            .unwrap_or_else(|| default_prefix(file, qformat));
+        let cases = case_json::cases_from_records(file, &records, qformat, &prefix)?;
+        (records, cases)
     };
-    let prefix = prefix
-        .map(str::to_string)
-        .unwrap_or_else(|| default_prefix(file, qformat));
-    case_json::cases_from_records(file, &records, qformat, &prefix)
-        .map(|cases| {
-            cases
-                .into_iter()
-                .zip(records.iter())
-                .map(|(case, r)| LoadedCase {
-                    case,
-                    file: file.to_path_buf(),
-                    line: r.line,
-                })
-                .collect()
+    Ok(cases
+        .into_iter()
+        .zip(records.iter())
+        .map(|(mut case, r)| {
+            if case.specialty == Specialty::Other
+                && let Some(s) = opts.specialty
+            {
+                case.specialty = s;
+            }
+            if case.incidence.is_none() {
+                case.incidence = opts.incidence;
+            }
+            LoadedCase {
+                case,
+                file: file.to_path_buf(),
+                line: r.line,
+            }
         })
-        .map_err(|p| vec![p])
-}
-
-fn detect(file: &Path, first: Option<&serde_json::Value>) -> QuestionFormat {
-    let name = file.to_string_lossy().to_ascii_lowercase();
-    match first {
-        Some(v) if v.get("task").is_some() || v.get("vignette").is_some() => {
-            QuestionFormat::Blindstep
-        }
-        Some(v) if v.get("opa").is_some() => QuestionFormat::MedMcqa,
-        Some(v) if v.get("completion").is_some() => QuestionFormat::MedAgents,
-        _ if name.contains("medmcqa") => QuestionFormat::MedMcqa,
-        _ => QuestionFormat::MedQa,
-    }
+        .collect())
 }
 
 /// The id prefix for a file without ids of its own: the dataset's name.
 fn default_prefix(file: &Path, format: QuestionFormat) -> String {
     let name = file.to_string_lossy().to_ascii_lowercase();
+    if matches!(
+        format,
+        QuestionFormat::AgentClinicOsce | QuestionFormat::AgentClinicNejm
+    ) {
+        return if name.contains("nejm") || format == QuestionFormat::AgentClinicNejm {
+            "agentclinic-nejm".into()
+        } else if name.contains("mimic") {
+            "agentclinic-mimiciv".into()
+        } else if name.contains("medqa") {
+            "agentclinic-medqa".into()
+        } else {
+            "agentclinic".into()
+        };
+    }
     if name.contains("pubmedqa") {
         "pubmedqa".into()
+    } else if name.contains("medbullets") {
+        "medbullets".into()
     } else if name.contains("medmcqa") || format == QuestionFormat::MedMcqa {
         "medmcqa".into()
     } else if name.contains("medqa") || format == QuestionFormat::MedQa {

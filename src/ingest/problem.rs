@@ -30,17 +30,30 @@ impl Problem {
     }
 }
 
-/// Several problems, reported one per line.
+/// Several problems, reported one per line: the first [`Problems::SHOWN`], then how many more.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct Problems(pub Vec<Problem>);
 
+impl Problems {
+    /// How many problems a report lists before counting the rest.
+    pub const SHOWN: usize = 20;
+}
+
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, p) in self.0.iter().enumerate() {
+        for (i, p) in self.0.iter().take(Self::SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{p}")?;
+        }
+        if self.0.len() > Self::SHOWN {
+            write!(
+                f,
+                "\n… and {} more problem(s) ({} in all)",
+                self.0.len() - Self::SHOWN,
+                self.0.len()
+            )?;
         }
         Ok(())
     }

@@ -9,6 +9,10 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 pub struct Record {
     pub line: usize,
+    /// The position in a JSON array (or keyed object); `None` in JSONL, where the line names it.
+    pub index: Option<usize>,
+    /// The key of a record of a keyed object (`layout = "keyed"` mappings).
+    pub key: Option<String>,
     pub value: Value,
 }
 
@@ -36,6 +40,8 @@ pub fn read_records(file: &Path, text: &str) -> Result<Vec<Record>, Problem> {
                     .get(i)
                     .map(|&o| line_of(text, base + 1 + o))
                     .unwrap_or(1),
+                index: Some(i),
+                key: None,
                 value,
             })
             .collect())
@@ -52,7 +58,12 @@ pub fn read_records(file: &Path, text: &str) -> Result<Vec<Record>, Problem> {
                     &format!("invalid JSON at column {}: {e}", e.column()),
                 )
             })?;
-            out.push(Record { line: i + 1, value });
+            out.push(Record {
+                line: i + 1,
+                index: None,
+                key: None,
+                value,
+            });
         }
         Ok(out)
     }

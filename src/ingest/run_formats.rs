@@ -13,7 +13,8 @@ pub enum RunFormat {
     Auto,
     /// blindstep run JSONL (SPEC §7).
     Jsonl,
-    /// MedAgentsBench output arrays (`realidx`, `completion`, `token_usage`).
+    /// MedAgentsBench output arrays (`realidx`, `completion`, `token_usage`), including the
+    /// chain-of-thought files (`raw_response` is the chain, `thinking` a summary).
     Medagents,
     /// MedR-Bench outputs (`id`, `model`, `output.thinking_process`, `output.content`).
     Medrbench,
@@ -36,40 +37,52 @@ pub struct RawRun {
     pub provenance: Provenance,
 }
 
+/// Every record's run, or every problem (one per failing record).
 pub fn parse_runs(
     file: &Path,
     records: &[Record],
     format: RunFormat,
-) -> Result<Vec<RawRun>, Problem> {
+) -> Result<Vec<RawRun>, super::Problems> {
     let format = match format {
-        RunFormat::Auto => detect(records.first().map(|r| &r.value)),
+        RunFormat::Auto => {
+            super::detect::run_format(file, records).map_err(|p| super::Problems(vec![p]))?
+        }
         f => f,
     };
-    records
-        .iter()
-        .map(|r| {
-            let p = |field: &str, message: String| Problem {
-                file: file.to_path_buf(),
-                line: r.line,
-                field: field.to_string(),
-                message,
-            };
-            if !r.value.is_object() {
-                return Err(p("", "expected a JSON object".into()));
-            }
-            let mut run = match format {
-                RunFormat::Jsonl | RunFormat::Auto => jsonl(&r.value),
-                RunFormat::Medagents => medagents(&r.value),
-                RunFormat::Medrbench => medrbench(&r.value),
-                RunFormat::Openai => openai(&r.value),
-            }
-            .map_err(|(f, m)| p(f, m))?;
-            run.line = r.line;
-            run.provenance.origin = format!("import:{}", name(format));
-            run.provenance.source_file = Some(file.display().to_string());
-            Ok(run)
-        })
-        .collect()
+    let mut runs = Vec::with_capacity(records.len());
+    let mut problems = Vec::new();
+    for result in records.iter().map(|r| {
+        let p = |field: &str, message: String| Problem {
+            file: file.to_path_buf(),
+            line: r.line,
+            field: field.to_string(),
+            message,
+        };
+        if !r.value.is_object() {
+            return Err(p("", "expected a JSON object".into()));
+        }
+        let mut run = match format {
+            RunFormat::Jsonl | RunFormat::Auto => jsonl(&r.value),
+            RunFormat::Medagents => medagents(&r.value),
+            RunFormat::Medrbench => medrbench(&r.value),
+            RunFormat::Openai => openai(&r.value),
+        }
+        .map_err(|(f, m)| p(f, m))?;
+        run.line = r.line;
+        run.provenance.origin = format!("import:{}", name(format));
+        run.provenance.source_file = Some(file.display().to_string());
+        Ok(run)
+    }) {
+        match result {
+            Ok(r) => runs.push(r),
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(runs)
+    } else {
+        Err(super::Problems(problems))
+    }
 }
 
 fn name(f: RunFormat) -> &'static str {
@@ -78,19 +91,6 @@ fn name(f: RunFormat) -> &'static str {
         RunFormat::Medagents => "medagents",
         RunFormat::Medrbench => "medrbench",
         RunFormat::Openai => "openai",
-    }
-}
-
-fn detect(first: Option<&Value>) -> RunFormat {
-    match first {
-        Some(v) if v.get("completion").is_some() && v.get("realidx").is_some() => {
-            RunFormat::Medagents
-        }
-        Some(v) if v.get("output").is_some_and(Value::is_object) => RunFormat::Medrbench,
-        Some(v) if v.get("choices").is_some() || v.pointer("/response/body/choices").is_some() => {
-            RunFormat::Openai
-        }
-        _ => RunFormat::Jsonl,
     }
 }
 
@@ -165,23 +165,42 @@ fn usage(u: &Value, p: &mut Provenance) {
 
 fn medagents(v: &Value) -> Result<RawRun, FieldError> {
     let case_key = text_field(v, "realidx").ok_or(("realidx", "missing".to_string()))?;
-    let output = v
-        .get("completion")
-        .and_then(Value::as_str)
-        .ok_or(("completion", "missing or not text".to_string()))?
-        .to_string();
+    // Zero-shot files put the whole output under `completion`; the chain-of-thought files put
+    // the chain under `raw_response` and a short summary of it under `thinking`. The chain is
+    // the output; the summary is not reasoning the model wrote on the way (it is written
+    // after, about the chain), so it is kept in the provenance only, never stripped or shown.
+    let output = match (v.get("completion"), v.get("raw_response")) {
+        (Some(Value::String(s)), _) => s.clone(),
+        (_, Some(Value::String(s))) => s.clone(),
+        (None, None) => {
+            return Err((
+                "completion",
+                "missing (neither `completion` nor `raw_response`)".to_string(),
+            ));
+        }
+        _ => return Err(("completion", "not text".to_string())),
+    };
     let mut provenance = Provenance::default();
     if let Some(u) = v.get("token_usage") {
-        usage(u, &mut provenance);
+        // The chain-of-thought files write it as a Python dict in a string.
+        usage(&super::pyrepr::decode(u), &mut provenance);
     }
     provenance.elapsed_ms = v
         .get("time_elapsed")
-        .and_then(Value::as_f64)
+        .and_then(|t| {
+            t.as_f64()
+                .or_else(|| t.as_str().and_then(|s| s.trim().parse::<f64>().ok()))
+        })
         .map(|s| s * 1000.0);
     let mut extra = serde_json::Map::new();
-    for k in ["predicted_answer", "token_usage", "time_elapsed"] {
+    for k in [
+        "predicted_answer",
+        "token_usage",
+        "time_elapsed",
+        "thinking",
+    ] {
         if let Some(x) = v.get(k) {
-            extra.insert(k.to_string(), x.clone());
+            extra.insert(k.to_string(), super::pyrepr::decode(x));
         }
     }
     provenance.extra = Value::Object(extra);

@@ -1,12 +1,11 @@
 //! The case picker's filter (pure): each case as one line (`id  title  specialty`), ranked
-//! against the query with skim's fuzzy matcher, keeping the matched character positions so
-//! the view can highlight them. A case whose line does not match but whose question or
-//! vignette contains the query (case-insensitive) comes after, its line extended by the
-//! words around the hit. Must not touch storage or the terminal.
+//! against the query by the one case search ([`crate::search`]: every word must match, in any
+//! field, whole words first), keeping the matched character positions so the view can
+//! highlight them. A word found outside the line (question, options, vignette, red flags)
+//! extends the line by the words around that hit. Must not touch storage or the terminal.
 
 use crate::domain::{Case, CaseId};
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
+use crate::search::{self, LINE_FIELD};
 
 /// One case that matches the query.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,101 +21,68 @@ pub struct PickerMatch {
 
 /// The text a case is matched and shown as.
 pub fn case_line(case: &Case) -> String {
-    format!("{}  {}  {}", case.id, case.title, case.specialty)
+    search::case_line(case)
 }
 
 /// Cases matching `query`, best first (ties keep the cases' order). An empty query keeps
 /// every case in order with nothing highlighted.
 pub fn filter(cases: &[Case], query: &str) -> Vec<PickerMatch> {
-    let q = query.trim();
-    if q.is_empty() {
-        return cases
-            .iter()
-            .enumerate()
-            .map(|(i, c)| PickerMatch {
-                case: i,
-                line: case_line(c),
-                hits: Vec::new(),
-                score: 0,
-            })
-            .collect();
-    }
-    let matcher = SkimMatcherV2::default().ignore_case();
-    let mut out: Vec<PickerMatch> = cases
-        .iter()
-        .enumerate()
-        .filter_map(|(i, c)| {
-            let line = case_line(c);
-            // A scattered subsequence over a long line matches almost anything:
-            // keep fuzzy matches that are mostly consecutive, and put whole
-            // substring hits first.
-            let min_score = 14 * q.chars().count() as i64;
-            let substring = line.to_lowercase().contains(&q.to_lowercase());
-            if let Some((score, mut hits)) = matcher.fuzzy_indices(&line, q)
-                && (substring || score >= min_score)
-            {
+    search::rank_cases(cases, query)
+        .into_iter()
+        .map(|(i, m)| {
+            let c = &cases[i];
+            let mut line = case_line(c);
+            let mut hits = Vec::new();
+            let score = m.as_ref().map_or(0, |m| m.score);
+            if let Some(m) = m {
+                let fields = search::case_fields(c);
+                let mut snippet = false;
+                for w in &m.words {
+                    if w.field == LINE_FIELD {
+                        hits.extend(&w.chars);
+                    } else if !snippet && let Some(f) = fields.get(w.field) {
+                        hits.extend(append_context(&mut line, &f.text, &w.chars));
+                        snippet = true;
+                    }
+                }
                 hits.sort_unstable();
-                return Some(PickerMatch {
-                    case: i,
-                    line,
-                    hits,
-                    score: if substring { score + 100_000 } else { score },
-                });
+                hits.dedup();
             }
-            in_text(i, line, c, q)
+            PickerMatch {
+                case: i,
+                line,
+                hits,
+                score,
+            }
         })
-        .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score).then(a.case.cmp(&b.case)));
-    out
+        .collect()
 }
 
 /// Characters of context shown on each side of a hit in the case text.
 const CONTEXT: usize = 24;
 
-/// A substring hit in the question or vignette, shown after the line as `· …context…`.
-fn in_text(case: usize, line: String, c: &Case, q: &str) -> Option<PickerMatch> {
-    let needle: Vec<char> = q.chars().flat_map(char::to_lowercase).collect();
-    let flags: String = c
-        .red_flags
-        .iter()
-        .map(|f| f.finding.as_str())
-        .collect::<Vec<_>>()
-        .join("; ");
-    for text in [c.question.as_str(), c.vignette.as_str(), flags.as_str()] {
-        let chars: Vec<char> = text
-            .chars()
-            .map(|ch| if ch.is_whitespace() { ' ' } else { ch })
-            .collect();
-        let lower: Vec<char> = chars
-            .iter()
-            .map(|ch| ch.to_lowercase().next().unwrap_or(*ch))
-            .collect();
-        let Some(at) = lower
-            .windows(needle.len())
-            .position(|w| w == needle.as_slice())
-        else {
-            continue;
-        };
-        let from = at.saturating_sub(CONTEXT);
-        let to = (at + needle.len() + CONTEXT).min(chars.len());
-        let mut out = line;
-        out.push_str("  · ");
-        if from > 0 {
-            out.push('…');
-        }
-        let start = out.chars().count() + at - from;
-        out.extend(&chars[from..to]);
-        if to < chars.len() {
-            out.push('…');
-        }
-        return Some(PickerMatch {
-            case,
-            line: out,
-            hits: (start..start + needle.len()).collect(),
-            score: -1,
-        });
+/// Append `  · …context…` around the hit `at` (char positions of `text`) to `line`; returns
+/// the hit's positions in the extended line.
+fn append_context(line: &mut String, text: &str, at: &[usize]) -> Vec<usize> {
+    let (Some(&first), Some(&last)) = (at.first(), at.last()) else {
+        return Vec::new();
+    };
+    let chars: Vec<char> = text
+        .chars()
+        .map(|ch| if ch.is_whitespace() { ' ' } else { ch })
+        .collect();
+    let from = first.saturating_sub(CONTEXT);
+    let to = (last + 1 + CONTEXT).min(chars.len());
+    line.push_str("  · ");
+    if from > 0 {
+        line.push('…');
     }
-    None
+    let base = line.chars().count();
+    line.extend(&chars[from.min(to)..to]);
+    if to < chars.len() {
+        line.push('…');
+    }
+    at.iter().map(|&p| base + p - from).collect()
 }
 
 /// Picked ids in the order of `cases`.

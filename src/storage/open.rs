@@ -20,6 +20,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0004_packs_lifecycle.sql"),
     ),
     (
+        "0005_plan_task",
+        include_str!("../../migrations/0005_plan_task.sql"),
+    ),
+    (
         "0006_case_stage_aliases",
         include_str!("../../migrations/0006_case_stage_aliases.sql"),
     ),

@@ -30,7 +30,8 @@ impl Store {
                    AND e.label IS NOT NULL AND {LATEST_STEP}),
                 json_array_length(c.body, '$.red_flags'),
                 cv.answer_correct_left, cv.answer_correct_right, cv.red_flags_left, cv.red_flags_right,
-                cv.preferred, cv.student_guess, cv.confidence
+                cv.preferred, cv.student_guess, cv.confidence,
+                c.question || char(10) || coalesce(json_extract(c.body, '$.task.options'), '') || char(10) || c.vignette
              FROM assignments a
              JOIN items i ON i.id = a.item_id
              JOIN cases c ON c.id = i.case_id
@@ -60,6 +61,7 @@ impl Store {
                 steps_total: r.get::<_, i64>(5)? as usize,
                 steps_judged: r.get::<_, i64>(6)? as usize,
                 case_verdict_complete: complete,
+                search_text: r.get(15)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -197,7 +199,8 @@ impl Store {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT id, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence
+                "SELECT id, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence,
+                    plan_left, plan_right
                  FROM case_verdict_events WHERE item_id = ?1 AND reviewer = ?2 ORDER BY id DESC LIMIT 1",
             )?
             .query_row(params![item.0, reviewer.as_str()], |r| {
@@ -209,6 +212,7 @@ impl Store {
                         preferred: r.get::<_, Option<Preference>>(5)?,
                         student_guess: r.get::<_, Option<Side>>(6)?,
                         confidence: r.get::<_, Option<u8>>(7)?,
+                        plan: [r.get(8)?, r.get(9)?],
                     },
                 ))
             })
@@ -304,7 +308,8 @@ impl Store {
             .query_row(params![item.0, reviewer.as_str()], |r| r.get(0))?;
         tx.prepare_cached(
             "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right,
-                preferred, student_guess, confidence, ms_spent, previous_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                preferred, student_guess, confidence, ms_spent, previous_id, plan_left, plan_right)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?
         .execute(params![
             item.0,
@@ -317,7 +322,9 @@ impl Store {
             verdict.student_guess,
             verdict.confidence,
             ms_spent.min(i64::MAX as u64) as i64,
-            previous
+            previous,
+            verdict.plan[0],
+            verdict.plan[1]
         ])?;
         let id = tx.last_insert_rowid();
         tx.commit()?;

@@ -2,7 +2,8 @@
 //! CHECK constraints list the same strings.
 
 use crate::domain::{
-    ErrorMode, Incidence, Preference, Role, Severity, Side, Specialty, StepLabel, TaskKind,
+    ErrorMode, Incidence, PlanRating, Preference, Role, Severity, Side, Specialty, StepLabel,
+    TaskKind,
 };
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
@@ -23,5 +24,6 @@ macro_rules! sql_text_enum {
 }
 
 sql_text_enum!(
-    Specialty, Incidence, TaskKind, StepLabel, Severity, ErrorMode, Role, Side, Preference
+    Specialty, Incidence, TaskKind, StepLabel, Severity, ErrorMode, Role, Side, Preference,
+    PlanRating
 );

@@ -27,6 +27,8 @@ impl<'a> AnswerHint<'a> {
         match task {
             Task::Mcq { options, .. } => AnswerHint::Options(options),
             Task::Differential { .. } => AnswerHint::Differential,
+            // A plan is free text, rated by the reviewer.
+            Task::Plan { .. } => AnswerHint::Any,
         }
     }
 

@@ -218,6 +218,16 @@ fn groups(input: &TallyInput, cells: &[Cell<'_>], config: &TallyConfig) -> Vec<G
                         .cloned()
                         .unwrap_or_default(),
                 ),
+                GroupBy::TaskKind | GroupBy::Source => {
+                    let Some(item) = input.items.get(c.item as usize) else {
+                        continue;
+                    };
+                    if *by == GroupBy::TaskKind {
+                        (item.task as usize, item.task.to_string())
+                    } else {
+                        (0, item.source.clone())
+                    }
+                }
                 GroupBy::Specialty | GroupBy::Incidence | GroupBy::Stage => {
                     let Some(item) = input.items.get(c.item as usize) else {
                         continue;

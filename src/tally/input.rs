@@ -27,6 +27,8 @@ pub struct ItemInfo {
     /// Presentation only, or investigated.
     pub stage: Stage,
     pub task: TaskKind,
+    /// The case's source dataset (its source text up to the first `;` or `(`).
+    pub source: String,
     pub red_flags: usize,
     pub steps: [usize; 2],
     /// The chain's extracted answer scored against gold (MCQ letter; top-5 for differentials);
@@ -73,6 +75,11 @@ pub struct CaseObs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
+    /// `mcq`, `differential` or `plan`.
+    #[value(name = "task_kind", alias = "task-kind")]
+    TaskKind,
+    /// The case's source dataset.
+    Source,
     Specialty,
     Incidence,
     Reviewer,
@@ -81,17 +88,31 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
-    /// The breakdowns of `tally --tui`. `Stage` is asked for explicitly
-    /// (`--by stage`): most studies hold one stage only.
+    /// The breakdowns the tally screen walks (`task_kind`, `source` and `stage` are asked for
+    /// with `--by`: most studies hold one stage only).
     pub const ALL: [GroupBy; 3] = [GroupBy::Specialty, GroupBy::Incidence, GroupBy::Reviewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            GroupBy::TaskKind => "task_kind",
+            GroupBy::Source => "source",
             GroupBy::Specialty => "specialty",
             GroupBy::Incidence => "incidence",
             GroupBy::Reviewer => "reviewer",
             GroupBy::Stage => "stage",
         }
+    }
+}
+
+/// The dataset part of a case's source: `MedQA; meta_info=step1` → `MedQA`,
+/// `MedR-Bench treatment (PMC…)` → `MedR-Bench treatment`.
+pub fn source_group(source: &str) -> String {
+    let end = source.find([';', '(']).unwrap_or(source.len());
+    let g = source[..end].trim();
+    if g.is_empty() {
+        "unknown".into()
+    } else {
+        g.to_string()
     }
 }
 
@@ -128,4 +149,23 @@ pub struct TallyInput {
     pub assignments: Vec<(u32, u32)>,
     pub steps: Vec<StepObs>,
     pub cases: Vec<CaseObs>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::source_group;
+
+    #[test]
+    fn the_source_group_is_the_dataset() {
+        assert_eq!(source_group("MedQA; meta_info=step1"), "MedQA");
+        assert_eq!(
+            source_group("MedR-Bench treatment (PMC1; Cancers)"),
+            "MedR-Bench treatment"
+        );
+        assert_eq!(
+            source_group("blindstep authors (simulated case)"),
+            "blindstep authors"
+        );
+        assert_eq!(source_group(" (x)"), "unknown");
+    }
 }

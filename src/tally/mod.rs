@@ -21,7 +21,7 @@ pub mod result;
 
 pub use compute::tally;
 pub use input::{
-    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit,
+    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit, source_group,
 };
 pub use render::{TallyRow, render_table, tally_rows};
 pub use result::{

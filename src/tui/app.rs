@@ -2,7 +2,7 @@
 //! Holds blinded data only ([`BlindItem`], [`QueueEntry`]) and no terminal or storage handle.
 
 use super::chain_layout::ChainLines;
-use super::form::{FormField, fields};
+use super::form::FormField;
 pub use super::geometry::ChainLayout;
 use crate::domain::{BlindItem, CaseVerdict, ItemId, QueueEntry, ReviewCursor, Side, StepVerdict};
 use crate::ui::text::wrap_plain;
@@ -103,7 +103,7 @@ pub struct ItemView {
 
 impl ItemView {
     pub fn form_fields(&self) -> Vec<FormField> {
-        fields(self.item.case.red_flags.len())
+        crate::tui::form::fields_for(&self.item.case.task, self.item.case.red_flags.len())
     }
 
     pub fn current_field(&self) -> Option<FormField> {

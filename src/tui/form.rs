@@ -2,7 +2,7 @@
 //! flat list of fields walked with ↑↓; each change is saved as a new case-verdict event.
 
 use super::action::FormKey;
-use crate::domain::{BlindChain, BlindItem, CaseVerdict, Preference, Side, Task};
+use crate::domain::{BlindChain, BlindItem, CaseVerdict, PlanRating, Preference, Side, Task};
 
 /// One field of the case-verdict form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +17,23 @@ pub enum FormField {
     StudentGuess,
     /// Confidence in that guess, 1–5.
     Confidence,
+    /// Treatment-planning cases: one side's plan against the gold plan
+    /// (adequate / partly / inadequate). Takes the place of "Answer correct?".
+    Plan(Side),
+}
+
+/// The fields of the form for a case of `task`: as [`fields`], with a plan rating per side in
+/// place of "Answer correct?" for a treatment-planning case.
+pub fn fields_for(task: &Task, n_red_flags: usize) -> Vec<FormField> {
+    let mut f = fields(n_red_flags);
+    if matches!(task, Task::Plan { .. }) {
+        for field in &mut f {
+            if let FormField::AnswerCorrect(side) = *field {
+                *field = FormField::Plan(side);
+            }
+        }
+    }
+    f
 }
 
 /// The fields of the form for a case with `n_red_flags` red flags, in walking order.
@@ -55,7 +72,7 @@ pub fn gold_answer_correct(item: &BlindItem, side: Side) -> Option<bool> {
             let given = item.chains[side.index()].answer.as_deref()?;
             Some(answer_letter(given).is_some_and(|l| l.eq_ignore_ascii_case(answer.trim())))
         }
-        Task::Differential { .. } => None,
+        Task::Differential { .. } | Task::Plan { .. } => None,
     }
 }
 
@@ -79,7 +96,7 @@ pub fn differential_suggestion(item: &BlindItem, side: Side) -> Option<bool> {
                     .any(|c| item.case.task.matches_diagnosis(c)),
             )
         }
-        Task::Mcq { .. } => None,
+        Task::Mcq { .. } | Task::Plan { .. } => None,
     }
 }
 
@@ -177,6 +194,25 @@ pub fn apply(
             FormKey::Toggle => v.confidence = Some(v.confidence.map_or(1, |c| c % 5 + 1)),
             _ => return Err("confidence takes 1 (a guess) to 5 (certain)"),
         },
+        FormField::Plan(side) => {
+            let i = side.index();
+            let rating = match key {
+                FormKey::Yes | FormKey::Level(1) => PlanRating::Adequate,
+                FormKey::Level(2) => PlanRating::Partly,
+                FormKey::No | FormKey::Level(3) => PlanRating::Inadequate,
+                FormKey::Toggle => match v.plan[i] {
+                    None | Some(PlanRating::Inadequate) => PlanRating::Adequate,
+                    Some(PlanRating::Adequate) => PlanRating::Partly,
+                    Some(PlanRating::Partly) => PlanRating::Inadequate,
+                },
+                _ => {
+                    return Err("the plan takes y (adequate), 2 (partly), n (inadequate) or Space");
+                }
+            };
+            v.plan[i] = Some(rating);
+            // The answer-correct columns keep meaning "acceptable": only an adequate plan is.
+            v.answer_correct[i] = Some(rating == PlanRating::Adequate);
+        }
     }
     Ok(v)
 }
@@ -189,6 +225,7 @@ pub fn is_answered(v: &CaseVerdict, f: FormField) -> bool {
         FormField::Preferred => v.preferred.is_some(),
         FormField::StudentGuess => v.student_guess.is_some(),
         FormField::Confidence => v.confidence.is_some(),
+        FormField::Plan(s) => v.plan[s.index()].is_some(),
     }
 }
 
@@ -214,8 +251,17 @@ pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
                 .collect()
         }
     };
+    let plan = if v.plan.iter().any(Option::is_some) {
+        format!(
+            " plan={},{}",
+            v.plan[0].map_or("-", |p| p.as_str()),
+            v.plan[1].map_or("-", |p| p.as_str())
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "answer_correct={},{} red_flags={},{} preferred={} student={} confidence={}",
+        "answer_correct={},{} red_flags={},{} preferred={} student={} confidence={}{plan}",
         yn(v.answer_correct[0]),
         yn(v.answer_correct[1]),
         flags(&v.red_flags[0]),
@@ -224,6 +270,15 @@ pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
         v.student_guess.map_or("-", |s| s.as_str()),
         v.confidence.map_or("-".to_string(), |c| c.to_string()),
     )
+}
+
+/// Whether the gold plan may be shown: only once every step of both chains is judged, so the
+/// gold cannot colour the step verdicts.
+pub fn gold_plan_visible(item: &BlindItem) -> bool {
+    (0..2).all(|s| {
+        (0..item.chains[s].steps.len())
+            .all(|k| item.verdicts[s].get(k).is_some_and(|v| v.label.is_some()))
+    })
 }
 
 #[cfg(test)]
@@ -253,5 +308,25 @@ mod tests {
         let v = apply(&v, FormField::Confidence, FormKey::Level(4), 2).unwrap();
         assert_eq!(v.confidence, Some(4));
         assert!(apply(&v, FormField::Confidence, FormKey::Level(6), 2).is_err());
+    }
+
+    #[test]
+    fn plan_rating_sets_the_side_and_its_acceptability() {
+        let v = CaseVerdict::default();
+        let v = apply(&v, FormField::Plan(Side::Right), FormKey::Level(2), 0).unwrap();
+        assert_eq!(v.plan, [None, Some(PlanRating::Partly)]);
+        assert_eq!(v.answer_correct, [None, Some(false)]);
+        let v = apply(&v, FormField::Plan(Side::Left), FormKey::Yes, 0).unwrap();
+        assert_eq!(v.plan[0], Some(PlanRating::Adequate));
+        assert_eq!(v.answer_correct[0], Some(true));
+        let v = apply(&v, FormField::Plan(Side::Right), FormKey::Toggle, 0).unwrap();
+        assert_eq!(v.plan[1], Some(PlanRating::Inadequate));
+        assert!(apply(&v, FormField::Plan(Side::Left), FormKey::Tie, 0).is_err());
+        assert!(describe_case(&v, 0).ends_with("plan=adequate,inadequate"));
+        let plan = Task::Plan { plan: "x".into() };
+        assert_eq!(
+            fields_for(&plan, 0)[..2],
+            [FormField::Plan(Side::Left), FormField::Plan(Side::Right)]
+        );
     }
 }

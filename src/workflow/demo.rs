@@ -123,6 +123,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
                 format: RunFormat::Jsonl,
                 only_model: None,
                 skip_unmatched: false,
+                mapping: None,
             },
         )
         .with_context(|| format!("importing the shipped demo runs {file}"))?;
@@ -139,6 +140,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
             model_a: STUDENT,
             model_b: TEACHER,
             cases: query,
+            matching: None,
             reviewers: vec![REVIEWER.into()],
             overlap: 1,
             seed: Some(SEED),

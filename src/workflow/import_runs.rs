@@ -24,6 +24,8 @@ pub struct ImportOptions<'a> {
     /// Keep only records whose own `model` field equals this.
     pub only_model: Option<&'a str>,
     pub skip_unmatched: bool,
+    /// Read the file through this mapping instead of `format`.
+    pub mapping: Option<&'a crate::ingest::mapping::Mapping>,
 }
 
 #[derive(Debug)]
@@ -55,8 +57,16 @@ pub fn import_runs_text(
     model: &Model,
     opts: &ImportOptions<'_>,
 ) -> anyhow::Result<ImportOutcome> {
-    let records = read_records(file, text)?;
-    let mut raw = parse_runs(file, &records, opts.format)?;
+    let mut raw = match opts.mapping {
+        Some(m) => {
+            let records = m.records(file, text)?;
+            m.runs(file, &records).map_err(crate::ingest::Problems)?
+        }
+        None => {
+            let records = read_records(file, text)?;
+            parse_runs(file, &records, opts.format)?
+        }
+    };
     if raw.is_empty() {
         bail!("{}: no records", file.display());
     }

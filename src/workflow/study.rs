@@ -12,8 +12,10 @@ pub struct StudySpec<'a> {
     pub name: &'a str,
     pub model_a: &'a str,
     pub model_b: &'a str,
-    /// Fuzzy query over cases; `None` means all cases.
+    /// Comma-separated exact case ids (or aliases); with `matching` `None`, `None` means all.
     pub cases: Option<&'a str>,
+    /// Cases whose text has every word of this (the case search).
+    pub matching: Option<&'a str>,
     pub reviewers: Vec<String>,
     pub overlap: u32,
     pub seed: Option<u64>,
@@ -33,60 +35,16 @@ pub struct CreatedStudy {
     pub empty_chains: Vec<CaseId>,
 }
 
-/// Select cases for a study: a comma-separated list of ids or aliases (each must exist),
-/// one exact id, or else a case-insensitive substring of id, title,
-/// specialty, question or vignette. Deliberately not fuzzy: a study's case set
-/// must be exactly what the coordinator meant.
+/// Select cases for a study: `ids`, a comma-separated list of exact ids or aliases (each must
+/// exist), and/or the cases matching every word of `matching`. A study's case set must be
+/// exactly what the coordinator meant.
 pub fn select_cases(
     all: &[crate::domain::Case],
-    query: &str,
+    ids: Option<&str>,
+    matching: Option<&str>,
 ) -> anyhow::Result<std::collections::HashSet<CaseId>> {
-    let q = query.trim();
-    // Every name of a case (its id and its aliases) selects that case.
-    let mut ids: std::collections::HashMap<&str, &CaseId> =
-        all.iter().map(|c| (c.id.as_str(), &c.id)).collect();
-    for c in all {
-        for a in &c.aliases {
-            ids.entry(a.as_str()).or_insert(&c.id);
-        }
-    }
-    if q.contains(',') || ids.contains_key(q) {
-        let wanted: Vec<&str> = q
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let unknown: Vec<&str> = wanted
-            .iter()
-            .copied()
-            .filter(|w| !ids.contains_key(w))
-            .collect();
-        if !unknown.is_empty() {
-            bail!(
-                "no such case id(s): {} (see `blindstep cases list`)",
-                unknown.join(", ")
-            );
-        }
-        return Ok(wanted
-            .into_iter()
-            .filter_map(|w| ids.get(w).map(|id| (*id).clone()))
-            .collect());
-    }
-    let needle = q.to_lowercase();
-    Ok(all
-        .iter()
-        .filter(|c| {
-            [
-                c.id.as_str(),
-                c.title.as_str(),
-                c.specialty.as_str(),
-                c.question.as_str(),
-                c.vignette.as_str(),
-            ]
-            .iter()
-            .any(|f| f.to_lowercase().contains(&needle))
-        })
-        .map(|c| c.id.clone())
+    Ok(crate::select::select(all, ids, matching)?
+        .into_iter()
         .collect())
 }
 
@@ -144,17 +102,9 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
     let b = store.model(spec.model_b)?;
     let chains_a: BTreeMap<CaseId, ChainId> = store.latest_chains(a.id)?.into_iter().collect();
     let chains_b: BTreeMap<CaseId, ChainId> = store.latest_chains(b.id)?.into_iter().collect();
-    let wanted: Option<std::collections::HashSet<CaseId>> = match spec.cases {
-        None => None,
-        Some(q) => {
-            let selected = select_cases(&store.all_cases()?, q)?;
-            if selected.is_empty() {
-                bail!(
-                    "no case matches {q:?} (give ids separated by commas, or text found in the id, title or question)"
-                );
-            }
-            Some(selected)
-        }
+    let wanted: Option<std::collections::HashSet<CaseId>> = match (spec.cases, spec.matching) {
+        (None, None) => None,
+        (ids, matching) => Some(select_cases(&store.all_cases()?, ids, matching)?),
     };
     let mut items = Vec::new();
     let mut skipped = 0;
@@ -183,9 +133,11 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
             "no case has runs of both {:?} and {:?}{}; import or generate runs first (see `blindstep runs list`)",
             spec.model_a,
             spec.model_b,
-            spec.cases
-                .map(|q| format!(" matching {q:?}"))
-                .unwrap_or_default()
+            match (spec.cases, spec.matching) {
+                (Some(ids), _) => format!(" among {ids:?}"),
+                (None, Some(q)) => format!(" matching {q:?}"),
+                (None, None) => String::new(),
+            }
         );
     }
     let mut names = vec![a.name.clone(), b.name.clone()];
@@ -207,7 +159,7 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
     let groups = stage_groups(&store.all_cases()?, &ids);
     let draws = assign_grouped(&ids, &groups, &spec.reviewers, spec.overlap, seed)?;
     let detail = serde_json::json!({
-        "model_a": spec.model_a, "model_b": spec.model_b, "cases": spec.cases,
+        "model_a": spec.model_a, "model_b": spec.model_b, "cases": spec.cases, "match": spec.matching,
         "reviewers": spec.reviewers, "overlap": spec.overlap, "seed": seed, "items": items.len(),
     });
     let id = store.create_study(&NewStudy {

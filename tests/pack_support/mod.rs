@@ -91,6 +91,7 @@ pub fn site() -> Site {
                 format: RunFormat::Jsonl,
                 only_model: None,
                 skip_unmatched: false,
+                mapping: None,
             },
         )
         .unwrap();
@@ -103,6 +104,7 @@ pub fn site() -> Site {
                 model_a: STUDENT,
                 model_b: TEACHER,
                 cases: None,
+                matching: None,
                 reviewers: reviewers.into_iter().map(String::from).collect(),
                 overlap: if name == "site" { 2 } else { 1 },
                 seed: Some(11),

@@ -215,6 +215,7 @@ impl ReviewBackend for MemBackend {
                     .filter(|v| v.label.is_some())
                     .count(),
                 case_verdict_complete: it.case_verdict.is_complete(it.case.red_flags.len()),
+                search_text: format!("{}\n{}", it.case.question, it.case.vignette),
             })
             .collect())
     }

@@ -71,6 +71,12 @@ impl App {
             return vec![];
         };
         let n_flags = v.item.case.red_flags.len();
+        if matches!(field, FormField::Plan(_)) && !crate::tui::form::gold_plan_visible(&v.item) {
+            self.status = Status::info(
+                "judge every step first: the gold plan is shown then, and the plans rated",
+            );
+            return vec![];
+        }
         // The first change saves the whole form as shown, pre-filled values included.
         let new = match apply(&prefilled(&v.item), field, key, n_flags) {
             Ok(new) => new,

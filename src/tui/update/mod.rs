@@ -13,6 +13,8 @@ mod scroll;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_plan;
+#[cfg(test)]
 pub(crate) mod tests_support;
 
 use super::action::Action;

@@ -5,8 +5,6 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, Screen, Status};
 use crate::tui::effect::Effect;
 use crate::tui::geometry::queue_areas;
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 
 impl App {
     pub(super) fn on_queue(&mut self, action: Action) -> Vec<Effect> {
@@ -95,20 +93,21 @@ impl App {
         if q.is_empty() {
             self.visible = (0..self.queue.len()).collect();
         } else {
-            let m = SkimMatcherV2::default().ignore_case();
-            let mut scored: Vec<(i64, usize)> = self
-                .queue
-                .iter()
-                .enumerate()
-                .filter_map(|(i, e)| {
-                    // Never the case id: ids may name a diagnosis, and the
-                    // filter must not let a reviewer search for one.
-                    let hay = format!("{} {}", e.title, e.specialty);
-                    m.fuzzy_match(&hay, q).map(|s| (s, i))
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.visible = scored.into_iter().map(|(_, i)| i).collect();
+            // The one case search: every word must match (title, specialty, question, options
+            // or vignette), whole words first. Never the case id: ids may name a diagnosis.
+            self.visible = crate::search::rank(&self.queue, q, |e| {
+                vec![
+                    crate::search::Field::new(
+                        format!("{}  {}", e.title, e.specialty),
+                        6,
+                        true,
+                    ),
+                    crate::search::Field::new(e.search_text.clone(), 1, false),
+                ]
+            })
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect();
         }
         if let Some(pos) =
             keep.and_then(|id| self.visible.iter().position(|i| self.queue[*i].item == id))
@@ -167,6 +166,7 @@ mod tests {
             steps_total: 4,
             steps_judged: judged,
             case_verdict_complete: judged == 4,
+            search_text: format!("What next?\nA 30-year-old with {title}, worse today."),
         }
     }
 
@@ -225,6 +225,20 @@ mod tests {
             app.update(Action::TextInput(c));
         }
         assert_eq!(app.visible.len(), 0, "the id must not be searchable");
+    }
+
+    #[test]
+    fn filter_words_match_apart_and_in_the_case_text() {
+        let mut app = App::new((80, 24));
+        let mut q = queue();
+        q[1].search_text = "Thunderclap onset at the gym; no trauma.".into();
+        app.update(Action::QueueLoaded(q));
+        app.update(Action::StartFilter);
+        for c in "headache thunderclap".chars() {
+            app.update(Action::TextInput(c));
+        }
+        let shown: Vec<_> = app.visible.iter().map(|&i| app.queue[i].item.0).collect();
+        assert_eq!(shown, vec![3]);
     }
 
     #[test]

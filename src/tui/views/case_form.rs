@@ -57,10 +57,25 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
         ),
         t.title(),
     ));
-    out.push(text_row(
-        format!("Gold answer: {}", it.case.task.gold_display()),
-        plain,
-    ));
+    if let Task::Plan { plan } = &it.case.task {
+        // The gold plan only once every step is judged (it must not colour the step verdicts).
+        if crate::tui::form::gold_plan_visible(it) {
+            for (i, line) in plan.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                let head = if i == 0 { "Gold plan: " } else { "  " };
+                out.push(text_row(format!("{head}{}", line.trim()), plain));
+            }
+        } else {
+            out.push(text_row(
+                "Gold plan: shown once every step of both sides is judged".into(),
+                t.dim(),
+            ));
+        }
+    } else {
+        out.push(text_row(
+            format!("Gold answer: {}", it.case.task.gold_display()),
+            plain,
+        ));
+    }
     out.push(Row {
         label: String::new(),
         cells: vec![("Left".into(), None), ("Right".into(), None)],
@@ -74,6 +89,7 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
     });
     let answer_label = match &it.case.task {
         Task::Mcq { .. } => "Answer correct? (from gold)".to_string(),
+        Task::Plan { .. } => "Plan (y adequate · 2 partly · n inadequate)".to_string(),
         Task::Differential { .. } => {
             let sug = |s: Side| match differential_suggestion(it, s) {
                 Some(true) => "y",
@@ -92,10 +108,17 @@ fn rows(v: &ItemView, t: &Theme) -> Vec<Row> {
         cells: [Side::Left, Side::Right]
             .iter()
             .map(|s| {
-                (
-                    yes_no(cv.answer_correct[s.index()]),
-                    Some(FormField::AnswerCorrect(*s)),
-                )
+                if matches!(it.case.task, Task::Plan { .. }) {
+                    (
+                        format!("[{}]", cv.plan[s.index()].map_or(" ? ", |p| p.as_str())),
+                        Some(FormField::Plan(*s)),
+                    )
+                } else {
+                    (
+                        yes_no(cv.answer_correct[s.index()]),
+                        Some(FormField::AnswerCorrect(*s)),
+                    )
+                }
             })
             .collect(),
         style: plain,
