@@ -36,7 +36,7 @@ fn root() -> PathBuf {
 
 /// A case renamed to an opaque id, answering to its old one, whose vignette says
 /// "thunderclap" and whose question says "headache", far apart.
-const RENAMED: &str = r#"id = "bs-0001"
+const RENAMED: &str = r#"id = "zz-9001"
 aliases = ["old-thunder-01"]
 title = "Collapse at the gym"
 specialty = "neurology"
@@ -61,7 +61,7 @@ action = "Urgent CT head"
 fn setup() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("s.db");
-    let extra = dir.path().join("bs-0001.toml");
+    let extra = dir.path().join("zz-9001.toml");
     std::fs::write(&extra, RENAMED).unwrap();
     ok(
         &db,
@@ -86,11 +86,11 @@ fn an_exact_id_selects_that_case_only_and_dry_run_prints_the_plan() {
             "--model",
             "m",
             "--cases",
-            "im-pe-01",
+            "bs-0048",
             "--dry-run",
         ],
     );
-    assert!(t.contains("1 case(s): im-pe-01"), "{t}");
+    assert!(t.contains("1 case(s): bs-0048"), "{t}");
     assert!(t.contains("dry run: model \"m\""), "{t}");
     assert!(t.contains("nothing generated"), "{t}");
     // a substring is not an id
@@ -113,11 +113,11 @@ fn an_alias_counts_as_its_id() {
             "--model",
             "m",
             "--cases",
-            "old-thunder-01,im-pe-01",
+            "old-thunder-01,bs-0048",
             "--dry-run",
         ],
     );
-    assert!(t.contains("2 case(s): bs-0001, im-pe-01"), "{t}");
+    assert!(t.contains("2 case(s): bs-0048, zz-9001"), "{t}");
     let t = ok(&db, &["runs", "list", "--case", "old-thunder-01"]);
     assert!(t.contains("0 run(s)"), "{t}");
 }
@@ -136,8 +136,8 @@ fn match_searches_every_word_and_prints_the_chosen_ids() {
             "--dry-run",
         ],
     );
-    assert!(t.contains("im-pe-01"), "{t}");
-    assert!(!t.contains("bs-0001"), "{t}");
+    assert!(t.contains("demo-im-breathless-traveller"), "{t}");
+    assert!(!t.contains("zz-9001"), "{t}");
     let o = run(
         &db,
         &[
@@ -165,8 +165,8 @@ fn list_query_matches_words_apart_in_any_order_whole_words_first() {
             .iter()
             .map(|c| c["id"].as_str().unwrap())
             .collect();
-        assert!(ids.contains(&"bs-0001"), "{q}: {ids:?}");
-        assert!(ids.contains(&"neuro-sah-01"), "{q}: {ids:?}");
+        assert!(ids.contains(&"zz-9001"), "{q}: {ids:?}");
+        assert!(ids.contains(&"bs-0038"), "{q}: {ids:?}");
     }
     // options are searched too: an option's text finds its case
     let o = run(
@@ -185,7 +185,7 @@ fn list_query_matches_words_apart_in_any_order_whole_words_first() {
         list.as_array()
             .unwrap()
             .iter()
-            .any(|c| c["id"] == "im-pe-01"),
+            .any(|c| c["id"] == "bs-0110"),
         "{list}"
     );
 }
