@@ -21,8 +21,7 @@ pub use case::{Case, RedFlag, Task};
 pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
     ErrorMode, Incidence, ParseEnumError, PlanRating, Preference, Role, Severity, Side, Specialty,
-    Stage,
-    StepLabel, TaskKind,
+    Stage, StepLabel, TaskKind,
 };
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};
 pub use model::{Model, ModelSource};

@@ -22,19 +22,25 @@ pub struct Load {
 
 /// Plan the moves of `moving` (item, case id, in the dropped reviewer's order) to the
 /// reviewers in `loads`. Returns the moves and the items no one could take (every candidate
-/// already has them).
+/// already has them, or holds another stage of the same case). `groups` maps an item to its
+/// case's stage group (see [`crate::domain::Case::stage_group`]); items not in it form a
+/// group of their own.
 pub fn plan_moves(
     moving: &[(ItemId, String)],
     from: &str,
     loads: &mut BTreeMap<String, Load>,
     seed: u64,
+    groups: &BTreeMap<ItemId, String>,
 ) -> (Vec<AssignmentMove>, Vec<ItemId>) {
     let mut moves = Vec::new();
     let mut stuck = Vec::new();
     for (item, case) in moving {
+        let group = groups.get(item);
+        let same_group =
+            |l: &Load| group.is_some() && l.items.iter().any(|i| groups.get(i) == group);
         let pick = loads
             .iter()
-            .filter(|(_, l)| !l.items.contains(item))
+            .filter(|(_, l)| !l.items.contains(item) && !same_group(l))
             .min_by_key(|(r, l)| (l.items.len(), stable_hash(seed, &[case, r])))
             .map(|(r, _)| r.clone());
         let Some(to) = pick else {
@@ -163,7 +169,13 @@ pub fn reassign(
                 l.next_position = l.next_position.max(position + 1);
             }
         }
-        let (planned, stuck) = plan_moves(&moving, from, &mut loads, s.seed);
+        // Two stages of one case never go to one reviewer.
+        let mut groups = BTreeMap::new();
+        for (item, case) in &case_of {
+            let case = store.case(&crate::domain::CaseId::new(case.as_str()))?;
+            groups.insert(*item, case.stage_group().to_string());
+        }
+        let (planned, stuck) = plan_moves(&moving, from, &mut loads, s.seed, &groups);
         out.stuck = stuck.len();
         out.moved = planned
             .iter()
@@ -204,7 +216,7 @@ mod tests {
         loads.insert("dan".into(), Load::default());
         let moving: Vec<(ItemId, String)> =
             (10..16).map(|i| (ItemId(i), format!("case-{i}"))).collect();
-        let (moves, stuck) = plan_moves(&moving, "ben", &mut loads, 7);
+        let (moves, stuck) = plan_moves(&moving, "ben", &mut loads, 7, &BTreeMap::new());
         assert!(stuck.is_empty());
         assert_eq!(moves.len(), 6);
         let to_dan = moves.iter().filter(|m| m.to == "dan").count();
@@ -226,6 +238,38 @@ mod tests {
     }
 
     #[test]
+    fn two_stages_of_one_case_never_go_to_one_reviewer() {
+        let mut loads: BTreeMap<String, Load> = ["ana", "chi"]
+            .iter()
+            .map(|r| (r.to_string(), Load::default()))
+            .collect();
+        // ana holds the investigated stage (item 1) and has the smaller load.
+        if let Some(ana) = loads.get_mut("ana") {
+            ana.items.insert(ItemId(1));
+        }
+        if let Some(chi) = loads.get_mut("chi") {
+            chi.items.extend([ItemId(3), ItemId(4)]);
+        }
+        let groups: BTreeMap<ItemId, String> = [(1, "bs-0038"), (2, "bs-0038"), (3, "x"), (4, "y")]
+            .into_iter()
+            .map(|(i, g)| (ItemId(i), g.to_string()))
+            .collect();
+        let (moves, stuck) = plan_moves(
+            &[(ItemId(2), "bs-0201".into())],
+            "ben",
+            &mut loads,
+            3,
+            &groups,
+        );
+        assert!(stuck.is_empty());
+        assert_eq!(moves.len(), 1);
+        assert_eq!(
+            moves[0].to, "chi",
+            "the presentation stage went to the reviewer of its case"
+        );
+    }
+
+    #[test]
     fn an_item_is_never_given_twice_to_one_reviewer() {
         let mut loads: BTreeMap<String, Load> = BTreeMap::new();
         loads.insert(
@@ -235,7 +279,13 @@ mod tests {
                 ..Load::default()
             },
         );
-        let (moves, stuck) = plan_moves(&[(ItemId(1), "c".into())], "ben", &mut loads, 1);
+        let (moves, stuck) = plan_moves(
+            &[(ItemId(1), "c".into())],
+            "ben",
+            &mut loads,
+            1,
+            &BTreeMap::new(),
+        );
         assert!(moves.is_empty());
         assert_eq!(stuck, vec![ItemId(1)]);
     }

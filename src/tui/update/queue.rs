@@ -97,11 +97,7 @@ impl App {
             // or vignette), whole words first. Never the case id: ids may name a diagnosis.
             self.visible = crate::search::rank(&self.queue, q, |e| {
                 vec![
-                    crate::search::Field::new(
-                        format!("{}  {}", e.title, e.specialty),
-                        6,
-                        true,
-                    ),
+                    crate::search::Field::new(format!("{}  {}", e.title, e.specialty), 6, true),
                     crate::search::Field::new(e.search_text.clone(), 1, false),
                 ]
             })
