@@ -75,6 +75,7 @@ fn judged() -> Demo {
             preferred: Some(Preference::Left),
             student_guess: Some(Side::Right),
             confidence: Some(2),
+            acted_on: [vec![true], vec![false]],
         };
         d.store
             .append_case_verdict(d.study, item, &ReviewerId(reviewer), &cv, 3)

@@ -136,6 +136,7 @@ fn case_verdicts_round_trip() {
         preferred: Some(Preference::Left),
         student_guess: Some(Side::Right),
         confidence: Some(4),
+        acted_on: [vec![false; n_flags], vec![true; n_flags]],
     };
     s.append_case_verdict(study.id, item, &me, &cv, 5000)
         .unwrap();

@@ -11,7 +11,9 @@ pub mod run;
 pub mod study;
 pub mod verdict;
 
-pub use blind::{BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, ReviewCursor};
+pub use blind::{
+    BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, ReviewCursor, VerdictEvents,
+};
 pub use case::{Case, RedFlag, Task};
 pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
@@ -22,4 +24,4 @@ pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, Stud
 pub use model::{Model, ModelSource};
 pub use run::{Provenance, Run, SamplingParams};
 pub use study::{Assignment, Study};
-pub use verdict::{CaseVerdict, CaseVerdictEvent, StepVerdict, StepVerdictEvent};
+pub use verdict::{CaseVerdict, CaseVerdictEvent, StepVerdict, StepVerdictEvent, UndoneChange};

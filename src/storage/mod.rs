@@ -8,6 +8,7 @@ mod models;
 mod open;
 mod reports;
 mod review;
+mod review_save;
 mod runs;
 mod sqlmap;
 mod studies;
@@ -20,6 +21,7 @@ pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 pub use reports::{
     CaseRow, LabelRow, ReportAssignment, ReportItem, Rows, Slot, StepRow, StudyEventRow, mode_bits,
 };
+pub use review_save::Base;
 pub use runs::{NewRun, RunImportReport, RunSummary};
 pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};
 
