@@ -10,7 +10,7 @@ use crate::tui::form::{
     FormField, apply, cell_name, is_answered, is_prefilled, prefilled, value_words, walk_order,
 };
 
-const FORM_HINT: &str = "↑↓ row · ←→ side · y n Space · t tie · 1-5 confidence · Esc steps";
+const FORM_HINT: &str = "y yes · n no · ←→ side · ↑↓ row";
 
 impl App {
     pub(super) fn on_form(&mut self, action: Action, confirm: Option<Confirm>) -> Vec<Effect> {
@@ -93,9 +93,7 @@ impl App {
             .find(|&(r, c)| !is_answered(&shown, rows[r].cell(c)));
         if let Some((r, c)) = next {
             v.form_row = r;
-            if rows[r].per_side() {
-                v.form_col = c;
-            }
+            v.form_col = c;
         }
     }
 

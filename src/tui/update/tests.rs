@@ -281,16 +281,18 @@ fn undo_asks_the_store_and_shows_what_it_put_back() {
 }
 
 #[test]
-fn opening_the_form_saves_nothing_and_starts_on_the_first_red_flag() {
+fn opening_the_form_saves_nothing_and_starts_on_the_first_unanswered_cell() {
     let mut app = open(1, 1);
     let fx = app.update(Action::ToggleCaseForm);
     assert_eq!(app.screen, Screen::CaseForm);
     assert!(fx.is_empty(), "opening the form saved {fx:?}");
     let v = app.open.as_ref().unwrap();
+    // Steps are unmarked, so nothing is pre-filled from gold yet.
     assert_eq!(
         v.current_field(),
-        Some(crate::tui::form::FormField::RedFlag(0, Side::Left))
+        Some(crate::tui::form::FormField::AnswerCorrect(Side::Left))
     );
+    assert!(app.status.text.starts_with("left · answer correct: unanswered"), "{}", app.status.text);
     assert!(app.update(Action::Cancel).is_empty());
     assert_eq!(app.screen, Screen::Review);
     assert!(app.pending.is_none());

@@ -257,7 +257,9 @@ pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
                 || (l.anchor_of.is_some() && l.anchor_of.map(|a| a + 1) == Some(v.form_row))
         })
         .unwrap_or(focus_line);
-    let vh = usize::from(area.height);
+    // When the form is taller than its area, the last line says so.
+    let overflow = lines.len() > usize::from(area.height);
+    let vh = usize::from(area.height.saturating_sub(u16::from(overflow)));
     // Keep the focused row in view with one line under it, and its red flag's text above it.
     let mut scroll = (focus_line + 2).saturating_sub(vh);
     if anchor < scroll && focus_line - anchor < vh {
@@ -295,9 +297,14 @@ pub fn render(buf: &mut Buffer, app: &App, v: &ItemView, area: Rect) {
             }
         }
     }
-    if scroll + vh < lines.len() && vh > 0 {
-        let more = "↓ more";
+    if overflow && area.height > 0 {
+        let below = lines.len().saturating_sub(scroll + vh);
+        let more = match (scroll, below) {
+            (0, b) => format!("  ↓ {b} more line(s) below"),
+            (a, 0) => format!("  ↑ {a} line(s) above"),
+            (a, b) => format!("  ↑ {a} line(s) above · ↓ {b} below"),
+        };
         let y = area.y + area.height - 1;
-        put(buf, area.right().saturating_sub(7), y, more, 6, t.dim());
+        put(buf, area.x, y, &more, area.width, t.dim());
     }
 }
