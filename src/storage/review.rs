@@ -89,7 +89,12 @@ impl Store {
     }
 
     /// The chain shown on `side` of this reviewer's screen.
-    pub(super) fn chain_on_side(a_side: Side, chain_a: ChainId, chain_b: ChainId, side: Side) -> ChainId {
+    pub(super) fn chain_on_side(
+        a_side: Side,
+        chain_a: ChainId,
+        chain_b: ChainId,
+        side: Side,
+    ) -> ChainId {
         if side == a_side { chain_a } else { chain_b }
     }
 

@@ -10,8 +10,7 @@
 use super::review::{flags, flags_text};
 use super::{Store, StoreError};
 use crate::domain::{
-    CaseVerdict, EventId, ItemId, ReviewerId, Side, StepLabel, StepVerdict, StudyId,
-    UndoneChange,
+    CaseVerdict, EventId, ItemId, ReviewerId, Side, StepLabel, StepVerdict, StudyId, UndoneChange,
 };
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
@@ -25,7 +24,11 @@ pub enum Base {
 }
 
 impl Base {
-    fn check(self, current: Option<EventId>, what: impl FnOnce() -> String) -> Result<(), StoreError> {
+    fn check(
+        self,
+        current: Option<EventId>,
+        what: impl FnOnce() -> String,
+    ) -> Result<(), StoreError> {
         match self {
             Base::Event(b) if b != current => Err(StoreError::Stale {
                 what: what(),
@@ -117,7 +120,9 @@ impl Store {
         base.check(previous.map(EventId), || {
             format!("{side} step {}", step_index + 1)
         })?;
-        let id = insert_step(&tx, item, reviewer, side, chain.0, step_index, verdict, ms_spent, previous)?;
+        let id = insert_step(
+            &tx, item, reviewer, side, chain.0, step_index, verdict, ms_spent, previous,
+        )?;
         log_change(&tx, item, reviewer, Written::Step(id), None)?;
         // Where the reviewer was, in the same commit: after a crash they resume
         // at the step they last judged, at no extra write.
@@ -215,7 +220,9 @@ impl Store {
                 };
                 let chain = Self::chain_on_side(a_side, chain_a, chain_b, side);
                 let current = latest_step_event(&tx, item, reviewer, side, step_index)?;
-                let id = insert_step(&tx, item, reviewer, side, chain.0, step_index, &verdict, 0, current)?;
+                let id = insert_step(
+                    &tx, item, reviewer, side, chain.0, step_index, &verdict, 0, current,
+                )?;
                 log_change(&tx, item, reviewer, Written::Step(id), Some(change))?;
                 UndoneChange::Step {
                     side,

@@ -351,7 +351,9 @@ pub fn value_words(v: &CaseVerdict, f: FormField) -> String {
         FormField::StudentGuess(_) => v
             .student_guess
             .map_or("unanswered".into(), |s| s.as_str().to_string()),
-        FormField::Confidence => v.confidence.map_or("unanswered".into(), |c| format!("{c}/5")),
+        FormField::Confidence => v
+            .confidence
+            .map_or("unanswered".into(), |c| format!("{c}/5")),
     }
 }
 
@@ -433,7 +435,17 @@ mod tests {
         // rows: answer, recognised 0, acted 0, preferred, student, confidence
         assert_eq!(
             order,
-            vec![(0, 0), (1, 0), (2, 0), (0, 1), (1, 1), (2, 1), (3, 0), (4, 0), (5, 0)]
+            vec![
+                (0, 0),
+                (1, 0),
+                (2, 0),
+                (0, 1),
+                (1, 1),
+                (2, 1),
+                (3, 0),
+                (4, 0),
+                (5, 0)
+            ]
         );
         assert_eq!(answered_count(&CaseVerdict::default(), 1), (0, 9));
     }

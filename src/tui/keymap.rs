@@ -301,7 +301,11 @@ mod tests {
         app.screen = Screen::Review;
         assert_eq!(map_key(&app, l), Some(Action::MoveRight));
         app.screen = Screen::CaseForm;
-        assert_eq!(map_key(&app, l), Some(Action::MoveRight), "l moves a column");
+        assert_eq!(
+            map_key(&app, l),
+            Some(Action::MoveRight),
+            "l moves a column"
+        );
         app.note = Some(String::new());
         assert_eq!(map_key(&app, l), Some(Action::TextInput('l')));
         let cc = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);

@@ -72,12 +72,13 @@ fn describe_result(app: &App, action: &Action) -> Option<(String, bool)> {
         }
         Action::Undone {
             item,
-            change: Some(UndoneChange::Step {
-                side,
-                step_index,
-                verdict,
-                ..
-            }),
+            change:
+                Some(UndoneChange::Step {
+                    side,
+                    step_index,
+                    verdict,
+                    ..
+                }),
         } => Some((
             format!(
                 "saved item {item} {side} step {} (undo): {}",
@@ -95,7 +96,10 @@ fn describe_result(app: &App, action: &Action) -> Option<(String, bool)> {
                 .as_ref()
                 .map_or(verdict.red_flags[0].len(), |v| v.item.case.red_flags.len());
             Some((
-                format!("saved item {item} case (undo): {}", describe_case(verdict, n)),
+                format!(
+                    "saved item {item} case (undo): {}",
+                    describe_case(verdict, n)
+                ),
                 true,
             ))
         }

@@ -3,6 +3,7 @@
 
 pub mod assign;
 pub mod demo;
+pub mod demo_feedback;
 pub mod generation;
 pub mod import_runs;
 pub mod review_backend;

@@ -24,11 +24,7 @@ impl App {
             Action::ScrollLines(n) => self.move_cell(n.signum() as isize, 0),
             Action::ToggleCaseForm | Action::Cancel => {
                 self.screen = Screen::Review;
-                self.status = Status::info(if confirm.is_some() {
-                    "not changed"
-                } else {
-                    ""
-                });
+                self.status = Status::info(if confirm.is_some() { "not changed" } else { "" });
             }
             Action::FormInput(key) => return self.set_cell(key, confirm),
             other => return self.on_item_common(other),

@@ -93,9 +93,8 @@ impl App {
         let max = self.feedback.as_ref().map_or(0, |lines| {
             super::views::popup::max_scroll(self.area(), lines)
         });
-        let page = super::views::popup::body_height(self.area(), self.feedback.as_deref())
-            .max(2)
-            - 1;
+        let page =
+            super::views::popup::body_height(self.area(), self.feedback.as_deref()).max(2) - 1;
         let s = self.feedback_scroll;
         self.feedback_scroll = match action {
             Action::Cancel | Action::TextSubmit | Action::OpenItem | Action::Back => {

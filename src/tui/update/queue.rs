@@ -209,10 +209,14 @@ pub(crate) fn parse_filter(query: &str) -> (Option<ItemStatus>, Vec<String>) {
         match w.to_lowercase().strip_prefix("status:") {
             Some(s) => {
                 let s = s.replace(['-', '_'], " ");
-                status = [ItemStatus::NotStarted, ItemStatus::InProgress, ItemStatus::Done]
-                    .into_iter()
-                    .find(|st| !s.is_empty() && status_words(*st).starts_with(s.as_str()))
-                    .or(status);
+                status = [
+                    ItemStatus::NotStarted,
+                    ItemStatus::InProgress,
+                    ItemStatus::Done,
+                ]
+                .into_iter()
+                .find(|st| !s.is_empty() && status_words(*st).starts_with(s.as_str()))
+                .or(status);
             }
             None => words.push(w.to_string()),
         }

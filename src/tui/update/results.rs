@@ -7,9 +7,9 @@ use crate::domain::{
 use crate::tui::action::Action;
 use crate::tui::app::{App, Focus, ItemView, Screen, Status};
 use crate::tui::badge::describe_words;
-use crate::tui::form::{FormField, answered_count, cell_name, value_words};
 use crate::tui::chain_layout::ChainLines;
 use crate::tui::effect::Effect;
+use crate::tui::form::{FormField, answered_count, cell_name, value_words};
 
 /// After an error is saved the focus stays on the step (`3` does not advance): say what
 /// usually comes next and how to move on.
@@ -32,7 +32,15 @@ impl App {
                 event,
             } => {
                 let pending = self.pending.take().unwrap_or_default();
-                self.step_saved(item, side, step_index, verdict, event, pending.advance, false)
+                self.step_saved(
+                    item,
+                    side,
+                    step_index,
+                    verdict,
+                    event,
+                    pending.advance,
+                    false,
+                )
             }
             Action::CaseVerdictSaved {
                 item,

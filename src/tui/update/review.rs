@@ -185,15 +185,22 @@ impl App {
         let scroll = v.chain_scroll[slot];
         let n = v.steps_len(v.focus.side);
         let span = |i: usize| v.lines.step_span(aligned, s, i);
-        let visible = |i: usize| span(i).is_some_and(|(top, h)| top < scroll + vh && top + h > scroll);
+        let visible =
+            |i: usize| span(i).is_some_and(|(top, h)| top < scroll + vh && top + h > scroll);
         if n == 0 || visible(v.focus.step) {
             return;
         }
-        let whole = |i: usize| span(i).is_some_and(|(top, h)| top >= scroll && top + h <= scroll + vh);
+        let whole =
+            |i: usize| span(i).is_some_and(|(top, h)| top >= scroll && top + h <= scroll + vh);
         let pick = if down {
-            (0..n).find(|i| whole(*i)).or_else(|| (0..n).find(|i| visible(*i)))
+            (0..n)
+                .find(|i| whole(*i))
+                .or_else(|| (0..n).find(|i| visible(*i)))
         } else {
-            (0..n).rev().find(|i| whole(*i)).or_else(|| (0..n).rev().find(|i| visible(*i)))
+            (0..n)
+                .rev()
+                .find(|i| whole(*i))
+                .or_else(|| (0..n).rev().find(|i| visible(*i)))
         };
         if let Some(i) = pick {
             v.focus.step = i;

@@ -262,7 +262,11 @@ fn undo_asks_the_store_and_shows_what_it_put_back() {
     assert!(fx.is_empty());
     let v = app.open.as_ref().unwrap();
     assert!(v.verdict(Side::Left, 0).is_unmarked());
-    assert_eq!(v.step_event(Side::Left, 0), Some(EventId(9)), "the next save is based on it");
+    assert_eq!(
+        v.step_event(Side::Left, 0),
+        Some(EventId(9)),
+        "the next save is based on it"
+    );
     assert_eq!(
         focus(&app),
         Focus {
@@ -292,7 +296,13 @@ fn opening_the_form_saves_nothing_and_starts_on_the_first_unanswered_cell() {
         v.current_field(),
         Some(crate::tui::form::FormField::AnswerCorrect(Side::Left))
     );
-    assert!(app.status.text.starts_with("left · answer correct: unanswered"), "{}", app.status.text);
+    assert!(
+        app.status
+            .text
+            .starts_with("left · answer correct: unanswered"),
+        "{}",
+        app.status.text
+    );
     assert!(app.update(Action::Cancel).is_empty());
     assert_eq!(app.screen, Screen::Review);
     assert!(app.pending.is_none());
@@ -340,18 +350,19 @@ fn form_prefills_from_gold_and_completion_is_announced_once() {
         assert_eq!(fx.len(), 1, "{key:?}: {}", app.status.text);
         done_effects.extend(confirm(&mut app, fx));
     }
-    assert_eq!(at(&app), Some(FormField::RedFlag(0, Side::Right)), "{}", app.status.text);
+    assert_eq!(
+        at(&app),
+        Some(FormField::RedFlag(0, Side::Right)),
+        "{}",
+        app.status.text
+    );
     for key in [FormKey::No, FormKey::No, FormKey::Yes, FormKey::Yes] {
         let fx = app.update(Action::FormInput(key));
         assert_eq!(fx.len(), 1, "{key:?}: {}", app.status.text);
         done_effects.extend(confirm(&mut app, fx));
     }
     assert_eq!(at(&app), Some(FormField::Preferred(Preference::Left)));
-    for (moves, key) in [
-        (0, FormKey::Yes),
-        (1, FormKey::Yes),
-        (0, FormKey::Level(4)),
-    ] {
+    for (moves, key) in [(0, FormKey::Yes), (1, FormKey::Yes), (0, FormKey::Level(4))] {
         for _ in 0..moves {
             app.update(Action::MoveRight);
         }
@@ -373,7 +384,13 @@ fn form_prefills_from_gold_and_completion_is_announced_once() {
     app.update(Action::MoveDown);
     app.update(Action::MoveLeft);
     assert!(app.update(Action::FormInput(FormKey::Toggle)).is_empty());
-    assert!(app.status.text.contains("left · red flag 1 recognised is yes"), "{}", app.status.text);
+    assert!(
+        app.status
+            .text
+            .contains("left · red flag 1 recognised is yes"),
+        "{}",
+        app.status.text
+    );
     let fx = app.update(Action::FormInput(FormKey::Toggle));
     assert!(confirm(&mut app, fx).is_empty());
     assert_eq!(

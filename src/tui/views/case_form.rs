@@ -127,9 +127,7 @@ fn lines(v: &ItemView, t: &Theme, width: usize) -> Vec<Line> {
             .sum();
         wrapped(
             &mut out,
-            &format!(
-                "Gold answer: shown once every step has a label ({unmarked} unmarked)"
-            ),
+            &format!("Gold answer: shown once every step has a label ({unmarked} unmarked)"),
             2,
             t.dim(),
         );
@@ -224,7 +222,11 @@ fn lines(v: &ItemView, t: &Theme, width: usize) -> Vec<Line> {
             FormRow::Confidence => "Confidence in that guess".to_string(),
         };
         let mut line = grid_row(i, label);
-        line.cells = row.cells().into_iter().map(|f| (cell_text(v, &cv, f), f)).collect();
+        line.cells = row
+            .cells()
+            .into_iter()
+            .map(|f| (cell_text(v, &cv, f), f))
+            .collect();
         out.push(line);
     }
     let done = it.case_verdict.is_complete(n);

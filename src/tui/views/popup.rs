@@ -84,7 +84,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect, lines: &[String]) {
             scroll + 1,
             (scroll + usize::from(body)).min(wrapped.len()),
             wrapped.len(),
-            if scroll < max_scroll { " · more below" } else { " · end" }
+            if scroll < max_scroll {
+                " · more below"
+            } else {
+                " · end"
+            }
         )
     };
     put(

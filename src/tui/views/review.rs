@@ -49,25 +49,52 @@ fn render_severity_menu(frame: &mut Frame, app: &App, v: &ItemView, area: Rect) 
     let opts = [
         ("1", Some(crate::domain::Severity::Minor), "minor"),
         ("2", Some(crate::domain::Severity::Major), "major"),
-        ("3", Some(crate::domain::Severity::Harmful), "harmful (could harm)"),
+        (
+            "3",
+            Some(crate::domain::Severity::Harmful),
+            "harmful (could harm)",
+        ),
         ("0", None, "none"),
     ];
     let w = 34u16.min(area.width);
     let h = (opts.len() as u16 + 3).min(area.height);
-    let rect = Rect::new(area.x + (area.width - w) / 2, area.y + (area.height - h) / 2, w, h);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
     let buf = frame.buffer_mut();
     Clear.render(rect, buf);
     Block::default()
         .borders(Borders::ALL)
-        .title(format!(" Severity: {} step {} ", v.focus.side, v.focus.step + 1))
+        .title(format!(
+            " Severity: {} step {} ",
+            v.focus.side,
+            v.focus.step + 1
+        ))
         .render(rect, buf);
     for (i, (key, sev, label)) in opts.iter().enumerate() {
         let mark = if *sev == current { "•" } else { " " };
         let y = rect.y + 1 + i as u16;
         let x = put(buf, rect.x + 2, y, key, 1, t.key());
-        put(buf, x + 1, y, &format!("{mark} {label}"), w.saturating_sub(6), ratatui::style::Style::new());
+        put(
+            buf,
+            x + 1,
+            y,
+            &format!("{mark} {label}"),
+            w.saturating_sub(6),
+            ratatui::style::Style::new(),
+        );
     }
-    put(buf, rect.x + 2, rect.y + 1 + opts.len() as u16, "Esc cancel", w.saturating_sub(4), t.dim());
+    put(
+        buf,
+        rect.x + 2,
+        rect.y + 1 + opts.len() as u16,
+        "Esc cancel",
+        w.saturating_sub(4),
+        t.dim(),
+    );
 }
 
 fn render_header(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, area: Rect) {
