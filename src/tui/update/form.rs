@@ -178,11 +178,9 @@ impl App {
             return String::new();
         }
         self.walk_to_unanswered(true);
-        let here = self.here();
-        match field {
-            Some(f) if Some(f) != self.open.as_ref().and_then(|v| v.current_field()) => {
-                format!(" · now {here}")
-            }
+        let now = self.open.as_ref().and_then(|v| v.current_field());
+        match (field, now) {
+            (Some(f), Some(n)) if f != n => format!(" · now: {}", cell_name(n)),
             _ => String::new(),
         }
     }

@@ -170,11 +170,7 @@ impl App {
         let (answered, total) = answered_count(&verdict, n);
         let mut text = match field {
             _ if undoing => format!("undone: case verdict restored · {answered}/{total} answered"),
-            Some(f) => format!(
-                "saved {}: {} · {answered}/{total} answered",
-                cell_name(f),
-                value_words(&verdict, f)
-            ),
+            Some(f) => format!("saved {}: {}", cell_name(f), value_words(&verdict, f)),
             None => format!("saved case verdict · {answered}/{total} answered"),
         };
         text.push_str(&self.form_saved(field));

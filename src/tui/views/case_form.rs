@@ -49,7 +49,8 @@ struct Cols {
 
 fn cols(area: Rect) -> Cols {
     let side = ((area.width.saturating_sub(2 + TIE_W)) * 3 / 10).clamp(12, 30);
-    let label = area.width.saturating_sub(2 + 2 * side + TIE_W).max(8);
+    // Labels are short (long texts have their own lines), so the cells stay near them.
+    let label = area.width.saturating_sub(2 + 2 * side + TIE_W).clamp(8, 34);
     Cols { label, side }
 }
 
