@@ -219,7 +219,7 @@ impl FeedbackSource for DemoKey {
                 let (same, line) = compare_step(side, idx, &mine, (k.label, k.severity, &tags));
                 agree += usize::from(same);
                 steps.push(line);
-                steps.push(format!("    {}", k.why));
+                steps.push(format!("  — {}", k.why));
             }
             let kc = self
                 .key

@@ -10,7 +10,7 @@ use crate::tui::form::{
     FormField, apply, cell_name, is_answered, is_prefilled, prefilled, value_words, walk_order,
 };
 
-const FORM_HINT: &str = "y yes · n no · ←→ side · ↑↓ row";
+const FORM_HINT: &str = "y n answer · ←→ side · ↑↓ row";
 
 impl App {
     pub(super) fn on_form(&mut self, action: Action, confirm: Option<Confirm>) -> Vec<Effect> {

@@ -19,7 +19,7 @@ fn layout(area: Rect, lines: &[String]) -> Layout {
     let w = area.width.saturating_sub(4).min(76);
     let inner_w = usize::from(w.saturating_sub(4)).max(1);
     let wrapped: Vec<String> = lines.iter().flat_map(|l| wrap_plain(l, inner_w)).collect();
-    let h = (wrapped.len() as u16 + 4).min(area.height.saturating_sub(2));
+    let h = (wrapped.len() as u16 + 3).min(area.height.saturating_sub(2));
     let rect = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -29,7 +29,7 @@ fn layout(area: Rect, lines: &[String]) -> Layout {
     Layout {
         rect,
         wrapped,
-        body: h.saturating_sub(4),
+        body: h.saturating_sub(3),
     }
 }
 

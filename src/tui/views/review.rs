@@ -7,7 +7,7 @@ use super::theme::Theme;
 use super::{case_form, chains};
 use crate::domain::Side;
 use crate::tui::app::{App, ItemView, Screen};
-use crate::tui::geometry::review_areas;
+use crate::tui::geometry::{ReviewAreas, review_areas};
 use crate::tui::wrap::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -37,12 +37,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     render_status(frame, app, areas.status);
     render_legend(frame, app, areas.legend);
     if app.severity_menu {
-        render_severity_menu(frame, app, v, areas.chains);
+        render_severity_menu(frame, app, v, &areas);
     }
 }
 
-/// The severity chooser: a small modal box over the chains.
-fn render_severity_menu(frame: &mut Frame, app: &App, v: &ItemView, area: Rect) {
+/// The severity chooser: a small modal box over the other side's panel, so the step being
+/// given a severity stays in view. A list where there is room, else one line.
+fn render_severity_menu(frame: &mut Frame, app: &App, v: &ItemView, areas: &ReviewAreas) {
     use ratatui::widgets::{Block, Borders, Clear, Widget};
     let t = Theme::of(app);
     let current = v.verdict(v.focus.side, v.focus.step).severity;
@@ -56,11 +57,22 @@ fn render_severity_menu(frame: &mut Frame, app: &App, v: &ItemView, area: Rect) 
         ),
         ("0", None, "none"),
     ];
-    let w = 34u16.min(area.width);
-    let h = (opts.len() as u16 + 3).min(area.height);
+    let other = areas.panels[v.focus.side.other().index()];
+    let room = Rect::new(
+        other.title.x,
+        other.title.y,
+        other.title.width,
+        other.title.height + other.body.height,
+    );
+    let tall = room.height >= opts.len() as u16 + 3 && room.width >= 34;
+    let (w, h) = if tall {
+        (34u16, opts.len() as u16 + 3)
+    } else {
+        (room.width.min(62), 3u16.min(room.height.max(1)))
+    };
     let rect = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
+        room.x + (room.width.saturating_sub(w)) / 2,
+        room.y + (room.height.saturating_sub(h)) / 2,
         w,
         h,
     );
@@ -74,27 +86,49 @@ fn render_severity_menu(frame: &mut Frame, app: &App, v: &ItemView, area: Rect) 
             v.focus.step + 1
         ))
         .render(rect, buf);
-    for (i, (key, sev, label)) in opts.iter().enumerate() {
-        let mark = if *sev == current { "•" } else { " " };
-        let y = rect.y + 1 + i as u16;
-        let x = put(buf, rect.x + 2, y, key, 1, t.key());
+    let mark = |sev| if sev == current { "•" } else { " " };
+    if tall {
+        for (i, (key, sev, label)) in opts.iter().enumerate() {
+            let y = rect.y + 1 + i as u16;
+            let x = put(buf, rect.x + 2, y, key, 1, t.key());
+            put(
+                buf,
+                x + 1,
+                y,
+                &format!("{} {label}", mark(*sev)),
+                w.saturating_sub(6),
+                ratatui::style::Style::new(),
+            );
+        }
         put(
             buf,
-            x + 1,
-            y,
-            &format!("{mark} {label}"),
-            w.saturating_sub(6),
+            rect.x + 2,
+            rect.y + 1 + opts.len() as u16,
+            "Esc cancel",
+            w.saturating_sub(4),
+            t.dim(),
+        );
+    } else {
+        let line = opts
+            .iter()
+            .map(|(k, sev, label)| {
+                format!(
+                    "{k}{}{}",
+                    mark(*sev),
+                    label.split(' ').next().unwrap_or(label)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("  ");
+        put(
+            buf,
+            rect.x + 1,
+            rect.y + 1,
+            &format!("{line}  Esc"),
+            w.saturating_sub(2),
             ratatui::style::Style::new(),
         );
     }
-    put(
-        buf,
-        rect.x + 2,
-        rect.y + 1 + opts.len() as u16,
-        "Esc cancel",
-        w.saturating_sub(4),
-        t.dim(),
-    );
 }
 
 fn render_header(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, area: Rect) {
