@@ -76,6 +76,7 @@ fn judged() -> Demo {
             student_guess: Some(Side::Right),
             confidence: Some(2),
             plan: [None, None],
+            acted_on: [vec![true], vec![false]],
         };
         d.store
             .append_case_verdict(d.study, item, &ReviewerId(reviewer), &cv, 3)

@@ -137,6 +137,7 @@ fn case_verdicts_round_trip() {
         student_guess: Some(Side::Right),
         confidence: Some(4),
         plan: [Some(blindstep::domain::PlanRating::Adequate), None],
+        acted_on: [vec![false; n_flags], vec![true; n_flags]],
     };
     s.append_case_verdict(study.id, item, &me, &cv, 5000)
         .unwrap();

@@ -87,6 +87,8 @@ fn sides_map_to_models_and_nothing_per_model_exists_before_unblinding() {
         cv.answer_correct[a_side.other().index()] = Some(false);
         cv.red_flags[a_side.index()] = vec![true; n_flags];
         cv.red_flags[a_side.other().index()] = vec![false; n_flags];
+        cv.acted_on[a_side.index()] = vec![true; n_flags];
+        cv.acted_on[a_side.other().index()] = vec![false; n_flags];
         cv.student_guess = Some(a_side);
         cv.confidence = Some(4);
         cv.preferred = Some(Preference::Tie);

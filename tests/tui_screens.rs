@@ -37,6 +37,7 @@ fn backend() -> MemBackend {
     }
     done.case_verdict.answer_correct = [Some(true), Some(false)];
     done.case_verdict.red_flags = [vec![true, true], vec![false, true]];
+    done.case_verdict.acted_on = [vec![true, false], vec![false, false]];
     done.case_verdict.preferred = Some(Preference::Left);
     done.case_verdict.student_guess = Some(Side::Right);
     done.case_verdict.confidence = Some(3);
@@ -148,7 +149,8 @@ fn every_screen() -> Vec<(String, String)> {
             &["j", "j"],
             &["l"],
             &["G"],
-            &["3", "s", "d"],
+            &["3", "s"],
+            &["1", "d"],
             &["w"],
             &["v"],
             &["c", "x"],
@@ -165,7 +167,9 @@ fn every_screen() -> Vec<(String, String)> {
         press(
             &mut app,
             &mut b,
-            &["n", "n", "n", "n", "l", "r", "2", "Esc"],
+            &[
+                "y", "n", "n", "n", "n", "y", "n", "n", "n", "n", "y", "y", "2", "Esc",
+            ],
         );
         for side in ["h", "l"] {
             press(&mut app, &mut b, &[side, "g"]);
@@ -346,16 +350,16 @@ fn j_past_the_last_step_shows_the_differential() {
 fn the_case_form_shows_a_differential_as_the_answer_given() {
     let (mut app, mut b) = differential_review(80, 24);
     press(&mut app, &mut b, &["f"]);
-    let s = screen(&app, 80, 24);
-    let row = s
-        .lines()
-        .find(|l| l.contains("Answer given"))
-        .unwrap_or_else(|| panic!("{s}"));
+    // The whole top five, one per line, wrapped rather than cut.
+    let s = screen(&app, 80, 40);
+    assert!(s.contains("Left answered:"), "{s}");
+    assert!(s.contains("1) Subarachnoid"), "{s}");
+    assert!(s.contains("3) Cervical artery dissection"), "{s}");
     assert!(
-        row.contains("1) Subarachnoid") && row.contains('…'),
-        "{row}"
+        !s.lines().any(|l| l.contains(") ") && l.contains('…')),
+        "{s}"
     );
-    assert!(!s.contains("(none found)"), "{s}");
+    assert!(!s.contains("(no answer found)"), "{s}");
 }
 
 #[test]
@@ -380,10 +384,10 @@ fn an_error_stays_focused_and_the_status_says_what_comes_next() {
     assert_eq!(app.open.as_ref().unwrap().focus, before);
     let s = screen(&app, 80, 24);
     assert!(
-        s.contains("saved left step 3: error — add s severity / d r p o tags, j to move on"),
+        s.contains("saved left step 3: error — s severity, d r p o tags, j to move on"),
         "{s}"
     );
-    press(&mut app, &mut b, &["s", "d", "j"]);
+    press(&mut app, &mut b, &["s", "1", "d", "j"]);
     let v = app.open.as_ref().unwrap();
     assert_eq!(v.verdict(Side::Left, 2).severity, Some(Severity::Minor));
     assert!(v.verdict(Side::Left, 2).tags.contains(&ErrorMode::Drift));

@@ -141,11 +141,12 @@ fn a_whole_item_from_queue_to_done_and_back() {
     press(&mut app, &mut b, &["j", "j", "Enter"]);
     assert_eq!(app.screen, Screen::Review);
     assert_eq!(app.open.as_ref().map(|v| v.item.item), Some(ItemId(33)));
-    // Item 33 has 3 + 2 steps. `3` stays on the step, so `s` and `d` apply to it; `j` moves on.
+    // Item 33 has 3 + 2 steps. `3` stays on the step, so `s` (the severity chooser: `2`
+    // major) and `d` apply to it; `j` moves on.
     press(
         &mut app,
         &mut b,
-        &["1", "3", "s", "s", "d", "j", "2", "1", "0"],
+        &["1", "3", "s", "2", "d", "j", "2", "1", "0"],
     );
     let steps: Vec<_> = b
         .events
@@ -173,7 +174,6 @@ fn a_whole_item_from_queue_to_done_and_back() {
         vec![
             (L, 0, Some(Sound), None, false),
             (L, 1, Some(Error), None, false),
-            (L, 1, Some(Error), Some(Severity::Minor), false),
             (L, 1, Some(Error), Some(Severity::Major), false),
             (L, 1, Some(Error), Some(Severity::Major), true),
             (L, 2, Some(Neutral), None, false),
@@ -189,13 +189,22 @@ fn a_whole_item_from_queue_to_done_and_back() {
 
     press(&mut app, &mut b, &["f"]);
     assert_eq!(app.screen, Screen::CaseForm);
-    // The form opens on the first red flag: left, right, then the second flag.
-    press(&mut app, &mut b, &["y", "n", "n", "y", "l", "r", "5"]);
+    // The form opens on the first unanswered cell (left, red flag 1 recognised: the answers
+    // are pre-filled from gold) and walks down the left side, then the right, then the
+    // comparison rows: preferred left (y on its left cell), student right (→ then y).
+    press(
+        &mut app,
+        &mut b,
+        &[
+            "y", "n", "n", "n", "n", "n", "y", "y", "y", "Right", "y", "5",
+        ],
+    );
     let Some(Saved::Case { verdict, .. }) = b.events.last() else {
         panic!("{:?}", b.events.last())
     };
     assert_eq!(verdict.answer_correct, [Some(true), Some(false)]);
     assert_eq!(verdict.red_flags, [vec![true, false], vec![false, true]]);
+    assert_eq!(verdict.acted_on, [vec![false, false], vec![false, true]]);
     assert_eq!(verdict.preferred, Some(Preference::Left));
     assert_eq!(verdict.student_guess, Some(Side::Right));
     assert_eq!(verdict.confidence, Some(5));

@@ -269,5 +269,6 @@ fn big_item(steps: usize) -> BlindItem {
             vec![StepVerdict::default(); steps],
         ],
         case_verdict: CaseVerdict::default(),
+        events: Default::default(),
     }
 }

@@ -62,10 +62,26 @@ fn drive(backend: &mut StoreBackend, replay: Option<&PathBuf>) -> anyhow::Result
             };
             let mut out = std::io::stdout().lock();
             let summary = run_replay(backend, &keys, &mut out)?;
+            for (line, name, status) in &summary.no_effect {
+                if status.is_empty() {
+                    eprintln!("line {line}: key {name:?} had no effect");
+                } else {
+                    eprintln!("line {line}: key {name:?} had no effect ({status})");
+                }
+            }
             eprintln!(
-                "replayed {} key(s): {} save(s), {} failure(s)",
-                summary.applied, summary.saves, summary.failures
+                "replayed {} key(s): {} save(s), {} failure(s), {} key(s) with no effect",
+                summary.applied,
+                summary.saves,
+                summary.failures,
+                summary.no_effect.len()
             );
+            if summary.failures > 0 {
+                anyhow::bail!(
+                    "{} save(s) or load(s) failed during the replay (see the \"failed\" lines above)",
+                    summary.failures
+                );
+            }
             Ok(())
         }
         None => run_tui(backend, TuiOptions::from_env()),

@@ -3,7 +3,7 @@
 //! screens must fail to compile, not merely fail a test.
 
 use super::case::Case;
-use super::ids::{CaseId, ItemId};
+use super::ids::{CaseId, EventId, ItemId};
 use super::verdict::{CaseVerdict, StepVerdict};
 use serde::Serialize;
 
@@ -34,6 +34,32 @@ pub struct BlindItem {
     /// This reviewer's current verdicts, `[left, right]`, one per step.
     pub verdicts: [Vec<StepVerdict>; 2],
     pub case_verdict: CaseVerdict,
+    /// The events the verdicts above were read from, so a save can say what it was based on.
+    pub events: VerdictEvents,
+}
+
+/// The latest event behind each of a reviewer's current verdicts on one item (`None`: never
+/// judged). A save carries the event it was based on; the store refuses it when the current
+/// event is another (the verdict changed in another session meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct VerdictEvents {
+    /// `[left, right]`, one per step.
+    pub steps: [Vec<Option<EventId>>; 2],
+    pub case: Option<EventId>,
+}
+
+impl VerdictEvents {
+    pub fn step(&self, side: super::enums::Side, step: usize) -> Option<EventId> {
+        self.steps[side.index()].get(step).copied().flatten()
+    }
+
+    pub fn set_step(&mut self, side: super::enums::Side, step: usize, event: EventId) {
+        let list = &mut self.steps[side.index()];
+        if list.len() <= step {
+            list.resize(step + 1, None);
+        }
+        list[step] = Some(event);
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -16,7 +16,9 @@ pub mod slot;
 pub mod study;
 pub mod verdict;
 
-pub use blind::{BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, ReviewCursor};
+pub use blind::{
+    BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, ReviewCursor, VerdictEvents,
+};
 pub use case::{Case, RedFlag, Task};
 pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
@@ -28,4 +30,4 @@ pub use model::{Model, ModelSource};
 pub use run::{Provenance, Run, SamplingParams};
 pub use slot::Slot;
 pub use study::{Assignment, Study};
-pub use verdict::{CaseVerdict, CaseVerdictEvent, StepVerdict, StepVerdictEvent};
+pub use verdict::{CaseVerdict, CaseVerdictEvent, StepVerdict, StepVerdictEvent, UndoneChange};

@@ -35,8 +35,12 @@ impl StepVerdict {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CaseVerdict {
     pub answer_correct: [Option<bool>; 2],
-    /// One entry per red flag of the case, per side.
+    /// One entry per red flag of the case, per side: the alarm feature was recognised.
     pub red_flags: [Vec<bool>; 2],
+    /// One entry per red flag of the case, per side: the expected action was taken or proposed.
+    /// Recognition without action is the failure the audit exists to catch.
+    #[serde(default)]
+    pub acted_on: [Vec<bool>; 2],
     pub preferred: Option<Preference>,
     /// Which side the reviewer thinks the student wrote.
     pub student_guess: Option<Side>,
@@ -52,6 +56,7 @@ impl CaseVerdict {
     pub fn is_complete(&self, n_red_flags: usize) -> bool {
         self.answer_correct.iter().all(Option::is_some)
             && self.red_flags.iter().all(|v| v.len() == n_red_flags)
+            && self.acted_on.iter().all(|v| v.len() == n_red_flags)
             && self.preferred.is_some()
             && self.student_guess.is_some()
             && self.confidence.is_some()
@@ -83,4 +88,19 @@ pub struct CaseVerdictEvent {
     pub previous: Option<EventId>,
     pub ms_spent: u64,
     pub created_at: String,
+}
+
+/// What an undo changed: the verdict it put back, as the new event that records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UndoneChange {
+    Step {
+        side: Side,
+        step_index: usize,
+        verdict: StepVerdict,
+        event: EventId,
+    },
+    Case {
+        verdict: CaseVerdict,
+        event: EventId,
+    },
 }

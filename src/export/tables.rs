@@ -67,6 +67,8 @@ pub const CASE_COLUMNS: &[&str] = &[
     "red_flags_recognised",
     "red_flags_total",
     "red_flags",
+    "red_flags_acted_on",
+    "acted_on",
     "preferred",
     "guessed_student",
     "confidence",
@@ -270,6 +272,16 @@ pub fn write_cases(
                 out.num(flags.len())?;
                 out.text(
                     &flags
+                        .iter()
+                        .map(|f| if *f { "1" } else { "0" })
+                        .collect::<Vec<_>>()
+                        .join(";"),
+                )?;
+                // Whether the expected action was taken or proposed, per red flag.
+                let acted = &r.verdict.acted_on[i];
+                out.num(acted.iter().filter(|f| **f).count())?;
+                out.text(
+                    &acted
                         .iter()
                         .map(|f| if *f { "1" } else { "0" })
                         .collect::<Vec<_>>()

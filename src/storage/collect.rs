@@ -282,9 +282,9 @@ impl Store {
                 continue;
             }
             tx.execute(
-                "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence, ms_spent, previous_id, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![item, rec.reviewer, e.answer_correct[0], e.answer_correct[1], e.red_flags[0], e.red_flags[1], e.preferred, e.student_guess, e.confidence, e.ms_spent, current, e.created_at],
+                "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence, ms_spent, previous_id, created_at, acted_on_left, acted_on_right, plan_left, plan_right)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![item, rec.reviewer, e.answer_correct[0], e.answer_correct[1], e.red_flags[0], e.red_flags[1], e.preferred, e.student_guess, e.confidence, e.ms_spent, current, e.created_at, e.acted_on[0], e.acted_on[1], e.plan[0], e.plan[1]],
             )
             .map_err(|err| StoreError::Invalid(format!("case {case_id}: case verdict: {err}")))?;
             let id = tx.last_insert_rowid();

@@ -38,6 +38,14 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// A save based on an event that is no longer the current one: the verdict changed in
+    /// another session since this one loaded it. Nothing was written.
+    #[error("{what} changed in another session since it was loaded; nothing was saved")]
+    Stale {
+        what: String,
+        base: Option<crate::domain::EventId>,
+        current: Option<crate::domain::EventId>,
+    },
 }
 
 impl StoreError {

@@ -14,6 +14,7 @@ mod pack_read;
 pub mod packs;
 mod reports;
 mod review;
+mod review_save;
 mod runs;
 mod sqlmap;
 mod studies;
@@ -26,6 +27,7 @@ pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
 pub use reports::{
     CaseRow, LabelRow, ReportAssignment, ReportItem, Rows, Slot, StepRow, StudyEventRow, mode_bits,
 };
+pub use review_save::Base;
 pub use runs::{NewRun, RunImportReport, RunSummary};
 pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};
 

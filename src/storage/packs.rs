@@ -66,6 +66,10 @@ pub struct PackCaseEvent {
     pub confidence: Option<i64>,
     pub ms_spent: i64,
     pub created_at: String,
+    /// Red flags acted on, per side (the same encoding as `red_flags`).
+    pub acted_on: [String; 2],
+    /// Plan ratings of treatment-planning cases, per side.
+    pub plan: [Option<String>; 2],
 }
 
 /// One of the reviewer's items: `chains` as the reviewer sees them, `[left, right]`.
@@ -152,11 +156,13 @@ pub(super) fn case_event(r: &rusqlite::Row<'_>) -> rusqlite::Result<PackCaseEven
         confidence: r.get(10)?,
         ms_spent: r.get(11)?,
         created_at: r.get(12)?,
+        acted_on: [r.get(13)?, r.get(14)?],
+        plan: [r.get(15)?, r.get(16)?],
     })
 }
 
 pub(super) const STEP_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.side, e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split, e.ms_spent, e.created_at";
-pub(super) const CASE_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.answer_correct_left, e.answer_correct_right, e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence, e.ms_spent, e.created_at";
+pub(super) const CASE_EVENT_COLS: &str = "e.id, e.previous_id, e.item_id, e.reviewer, e.answer_correct_left, e.answer_correct_right, e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence, e.ms_spent, e.created_at, e.acted_on_left, e.acted_on_right, e.plan_left, e.plan_right";
 
 impl Store {
     /// What a pack for `reviewer` of study `study_name` holds, read in one snapshot.
@@ -349,9 +355,9 @@ impl Store {
             };
             let previous = e.previous.and_then(|p| case_map.get(&p).copied());
             tx.execute(
-                "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence, ms_spent, previous_id, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-                params![item, content.reviewer, e.answer_correct[0], e.answer_correct[1], e.red_flags[0], e.red_flags[1], e.preferred, e.student_guess, e.confidence, e.ms_spent, previous, e.created_at],
+                "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence, ms_spent, previous_id, created_at, acted_on_left, acted_on_right, plan_left, plan_right)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                params![item, content.reviewer, e.answer_correct[0], e.answer_correct[1], e.red_flags[0], e.red_flags[1], e.preferred, e.student_guess, e.confidence, e.ms_spent, previous, e.created_at, e.acted_on[0], e.acted_on[1], e.plan[0], e.plan[1]],
             )?;
             let id = tx.last_insert_rowid();
             case_map.insert(e.id, id);

@@ -341,7 +341,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT e.id, e.item_id, e.reviewer, a.a_side, e.answer_correct_left, e.answer_correct_right,
                 e.red_flags_left, e.red_flags_right, e.preferred, e.student_guess, e.confidence,
-                e.ms_spent, e.previous_id, e.created_at, e.plan_left, e.plan_right
+                e.ms_spent, e.previous_id, e.created_at, e.acted_on_left, e.acted_on_right,
+                e.plan_left, e.plan_right
              FROM case_verdict_events e
              JOIN items i ON i.id = e.item_id
              JOIN assignments a ON a.item_id = e.item_id AND a.reviewer = e.reviewer
@@ -365,7 +366,11 @@ impl Store {
                     preferred: r.get::<_, Option<Preference>>(8)?,
                     student_guess: r.get::<_, Option<Side>>(9)?,
                     confidence: r.get::<_, Option<u8>>(10)?,
-                    plan: [r.get(14)?, r.get(15)?],
+                    acted_on: [
+                        flags(&r.get::<_, String>(14)?),
+                        flags(&r.get::<_, String>(15)?),
+                    ],
+                    plan: [r.get(16)?, r.get(17)?],
                 },
                 ms_spent: non_negative(r.get(11)?, "ms_spent")?,
                 previous: r.get::<_, Option<i64>>(12)?.map(EventId),

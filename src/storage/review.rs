@@ -8,7 +8,7 @@ use crate::domain::{
     FinalAnswer, ItemId, Preference, QueueEntry, ReviewCursor, ReviewerId, Severity, Side,
     StepLabel, StepVerdict, StudyId,
 };
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, params};
 use std::collections::BTreeSet;
 
 const LATEST_STEP: &str =
@@ -30,7 +30,7 @@ impl Store {
                    AND e.label IS NOT NULL AND {LATEST_STEP}),
                 json_array_length(c.body, '$.red_flags'),
                 cv.answer_correct_left, cv.answer_correct_right, cv.red_flags_left, cv.red_flags_right,
-                cv.preferred, cv.student_guess, cv.confidence,
+                cv.preferred, cv.student_guess, cv.confidence, cv.acted_on_left, cv.acted_on_right,
                 c.question || char(10) || coalesce(json_extract(c.body, '$.task.options'), '') || char(10) || c.vignette
              FROM assignments a
              JOIN items i ON i.id = a.item_id
@@ -51,7 +51,11 @@ impl Store {
                     .is_some_and(|s| s.len() as i64 == n_flags)
                 && r.get::<_, Option<String>>(12)?.is_some()
                 && r.get::<_, Option<String>>(13)?.is_some()
-                && r.get::<_, Option<i64>>(14)?.is_some();
+                && r.get::<_, Option<i64>>(14)?.is_some()
+                && r.get::<_, Option<String>>(15)?
+                    .is_some_and(|s| s.len() as i64 == n_flags)
+                && r.get::<_, Option<String>>(16)?
+                    .is_some_and(|s| s.len() as i64 == n_flags);
             Ok(QueueEntry {
                 item: ItemId(r.get(0)?),
                 position: r.get(1)?,
@@ -61,14 +65,14 @@ impl Store {
                 steps_total: r.get::<_, i64>(5)? as usize,
                 steps_judged: r.get::<_, i64>(6)? as usize,
                 case_verdict_complete: complete,
-                search_text: r.get(15)?,
+                search_text: r.get(17)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Model A's side and both chains for one reviewer's assignment.
-    fn assignment(
+    pub(super) fn assignment(
         &self,
         study: StudyId,
         item: ItemId,
@@ -87,7 +91,12 @@ impl Store {
     }
 
     /// The chain shown on `side` of this reviewer's screen.
-    fn chain_on_side(a_side: Side, chain_a: ChainId, chain_b: ChainId, side: Side) -> ChainId {
+    pub(super) fn chain_on_side(
+        a_side: Side,
+        chain_a: ChainId,
+        chain_b: ChainId,
+        side: Side,
+    ) -> ChainId {
         if side == a_side { chain_a } else { chain_b }
     }
 
@@ -103,6 +112,7 @@ impl Store {
         let case = self.case(&case_id)?;
         let mut chains = Vec::with_capacity(2);
         let mut verdicts = Vec::with_capacity(2);
+        let mut events = crate::domain::VerdictEvents::default();
         for side in [Side::Left, Side::Right] {
             let chain_id = Self::chain_on_side(a_side, chain_a, chain_b, side);
             let chain = self.chain(chain_id)?;
@@ -111,9 +121,11 @@ impl Store {
                 _ => Vec::new(),
             };
             let mut v = vec![StepVerdict::default(); chain.steps.len()];
-            for (idx, verdict) in self.current_step_verdicts(item, reviewer, side)? {
+            events.steps[side.index()] = vec![None; chain.steps.len()];
+            for (idx, verdict, event) in self.current_step_verdicts(item, reviewer, side)? {
                 if let Some(slot) = v.get_mut(idx) {
                     *slot = verdict;
+                    events.set_step(side, idx, event);
                 }
             }
             verdicts.push(v);
@@ -131,10 +143,11 @@ impl Store {
                 differential,
             });
         }
-        let case_verdict = self
-            .current_case_verdict(item, reviewer)?
-            .map(|(_, v)| v)
-            .unwrap_or_default();
+        let (case_event, case_verdict) = match self.current_case_verdict(item, reviewer)? {
+            Some((id, v)) => (Some(id), v),
+            None => (None, CaseVerdict::default()),
+        };
+        events.case = case_event;
         let right_v = verdicts.pop().unwrap_or_default();
         let left_v = verdicts.pop().unwrap_or_default();
         let right_c = chains
@@ -150,17 +163,19 @@ impl Store {
             chains: [left_c, right_c],
             verdicts: [left_v, right_v],
             case_verdict,
+            events,
         })
     }
 
-    fn current_step_verdicts(
+    /// The reviewer's current verdict of every judged step on one side, with its event.
+    pub(super) fn current_step_verdicts(
         &self,
         item: ItemId,
         reviewer: &ReviewerId,
         side: Side,
-    ) -> Result<Vec<(usize, StepVerdict)>, StoreError> {
+    ) -> Result<Vec<(usize, StepVerdict, EventId)>, StoreError> {
         let sql = format!(
-            "SELECT e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split FROM step_verdict_events e
+            "SELECT e.step_idx, e.label, e.severity, e.tags, e.note, e.bad_split, e.id FROM step_verdict_events e
              WHERE e.item_id = ?1 AND e.reviewer = ?2 AND e.side = ?3 AND {LATEST_STEP}"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -172,11 +187,12 @@ impl Store {
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, bool>(5)?,
+                EventId(r.get(6)?),
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (idx, label, severity, tags, note, bad_split) = row?;
+            let (idx, label, severity, tags, note, bad_split, id) = row?;
             out.push((
                 idx,
                 StepVerdict {
@@ -186,12 +202,13 @@ impl Store {
                     note,
                     bad_split,
                 },
+                id,
             ));
         }
         Ok(out)
     }
 
-    fn current_case_verdict(
+    pub(super) fn current_case_verdict(
         &self,
         item: ItemId,
         reviewer: &ReviewerId,
@@ -200,7 +217,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT id, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right, preferred, student_guess, confidence,
-                    plan_left, plan_right
+                    acted_on_left, acted_on_right, plan_left, plan_right
                  FROM case_verdict_events WHERE item_id = ?1 AND reviewer = ?2 ORDER BY id DESC LIMIT 1",
             )?
             .query_row(params![item.0, reviewer.as_str()], |r| {
@@ -212,123 +229,13 @@ impl Store {
                         preferred: r.get::<_, Option<Preference>>(5)?,
                         student_guess: r.get::<_, Option<Side>>(6)?,
                         confidence: r.get::<_, Option<u8>>(7)?,
-                        plan: [r.get(8)?, r.get(9)?],
+                        acted_on: [flags(&r.get::<_, String>(8)?), flags(&r.get::<_, String>(9)?)],
+                        plan: [r.get(10)?, r.get(11)?],
                     },
                 ))
             })
             .optional()?;
         Ok(row)
-    }
-
-    /// Append one step-verdict event (the full new state) and commit it.
-    /// Returns only once the event is durable.
-    #[allow(clippy::too_many_arguments)]
-    pub fn append_step_verdict(
-        &mut self,
-        study: StudyId,
-        item: ItemId,
-        reviewer: &ReviewerId,
-        side: Side,
-        step_index: usize,
-        verdict: &StepVerdict,
-        ms_spent: u64,
-    ) -> Result<EventId, StoreError> {
-        if verdict.severity.is_some() && verdict.label != Some(StepLabel::Error) {
-            return Err(StoreError::Invalid(
-                "a severity is only given to an error step".into(),
-            ));
-        }
-        let (_, a_side, chain_a, chain_b, _) = self.assignment(study, item, reviewer)?;
-        let chain = Self::chain_on_side(a_side, chain_a, chain_b, side);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let previous: Option<i64> = tx
-            .prepare_cached(
-                "SELECT max(id) FROM step_verdict_events WHERE item_id = ?1 AND reviewer = ?2 AND side = ?3 AND step_idx = ?4",
-            )?
-            .query_row(params![item.0, reviewer.as_str(), side, step_index as i64], |r| r.get(0))?;
-        tx.prepare_cached(
-            "INSERT INTO step_verdict_events (item_id, reviewer, side, chain_id, step_idx, label, severity, tags, note, bad_split, ms_spent, previous_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        )?
-        .execute(params![
-            item.0,
-            reviewer.as_str(),
-            side,
-            chain.0,
-            step_index as i64,
-            verdict.label,
-            verdict.severity,
-            verdict.tags_text(),
-            verdict.note.as_deref().filter(|n| !n.is_empty()),
-            verdict.bad_split,
-            ms_spent.min(i64::MAX as u64) as i64,
-            previous
-        ])
-        .map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, Some(m)) if m.contains("FOREIGN KEY") || f.extended_code == 787 => {
-                StoreError::Invalid(format!("step {} does not exist on the {side} side", step_index + 1))
-            }
-            other => StoreError::Sql(other),
-        })?;
-        let id = tx.last_insert_rowid();
-        // Where the reviewer was, in the same commit: after a crash they resume
-        // at the step they last judged, at no extra write.
-        tx.prepare_cached(
-            "INSERT INTO review_cursors (study_id, reviewer, item_id, side, step_idx) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (study_id, reviewer) DO UPDATE SET item_id = excluded.item_id, side = excluded.side,
-             step_idx = excluded.step_idx, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-        )?
-        .execute(params![study.0, reviewer.as_str(), item.0, side, step_index as i64])?;
-        tx.commit()?;
-        Ok(EventId(id))
-    }
-
-    /// Append one case-verdict event (the full new state) and commit it.
-    pub fn append_case_verdict(
-        &mut self,
-        study: StudyId,
-        item: ItemId,
-        reviewer: &ReviewerId,
-        verdict: &CaseVerdict,
-        ms_spent: u64,
-    ) -> Result<EventId, StoreError> {
-        self.assignment(study, item, reviewer)?;
-        if verdict.confidence.is_some_and(|c| !(1..=5).contains(&c)) {
-            return Err(StoreError::Invalid("confidence must be 1 to 5".into()));
-        }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let previous: Option<i64> = tx
-            .prepare_cached(
-                "SELECT max(id) FROM case_verdict_events WHERE item_id = ?1 AND reviewer = ?2",
-            )?
-            .query_row(params![item.0, reviewer.as_str()], |r| r.get(0))?;
-        tx.prepare_cached(
-            "INSERT INTO case_verdict_events (item_id, reviewer, answer_correct_left, answer_correct_right, red_flags_left, red_flags_right,
-                preferred, student_guess, confidence, ms_spent, previous_id, plan_left, plan_right)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
-            item.0,
-            reviewer.as_str(),
-            verdict.answer_correct[0],
-            verdict.answer_correct[1],
-            flags_text(&verdict.red_flags[0]),
-            flags_text(&verdict.red_flags[1]),
-            verdict.preferred,
-            verdict.student_guess,
-            verdict.confidence,
-            ms_spent.min(i64::MAX as u64) as i64,
-            previous,
-            verdict.plan[0],
-            verdict.plan[1]
-        ])?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        Ok(EventId(id))
     }
 
     pub fn save_cursor(
@@ -369,10 +276,10 @@ pub(crate) fn parse_tags(text: &str) -> Result<BTreeSet<ErrorMode>, StoreError> 
         .collect()
 }
 
-fn flags(text: &str) -> Vec<bool> {
+pub(super) fn flags(text: &str) -> Vec<bool> {
     text.chars().map(|c| c == '1').collect()
 }
 
-fn flags_text(v: &[bool]) -> String {
+pub(super) fn flags_text(v: &[bool]) -> String {
     v.iter().map(|&b| if b { '1' } else { '0' }).collect()
 }

@@ -3,22 +3,18 @@
 //! Plain data, no behaviour.
 
 use crate::domain::{BlindItem, CaseVerdict, ErrorMode, EventId, ItemId, QueueEntry, ReviewCursor};
-use crate::domain::{Side, StepLabel, StepVerdict};
+use crate::domain::{Severity, Side, StepLabel, StepVerdict, UndoneChange};
 
 /// A value typed into a case-verdict form field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormKey {
-    /// `y`: yes / recognised.
+    /// `y`: yes, or choose the option under the cursor.
     Yes,
-    /// `n`: no / not recognised.
+    /// `n`: no.
     No,
-    /// Space: toggle or cycle the field's value.
+    /// Space: toggle a yes/no cell, or choose the option under the cursor.
     Toggle,
-    /// `l`: the left side.
-    Left,
-    /// `r`: the right side.
-    Right,
-    /// `t`: a tie.
+    /// `t`: a tie (preferred side).
     Tie,
     /// `1`–`5`: a confidence level.
     Level(u8),
@@ -48,9 +44,9 @@ pub enum Action {
     MoveUp,
     /// Down one row / step / field (`j`, ↓).
     MoveDown,
-    /// To the left chain, or the previous form field (`h`, ←).
+    /// To the left chain, or the form's column to the left (`h`, ←).
     MoveLeft,
-    /// To the right chain, or the next form field (`l`, →).
+    /// To the right chain, or the form's column to the right (`l`, →).
     MoveRight,
     /// To the first row / step (`g`, Home).
     MoveFirst,
@@ -66,8 +62,10 @@ pub enum Action {
     // ---- queue -----------------------------------------------------------------------------
     /// Open the selected queue item (Enter).
     OpenItem,
-    /// Start typing a fuzzy filter over the queue (`/`).
+    /// Start typing a filter over the queue (`/`): words, and `status:done` and the like.
     StartFilter,
+    /// Show only the next status: all → not started → in progress → done → all (`s`).
+    CycleStatusFilter,
 
     // ---- text input (queue filter, step note) ------------------------------------------------
     /// A printable character typed into the open input.
@@ -85,13 +83,16 @@ pub enum Action {
     JudgeStep(StepLabel),
     /// Toggle an error-mode tag on the focused step (`d`, `r`, `p`, `o`).
     ToggleTag(ErrorMode),
-    /// Cycle the severity of an error step: none → minor → major → harmful → none (`s`).
-    CycleSeverity,
+    /// Open the severity chooser for the focused error step (`s`).
+    OpenSeverity,
+    /// In the severity chooser: this severity (`1` minor, `2` major, `3` harmful, `0` none).
+    ChooseSeverity(Option<Severity>),
     /// Open the one-line note input for the focused step (`c`).
     StartNote,
     /// Flag or unflag the focused step as a bad split (`b`).
     ToggleBadSplit,
-    /// Undo this session's last change to the open item, as a new event (`u`).
+    /// Undo the reviewer's last change to the open item (from the stored log, so also after
+    /// a restart), as a new event (`u`).
     Undo,
 
     // ---- layout ----------------------------------------------------------------------------
@@ -129,6 +130,14 @@ pub enum Action {
     },
     /// A save did not happen; `what` names it, `error` says why.
     SaveFailed { what: String, error: String },
+    /// A save was refused because the verdict changed in another session since it was loaded
+    /// (`what` names it); the item is reloaded.
+    SaveStale { item: ItemId, what: String },
+    /// An undo is durable (`None`: there was nothing to undo).
+    Undone {
+        item: ItemId,
+        change: Option<UndoneChange>,
+    },
     /// Demo feedback for the item just completed.
     FeedbackReady(Vec<String>),
     /// Any other effect failed (loading, saving the cursor).

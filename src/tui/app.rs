@@ -1,10 +1,13 @@
 //! The TUI's whole state. Changed only by [`App::update`] (in `update/`); read by the views.
 //! Holds blinded data only ([`BlindItem`], [`QueueEntry`]) and no terminal or storage handle.
 
+use super::action::FormKey;
 use super::chain_layout::ChainLines;
-use super::form::FormField;
+use super::form::{FormField, FormRow, rows_for};
 pub use super::geometry::ChainLayout;
-use crate::domain::{BlindItem, CaseVerdict, ItemId, QueueEntry, ReviewCursor, Side, StepVerdict};
+use crate::domain::{
+    BlindItem, EventId, ItemId, ItemStatus, QueueEntry, ReviewCursor, Side, StepVerdict,
+};
 use crate::ui::text::wrap_plain;
 use ratatui::layout::Rect;
 
@@ -47,37 +50,20 @@ impl Status {
     }
 }
 
-/// One entry of the session's undo stack: what a verdict was before a confirmed save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UndoEntry {
-    Step {
-        item: ItemId,
-        side: Side,
-        step: usize,
-        previous: StepVerdict,
-    },
-    Case {
-        item: ItemId,
-        previous: CaseVerdict,
-    },
-}
-
-impl UndoEntry {
-    pub fn item(&self) -> ItemId {
-        match self {
-            UndoEntry::Step { item, .. } | UndoEntry::Case { item, .. } => *item,
-        }
-    }
-}
-
 /// What the save in flight was for, so its confirmation does the right follow-up.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PendingSave {
     /// Move to the next unmarked step once saved (a label was set).
     pub advance: bool,
-    /// The save is an undo of this entry: not pushed onto the stack again, and put back if
-    /// the save fails.
-    pub restore: Option<UndoEntry>,
+    /// The form cell the save sets, for the confirmation.
+    pub field: Option<FormField>,
+}
+
+/// A change to an answered (or pre-filled) form cell waiting for its second key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Confirm {
+    pub field: FormField,
+    pub key: FormKey,
 }
 
 /// The open item and everything about how it is being looked at.
@@ -87,8 +73,10 @@ pub struct ItemView {
     pub focus: Focus,
     /// When the focus arrived on the current step (ms, runtime clock).
     pub focus_since_ms: u64,
-    /// Index into [`ItemView::form_fields`].
-    pub form_field: usize,
+    /// The form's cursor: a row of [`ItemView::form_rows`] and a column (0 left, 1 right,
+    /// 2 tie), remembered across rows with fewer cells.
+    pub form_row: usize,
+    pub form_col: usize,
     pub form_opened_ms: u64,
     /// Wrapped chains at the current width.
     pub lines: ChainLines,
@@ -102,12 +90,19 @@ pub struct ItemView {
 }
 
 impl ItemView {
-    pub fn form_fields(&self) -> Vec<FormField> {
-        crate::tui::form::fields_for(&self.item.case.task, self.item.case.red_flags.len())
+    pub fn form_rows(&self) -> Vec<FormRow> {
+        rows_for(&self.item.case.task, self.item.case.red_flags.len())
     }
 
     pub fn current_field(&self) -> Option<FormField> {
-        self.form_fields().get(self.form_field).copied()
+        self.form_rows()
+            .get(self.form_row)
+            .map(|r| r.cell(self.form_col))
+    }
+
+    /// The event the step's verdict on screen was read from (the base of its next save).
+    pub fn step_event(&self, side: Side, step: usize) -> Option<EventId> {
+        self.item.events.step(side, step)
     }
 
     pub fn verdict(&self, side: Side, step: usize) -> StepVerdict {
@@ -147,12 +142,14 @@ impl ItemView {
     }
 }
 
-/// The queue's fuzzy filter.
+/// The queue's filter: words (each matched on its own) and a status.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Filter {
     pub query: String,
     /// The filter line has the keyboard.
     pub editing: bool,
+    /// Only items of this status (`s` on the queue); `status:…` in the query also filters.
+    pub status: Option<ItemStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,8 +180,13 @@ pub struct App {
     pub layout_override: Option<ChainLayout>,
     pub case_collapsed: bool,
     pub case_scroll: usize,
-    pub undo: Vec<UndoEntry>,
     pub pending: Option<PendingSave>,
+    /// The severity chooser is open (modal: its digits never label a step).
+    pub severity_menu: bool,
+    /// A form change waiting for its confirming second key.
+    pub confirm: Option<Confirm>,
+    /// The item just left was done: the queue moves on to the next unfinished item.
+    pub left_done: Option<ItemId>,
     /// Where to resume, until the queue and the item are loaded.
     pub resume: Option<ReviewCursor>,
     pub now_ms: u64,
@@ -213,8 +215,10 @@ impl App {
             layout_override: None,
             case_collapsed: false,
             case_scroll: 0,
-            undo: Vec::new(),
             pending: None,
+            severity_menu: false,
+            confirm: None,
+            left_done: None,
             resume: None,
             now_ms: 0,
             quitting: false,

@@ -4,7 +4,17 @@
 
 use crate::domain::{
     BlindItem, CaseVerdict, EventId, ItemId, QueueEntry, ReviewCursor, Side, StepVerdict,
+    UndoneChange,
 };
+
+/// The error a backend returns (inside its `anyhow::Error`) when a save is refused because
+/// the verdict it was based on is no longer the current one: it changed in another session.
+/// The screen then reloads the item and says so.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} changed in another session")]
+pub struct StaleSave {
+    pub what: String,
+}
 
 /// What the review screens need from storage, for one reviewer in one study.
 pub trait ReviewBackend {
@@ -12,22 +22,29 @@ pub trait ReviewBackend {
     fn queue(&mut self) -> anyhow::Result<Vec<QueueEntry>>;
     /// One item with this reviewer's current verdicts.
     fn load_item(&mut self, item: ItemId) -> anyhow::Result<BlindItem>;
-    /// Append a step-verdict event; return only once it is durable.
+    /// Append a step-verdict event based on the event `base` (the one the screen loaded or
+    /// last saved for this step; `None`: never judged); return only once it is durable.
+    /// Refuse with [`StaleSave`] when the step's current event is another.
     fn save_step_verdict(
         &mut self,
         item: ItemId,
         side: Side,
         step_index: usize,
         verdict: &StepVerdict,
+        base: Option<EventId>,
         ms_spent: u64,
     ) -> anyhow::Result<EventId>;
-    /// Append a case-verdict event; return only once it is durable.
+    /// Append a case-verdict event based on `base`, as for steps.
     fn save_case_verdict(
         &mut self,
         item: ItemId,
         verdict: &CaseVerdict,
+        base: Option<EventId>,
         ms_spent: u64,
     ) -> anyhow::Result<EventId>;
+    /// Undo the reviewer's last change to `item` (from the stored log of changes, so it
+    /// works after a restart), as a new event; `None` when nothing is left to undo.
+    fn undo_last(&mut self, item: ItemId) -> anyhow::Result<Option<UndoneChange>>;
     /// Where the reviewer was when they last stopped.
     fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>>;
     fn save_cursor(&mut self, cursor: &ReviewCursor) -> anyhow::Result<()>;

@@ -67,6 +67,36 @@ pub fn describe(v: &StepVerdict) -> String {
     s
 }
 
+/// The words the help screen uses for a tag: `drift`, `red flag`, `priority`, `other`.
+pub fn tag_words(tag: ErrorMode) -> &'static str {
+    match tag {
+        ErrorMode::Drift => "drift",
+        ErrorMode::RedFlag => "red flag",
+        ErrorMode::Priority => "priority",
+        ErrorMode::Other => "other",
+    }
+}
+
+/// A step verdict in the help screen's words, for the status line:
+/// `error · major · tags drift, red flag · note "…" · bad split`.
+pub fn describe_words(v: &StepVerdict) -> String {
+    let mut parts = vec![v.label.map_or("unmarked", |l| l.as_str()).to_string()];
+    if let Some(sev) = v.severity {
+        parts.push(sev.as_str().to_string());
+    }
+    if !v.tags.is_empty() {
+        let tags: Vec<&str> = v.tags.iter().map(|t| tag_words(*t)).collect();
+        parts.push(format!("tags {}", tags.join(", ")));
+    }
+    if let Some(n) = v.note.as_deref().filter(|n| !n.is_empty()) {
+        parts.push(format!("note {n:?}"));
+    }
+    if v.bad_split {
+        parts.push("bad split".to_string());
+    }
+    parts.join(" · ")
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -88,6 +118,10 @@ mod tests {
         assert_eq!(
             describe(&v),
             "error severity=major tags=drift;red_flag note=\"x\" bad_split"
+        );
+        assert_eq!(
+            describe_words(&v),
+            "error · major · tags drift, red flag · note \"x\" · bad split"
         );
     }
 }

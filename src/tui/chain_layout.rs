@@ -202,6 +202,7 @@ mod tests {
                 vec![StepVerdict::default(); right.len()],
             ],
             case_verdict: CaseVerdict::default(),
+            events: Default::default(),
         }
     }
 

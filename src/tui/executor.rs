@@ -4,7 +4,7 @@
 
 use super::action::Action;
 use super::app::App;
-use super::backend::ReviewBackend;
+use super::backend::{ReviewBackend, StaleSave};
 use super::effect::Effect;
 
 /// Perform one effect; the action that reports its result, if any. `Quit` does nothing here.
@@ -27,9 +27,10 @@ pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action
             side,
             step_index,
             verdict,
+            base,
             ms_spent,
         } => Some(
-            match backend.save_step_verdict(item, side, step_index, &verdict, ms_spent) {
+            match backend.save_step_verdict(item, side, step_index, &verdict, base, ms_spent) {
                 Ok(event) => Action::StepVerdictSaved {
                     item,
                     side,
@@ -37,24 +38,28 @@ pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action
                     verdict,
                     event,
                 },
-                Err(e) => Action::SaveFailed {
-                    what: format!("item {item} {side} step {}", step_index + 1),
-                    error: format!("{e:#}"),
-                },
+                Err(e) => failed(item, format!("{side} step {}", step_index + 1), e),
             },
         ),
         Effect::SaveCaseVerdict {
             item,
             verdict,
+            base,
             ms_spent,
-        } => Some(match backend.save_case_verdict(item, &verdict, ms_spent) {
-            Ok(event) => Action::CaseVerdictSaved {
-                item,
-                verdict,
-                event,
+        } => Some(
+            match backend.save_case_verdict(item, &verdict, base, ms_spent) {
+                Ok(event) => Action::CaseVerdictSaved {
+                    item,
+                    verdict,
+                    event,
+                },
+                Err(e) => failed(item, "the case verdict".to_string(), e),
             },
+        ),
+        Effect::Undo(item) => Some(match backend.undo_last(item) {
+            Ok(change) => Action::Undone { item, change },
             Err(e) => Action::SaveFailed {
-                what: format!("item {item} case verdict"),
+                what: format!("undo in item {item}"),
                 error: format!("{e:#}"),
             },
         }),
@@ -68,6 +73,18 @@ pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action
             Err(e) => Some(Action::Failed(format!("feedback: {e:#}"))),
         },
         Effect::Quit => None,
+    }
+}
+
+/// The result of a refused save: stale (changed in another session) or failed.
+fn failed(item: crate::domain::ItemId, what: String, e: anyhow::Error) -> Action {
+    if e.downcast_ref::<StaleSave>().is_some() {
+        Action::SaveStale { item, what }
+    } else {
+        Action::SaveFailed {
+            what: format!("item {item} {what}"),
+            error: format!("{e:#}"),
+        }
     }
 }
 

@@ -1,57 +1,144 @@
-//! The case-verdict form's fields and how a key changes a field's value (pure). The form is a
-//! flat list of fields walked with ↑↓; each change is saved as a new case-verdict event.
+//! The case-verdict form as a grid (pure): rows are questions, columns are the sides. ↑↓ move
+//! by row, ←→ by column; a cell's value is set by a key and each change is saved as a new
+//! case-verdict event holding the whole form as shown.
+//!
+//! Adding a question is adding a [`FormRow`] (and its cells in [`FormRow::cells`]); the
+//! walking order, the answered count and the view follow from [`rows`].
 
 use super::action::FormKey;
 use crate::domain::{BlindChain, BlindItem, CaseVerdict, PlanRating, Preference, Side, Task};
 
-/// One field of the case-verdict form.
+/// One row of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormRow {
+    AnswerCorrect,
+    /// Red flag k was recognised, per side.
+    Recognised(usize),
+    /// The expected action for red flag k was taken or proposed, per side.
+    ActedOn(usize),
+    /// Which side is better: left, right, or a tie (three cells).
+    Preferred,
+    /// Which side the reviewer thinks the student wrote (two cells).
+    StudentGuess,
+    /// Confidence in that guess, 1–5 (one cell).
+    Confidence,
+    /// Treatment-planning cases: each side's plan against the gold plan (adequate / partly /
+    /// inadequate), per side. Takes the place of "Answer correct?".
+    Plan,
+}
+
+/// One cell of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormField {
-    /// "Answer correct?" for one side.
     AnswerCorrect(Side),
-    /// "Red flag k recognised?" for one side.
+    /// Red flag k recognised, for one side.
     RedFlag(usize, Side),
-    /// Preferred side: left, right or tie.
-    Preferred,
-    /// Which side the reviewer thinks is the student.
-    StudentGuess,
-    /// Confidence in that guess, 1–5.
+    /// Red flag k acted on, for one side.
+    ActedOn(usize, Side),
+    /// The option "prefer this" (left, right or tie).
+    Preferred(Preference),
+    /// The option "this side is the student".
+    StudentGuess(Side),
     Confidence,
-    /// Treatment-planning cases: one side's plan against the gold plan
-    /// (adequate / partly / inadequate). Takes the place of "Answer correct?".
+    /// A side's plan rating (treatment-planning cases).
     Plan(Side),
 }
 
-/// The fields of the form for a case of `task`: as [`fields`], with a plan rating per side in
-/// place of "Answer correct?" for a treatment-planning case.
-pub fn fields_for(task: &Task, n_red_flags: usize) -> Vec<FormField> {
-    let mut f = fields(n_red_flags);
-    if matches!(task, Task::Plan { .. }) {
-        for field in &mut f {
-            if let FormField::AnswerCorrect(side) = *field {
-                *field = FormField::Plan(side);
-            }
+impl FormRow {
+    /// The row's cells, left to right.
+    pub fn cells(self) -> Vec<FormField> {
+        let sides = |f: fn(Side) -> FormField| vec![f(Side::Left), f(Side::Right)];
+        match self {
+            FormRow::AnswerCorrect => sides(FormField::AnswerCorrect),
+            FormRow::Recognised(k) => vec![
+                FormField::RedFlag(k, Side::Left),
+                FormField::RedFlag(k, Side::Right),
+            ],
+            FormRow::ActedOn(k) => vec![
+                FormField::ActedOn(k, Side::Left),
+                FormField::ActedOn(k, Side::Right),
+            ],
+            FormRow::Preferred => vec![
+                FormField::Preferred(Preference::Left),
+                FormField::Preferred(Preference::Right),
+                FormField::Preferred(Preference::Tie),
+            ],
+            FormRow::StudentGuess => sides(FormField::StudentGuess),
+            FormRow::Confidence => vec![FormField::Confidence],
+            FormRow::Plan => sides(FormField::Plan),
         }
     }
-    f
+
+    /// Whether each side has its own answer in this row (else the row is one question).
+    pub fn per_side(self) -> bool {
+        matches!(
+            self,
+            FormRow::AnswerCorrect | FormRow::Recognised(_) | FormRow::ActedOn(_) | FormRow::Plan
+        )
+    }
+
+    /// The row's cell in column `col` (clamped to the row's last cell).
+    pub fn cell(self, col: usize) -> FormField {
+        let cells = self.cells();
+        cells[col.min(cells.len() - 1)]
+    }
 }
 
-/// The fields of the form for a case with `n_red_flags` red flags, in walking order.
-pub fn fields(n_red_flags: usize) -> Vec<FormField> {
-    let mut f = vec![
-        FormField::AnswerCorrect(Side::Left),
-        FormField::AnswerCorrect(Side::Right),
-    ];
+/// The rows of the form for a case with `n_red_flags` red flags, top to bottom.
+pub fn rows(n_red_flags: usize) -> Vec<FormRow> {
+    let mut r = vec![FormRow::AnswerCorrect];
     for k in 0..n_red_flags {
-        f.push(FormField::RedFlag(k, Side::Left));
-        f.push(FormField::RedFlag(k, Side::Right));
+        r.push(FormRow::Recognised(k));
+        r.push(FormRow::ActedOn(k));
     }
-    f.extend([
-        FormField::Preferred,
-        FormField::StudentGuess,
-        FormField::Confidence,
+    r.extend([
+        FormRow::Preferred,
+        FormRow::StudentGuess,
+        FormRow::Confidence,
     ]);
-    f
+    r
+}
+
+/// The rows of the form for a case of `task`: as [`rows`], with the plan rating in place of
+/// "Answer correct?" for a treatment-planning case (same shape, so the walk and the counts
+/// are the same).
+pub fn rows_for(task: &Task, n_red_flags: usize) -> Vec<FormRow> {
+    let mut r = rows(n_red_flags);
+    if matches!(task, Task::Plan { .. }) {
+        r[0] = FormRow::Plan;
+    }
+    r
+}
+
+/// The grid positions `(row, column)` in the order the cursor walks to the next unanswered
+/// question: down the left side, then down the right side, then the comparison rows.
+pub fn walk_order(n_red_flags: usize) -> Vec<(usize, usize)> {
+    let rows = rows(n_red_flags);
+    let mut out = Vec::new();
+    for col in 0..2 {
+        out.extend(
+            rows.iter()
+                .enumerate()
+                .filter(|(_, r)| r.per_side())
+                .map(|(i, _)| (i, col)),
+        );
+    }
+    out.extend(
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| !r.per_side())
+            .map(|(i, _)| (i, 0)),
+    );
+    out
+}
+
+/// Every step of the item has a label: only then are the gold answer and what is derived from
+/// it (the answer-correct pre-fill, "gold in top 5") shown.
+pub fn gold_visible(item: &BlindItem) -> bool {
+    (0..2).all(|s| {
+        let n = item.chains[s].steps.len();
+        (0..n).all(|i| item.verdicts[s].get(i).is_some_and(|v| v.label.is_some()))
+    })
 }
 
 /// The option letter a chain's extracted answer names, if it names one (`"C"`, `"C: …"`, `"(C)"`).
@@ -101,11 +188,14 @@ pub fn differential_suggestion(item: &BlindItem, side: Side) -> Option<bool> {
 }
 
 /// The form as the reviewer sees it: the saved verdict with unanswered MCQ answers filled in
-/// from the gold answer (SPEC: "pre-filled from gold for MCQ"). Red flags are never
-/// pre-filled: each one must be looked at. Nothing here is saved until the reviewer's first
-/// change, which saves this whole state.
+/// from the gold answer once every step has a label (SPEC: "pre-filled from gold for MCQ").
+/// Red flags are never pre-filled: each one must be looked at. Nothing here is saved until
+/// the reviewer's first change, which saves this whole state.
 pub fn prefilled(item: &BlindItem) -> CaseVerdict {
     let mut v = item.case_verdict.clone();
+    if !gold_visible(item) {
+        return v;
+    }
     for side in [Side::Left, Side::Right] {
         let i = side.index();
         if v.answer_correct[i].is_none() {
@@ -115,25 +205,70 @@ pub fn prefilled(item: &BlindItem) -> CaseVerdict {
     v
 }
 
-/// What a chain answered, for the form's "Answer given" line: its answer, else its ranked
-/// differential (`1) A; 2) B; …`), else `None`.
-pub fn answer_given(chain: &BlindChain) -> Option<String> {
-    if let Some(a) = &chain.answer {
-        return Some(a.clone());
+/// Whether a cell shows a pre-filled value that the reviewer has not saved yet.
+pub fn is_prefilled(item: &BlindItem, f: FormField) -> bool {
+    match f {
+        FormField::AnswerCorrect(s) => {
+            item.case_verdict.answer_correct[s.index()].is_none()
+                && prefilled(item).answer_correct[s.index()].is_some()
+        }
+        _ => false,
     }
-    (!chain.differential.is_empty()).then(|| {
-        chain
-            .differential
-            .iter()
-            .take(5)
-            .enumerate()
-            .map(|(i, d)| format!("{}) {d}", i + 1))
-            .collect::<Vec<_>>()
-            .join("; ")
-    })
 }
 
-/// Apply a key to one field. `Err` holds a hint when the key does not fit the field.
+/// What a chain answered, as lines for the form: its answer, else its ranked differential
+/// (`1) A`, `2) B`, … the whole top five), else nothing.
+pub fn answer_lines(chain: &BlindChain) -> Vec<String> {
+    if let Some(a) = &chain.answer {
+        return vec![a.clone()];
+    }
+    chain
+        .differential
+        .iter()
+        .take(5)
+        .enumerate()
+        .map(|(i, d)| format!("{}) {d}", i + 1))
+        .collect()
+}
+
+/// What a chain answered on one line: its answer, else `1) A; 2) B; …`, else `None`.
+pub fn answer_given(chain: &BlindChain) -> Option<String> {
+    let lines = answer_lines(chain);
+    (!lines.is_empty()).then(|| lines.join("; "))
+}
+
+fn set_flag(
+    list: &mut Vec<bool>,
+    k: usize,
+    n_red_flags: usize,
+    key: FormKey,
+) -> Result<(), &'static str> {
+    if k >= n_red_flags {
+        return Err("this case has no such red flag");
+    }
+    // A side's answers are a list, so flag k can be answered only after the flags above it:
+    // filling the gap with "no" would record what nobody said.
+    if k > list.len() {
+        return Err("answer the same question for the red flags above this one first");
+    }
+    let new = yes_no(list.get(k).copied(), key)?;
+    match list.get_mut(k) {
+        Some(slot) => *slot = new,
+        None => list.push(new),
+    }
+    Ok(())
+}
+
+fn yes_no(cur: Option<bool>, key: FormKey) -> Result<bool, &'static str> {
+    match key {
+        FormKey::Yes => Ok(true),
+        FormKey::No => Ok(false),
+        FormKey::Toggle => Ok(!cur.unwrap_or(false)),
+        FormKey::Tie | FormKey::Level(_) => Err("this cell takes y (yes) or n (no)"),
+    }
+}
+
+/// Apply a key to one cell. `Err` holds a hint when the key does not fit the cell.
 pub fn apply(
     v: &CaseVerdict,
     field: FormField,
@@ -141,57 +276,32 @@ pub fn apply(
     n_red_flags: usize,
 ) -> Result<CaseVerdict, &'static str> {
     let mut v = v.clone();
-    let flag = |cur: Option<bool>| match key {
-        FormKey::Yes => Ok(true),
-        FormKey::No => Ok(false),
-        FormKey::Toggle => Ok(!cur.unwrap_or(false)),
-        _ => Err("this field takes y, n or Space"),
-    };
     match field {
         FormField::AnswerCorrect(side) => {
             let i = side.index();
-            v.answer_correct[i] = Some(flag(v.answer_correct[i])?);
+            v.answer_correct[i] = Some(yes_no(v.answer_correct[i], key)?);
         }
         FormField::RedFlag(k, side) => {
-            // A side's answers are a list, so flag k can be answered only after the flags
-            // above it: filling the gap with "not recognised" would record what nobody said.
-            let list = &mut v.red_flags[side.index()];
-            if k >= n_red_flags {
-                return Err("this case has no such red flag");
-            }
-            if k > list.len() {
-                return Err("answer the red flags above this one first (y/n)");
-            }
-            let new = flag(list.get(k).copied())?;
-            match list.get_mut(k) {
-                Some(slot) => *slot = new,
-                None => list.push(new),
-            }
+            set_flag(&mut v.red_flags[side.index()], k, n_red_flags, key)?;
         }
-        FormField::Preferred => {
+        FormField::ActedOn(k, side) => {
+            set_flag(&mut v.acted_on[side.index()], k, n_red_flags, key)?;
+        }
+        FormField::Preferred(p) => {
             v.preferred = Some(match key {
-                FormKey::Left => Preference::Left,
-                FormKey::Right => Preference::Right,
+                FormKey::Yes | FormKey::Toggle => p,
                 FormKey::Tie => Preference::Tie,
-                FormKey::Toggle => match v.preferred {
-                    None | Some(Preference::Tie) => Preference::Left,
-                    Some(Preference::Left) => Preference::Right,
-                    Some(Preference::Right) => Preference::Tie,
-                },
-                _ => return Err("preferred side takes l, r or t"),
+                _ => return Err("y chooses the option under the cursor · t a tie"),
             });
         }
-        FormField::StudentGuess => {
+        FormField::StudentGuess(s) => {
             v.student_guess = Some(match key {
-                FormKey::Left => Side::Left,
-                FormKey::Right => Side::Right,
-                FormKey::Toggle => v.student_guess.map_or(Side::Left, Side::other),
-                _ => return Err("the student guess takes l or r"),
+                FormKey::Yes | FormKey::Toggle => s,
+                _ => return Err("y chooses the side under the cursor as the student"),
             });
         }
         FormField::Confidence => match key {
             FormKey::Level(n) if (1..=5).contains(&n) => v.confidence = Some(n),
-            FormKey::Toggle => v.confidence = Some(v.confidence.map_or(1, |c| c % 5 + 1)),
             _ => return Err("confidence takes 1 (a guess) to 5 (certain)"),
         },
         FormField::Plan(side) => {
@@ -217,21 +327,81 @@ pub fn apply(
     Ok(v)
 }
 
-/// Whether a field holds an answer (an unticked red-flag box is an answer once the list exists).
+/// Whether a cell's question holds an answer.
 pub fn is_answered(v: &CaseVerdict, f: FormField) -> bool {
     match f {
         FormField::AnswerCorrect(s) => v.answer_correct[s.index()].is_some(),
         FormField::RedFlag(k, s) => v.red_flags[s.index()].get(k).is_some(),
-        FormField::Preferred => v.preferred.is_some(),
-        FormField::StudentGuess => v.student_guess.is_some(),
+        FormField::ActedOn(k, s) => v.acted_on[s.index()].get(k).is_some(),
+        FormField::Preferred(_) => v.preferred.is_some(),
+        FormField::StudentGuess(_) => v.student_guess.is_some(),
         FormField::Confidence => v.confidence.is_some(),
         FormField::Plan(s) => v.plan[s.index()].is_some(),
     }
 }
 
-/// A one-line description of a case verdict, for the status line and replay output:
-/// `answer_correct=yes,no red_flags=10,01 preferred=left student=right confidence=4`
-/// (per-side values are left,right; `-` is unanswered, `?` one red flag not answered yet).
+/// Questions answered and questions in all, for a case with `n` red flags.
+pub fn answered_count(v: &CaseVerdict, n: usize) -> (usize, usize) {
+    let mut answered = 0;
+    let mut total = 0;
+    for row in rows(n) {
+        let cells = if row.per_side() {
+            row.cells()
+        } else {
+            vec![row.cell(0)]
+        };
+        for c in cells {
+            total += 1;
+            answered += usize::from(is_answered(v, c));
+        }
+    }
+    (answered, total)
+}
+
+/// A cell named as the status line says it: `left · answer correct`, `right · red flag 2
+/// acted on`, `preferred side · tie`.
+pub fn cell_name(f: FormField) -> String {
+    match f {
+        FormField::AnswerCorrect(s) => format!("{s} · answer correct"),
+        FormField::RedFlag(k, s) => format!("{s} · red flag {} recognised", k + 1),
+        FormField::ActedOn(k, s) => format!("{s} · red flag {} acted on", k + 1),
+        FormField::Preferred(p) => format!("preferred side · {}", p.as_str()),
+        FormField::StudentGuess(s) => format!("student guess · {s}"),
+        FormField::Confidence => "confidence".to_string(),
+        FormField::Plan(s) => format!("{s} · plan"),
+    }
+}
+
+/// A cell's question's value in words: `yes`, `no`, `left`, `4/5`, or `unanswered`.
+pub fn value_words(v: &CaseVerdict, f: FormField) -> String {
+    let yn = |b: Option<bool>| match b {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => "unanswered".to_string(),
+    };
+    match f {
+        FormField::AnswerCorrect(s) => yn(v.answer_correct[s.index()]),
+        FormField::RedFlag(k, s) => yn(v.red_flags[s.index()].get(k).copied()),
+        FormField::ActedOn(k, s) => yn(v.acted_on[s.index()].get(k).copied()),
+        FormField::Preferred(_) => v
+            .preferred
+            .map_or("unanswered".into(), |p| p.as_str().to_string()),
+        FormField::StudentGuess(_) => v
+            .student_guess
+            .map_or("unanswered".into(), |s| s.as_str().to_string()),
+        FormField::Confidence => v
+            .confidence
+            .map_or("unanswered".into(), |c| format!("{c}/5")),
+        FormField::Plan(s) => {
+            v.plan[s.index()].map_or("unanswered".into(), |p| p.as_str().to_string())
+        }
+    }
+}
+
+/// A one-line description of a case verdict, for replay output:
+/// `answer_correct=yes,no red_flags=10,01 acted_on=00,1? preferred=left student=right
+/// confidence=4` (per-side values are left,right; `-` is unanswered, `?` one red flag not
+/// answered yet).
 pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
     let yn = |b: Option<bool>| match b {
         Some(true) => "yes",
@@ -261,11 +431,13 @@ pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
         String::new()
     };
     format!(
-        "answer_correct={},{} red_flags={},{} preferred={} student={} confidence={}{plan}",
+        "answer_correct={},{} red_flags={},{} acted_on={},{} preferred={} student={} confidence={}{plan}",
         yn(v.answer_correct[0]),
         yn(v.answer_correct[1]),
         flags(&v.red_flags[0]),
         flags(&v.red_flags[1]),
+        flags(&v.acted_on[0]),
+        flags(&v.acted_on[1]),
         v.preferred.map_or("-", |p| p.as_str()),
         v.student_guess.map_or("-", |s| s.as_str()),
         v.confidence.map_or("-".to_string(), |c| c.to_string()),
@@ -295,19 +467,46 @@ mod tests {
     }
 
     #[test]
-    fn keys_fit_fields() {
+    fn keys_fit_cells() {
         let v = CaseVerdict::default();
-        let v = apply(&v, FormField::Preferred, FormKey::Tie, 0).unwrap();
+        let v = apply(&v, FormField::Preferred(Preference::Left), FormKey::Tie, 0).unwrap();
         assert_eq!(v.preferred, Some(Preference::Tie));
-        assert!(apply(&v, FormField::Preferred, FormKey::Yes, 0).is_err());
+        let v = apply(&v, FormField::Preferred(Preference::Right), FormKey::Yes, 0).unwrap();
+        assert_eq!(v.preferred, Some(Preference::Right));
+        assert!(apply(&v, FormField::Preferred(Preference::Left), FormKey::No, 0).is_err());
         assert!(apply(&v, FormField::RedFlag(1, Side::Right), FormKey::Toggle, 2).is_err());
         let v = apply(&v, FormField::RedFlag(0, Side::Right), FormKey::No, 2).unwrap();
         let v = apply(&v, FormField::RedFlag(1, Side::Right), FormKey::Toggle, 2).unwrap();
         assert_eq!(v.red_flags[1], vec![false, true]);
         assert!(v.red_flags[0].is_empty(), "the other side is untouched");
+        assert!(v.acted_on[1].is_empty(), "recognised is not acted on");
+        let v = apply(&v, FormField::ActedOn(0, Side::Right), FormKey::Yes, 2).unwrap();
+        assert_eq!(v.acted_on[1], vec![true]);
         let v = apply(&v, FormField::Confidence, FormKey::Level(4), 2).unwrap();
         assert_eq!(v.confidence, Some(4));
         assert!(apply(&v, FormField::Confidence, FormKey::Level(6), 2).is_err());
+        assert!(apply(&v, FormField::Confidence, FormKey::Toggle, 2).is_err());
+    }
+
+    #[test]
+    fn the_walk_goes_down_each_side_then_the_comparison() {
+        let order = walk_order(1);
+        // rows: answer, recognised 0, acted 0, preferred, student, confidence
+        assert_eq!(
+            order,
+            vec![
+                (0, 0),
+                (1, 0),
+                (2, 0),
+                (0, 1),
+                (1, 1),
+                (2, 1),
+                (3, 0),
+                (4, 0),
+                (5, 0)
+            ]
+        );
+        assert_eq!(answered_count(&CaseVerdict::default(), 1), (0, 9));
     }
 
     #[test]
@@ -325,8 +524,8 @@ mod tests {
         assert!(describe_case(&v, 0).ends_with("plan=adequate,inadequate"));
         let plan = Task::Plan { plan: "x".into() };
         assert_eq!(
-            fields_for(&plan, 0)[..2],
-            [FormField::Plan(Side::Left), FormField::Plan(Side::Right)]
+            rows_for(&plan, 0)[0].cells(),
+            vec![FormField::Plan(Side::Left), FormField::Plan(Side::Right)]
         );
     }
 }

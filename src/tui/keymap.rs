@@ -3,7 +3,7 @@
 
 use super::action::{Action, FormKey};
 use super::app::{App, Screen};
-use crate::domain::{ErrorMode, StepLabel};
+use crate::domain::{ErrorMode, Severity, StepLabel};
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind,
 };
@@ -120,11 +120,19 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
     }
     if app.feedback.is_some() {
         return match code {
-            KeyCode::Enter | KeyCode::Esc | KeyCode::Char(' ') | KeyCode::Char('q') => {
-                Some(Action::Cancel)
-            }
-            KeyCode::Down | KeyCode::Char('j') | KeyCode::PageDown => Some(Action::MoveDown),
-            KeyCode::Up | KeyCode::Char('k') | KeyCode::PageUp => Some(Action::MoveUp),
+            KeyCode::Enter | KeyCode::Esc | KeyCode::Char('q') => Some(Action::Cancel),
+            KeyCode::Char(' ') => Some(Action::PageDown),
+            _ => movement(code),
+        };
+    }
+    if app.severity_menu {
+        // Modal: only its own keys; a digit here never labels a step.
+        return match code {
+            KeyCode::Char('1') => Some(Action::ChooseSeverity(Some(Severity::Minor))),
+            KeyCode::Char('2') => Some(Action::ChooseSeverity(Some(Severity::Major))),
+            KeyCode::Char('3') => Some(Action::ChooseSeverity(Some(Severity::Harmful))),
+            KeyCode::Char('0') => Some(Action::ChooseSeverity(None)),
+            KeyCode::Esc | KeyCode::Char('s') | KeyCode::Char('q') => Some(Action::Cancel),
             _ => None,
         };
     }
@@ -154,6 +162,7 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Action> {
         Screen::Queue => match code {
             KeyCode::Enter | KeyCode::Char('l') | KeyCode::Right => Some(Action::OpenItem),
             KeyCode::Char('/') => Some(Action::StartFilter),
+            KeyCode::Char('s') => Some(Action::CycleStatusFilter),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Char('q') => Some(Action::Back),
             _ => movement(code),
@@ -189,7 +198,7 @@ fn review_key(code: KeyCode) -> Option<Action> {
         KeyCode::Char('r') => Action::ToggleTag(ErrorMode::RedFlag),
         KeyCode::Char('p') => Action::ToggleTag(ErrorMode::Priority),
         KeyCode::Char('o') => Action::ToggleTag(ErrorMode::Other),
-        KeyCode::Char('s') => Action::CycleSeverity,
+        KeyCode::Char('s') => Action::OpenSeverity,
         KeyCode::Char('c') => Action::StartNote,
         KeyCode::Char('b') => Action::ToggleBadSplit,
         KeyCode::Char('f') => Action::ToggleCaseForm,
@@ -208,12 +217,10 @@ fn form_key(code: KeyCode) -> Option<Action> {
         KeyCode::Char('y') => Action::FormInput(FormKey::Yes),
         KeyCode::Char('n') => Action::FormInput(FormKey::No),
         KeyCode::Char(' ') => Action::FormInput(FormKey::Toggle),
-        KeyCode::Char('l') => Action::FormInput(FormKey::Left),
-        KeyCode::Char('r') => Action::FormInput(FormKey::Right),
         KeyCode::Char('t') => Action::FormInput(FormKey::Tie),
         KeyCode::Char(c @ '1'..='5') => Action::FormInput(FormKey::Level(c as u8 - b'0')),
-        KeyCode::Left => Action::MoveLeft,
-        KeyCode::Right => Action::MoveRight,
+        KeyCode::Char('h') | KeyCode::Left => Action::MoveLeft,
+        KeyCode::Char('l') | KeyCode::Right => Action::MoveRight,
         KeyCode::Enter => Action::TextSubmit,
         KeyCode::Esc | KeyCode::Char('f') => Action::Cancel,
         _ => return movement(code),
@@ -228,6 +235,9 @@ pub fn map_mouse(app: &App, ev: MouseEvent) -> Option<Action> {
         _ => return None,
     };
     if app.feedback.is_some() {
+        return Some(Action::ScrollLines(n));
+    }
+    if app.severity_menu {
         return None;
     }
     let form = app.help.is_none() && app.screen == Screen::CaseForm;
@@ -291,7 +301,11 @@ mod tests {
         app.screen = Screen::Review;
         assert_eq!(map_key(&app, l), Some(Action::MoveRight));
         app.screen = Screen::CaseForm;
-        assert_eq!(map_key(&app, l), Some(Action::FormInput(FormKey::Left)));
+        assert_eq!(
+            map_key(&app, l),
+            Some(Action::MoveRight),
+            "l moves a column"
+        );
         app.note = Some(String::new());
         assert_eq!(map_key(&app, l), Some(Action::TextInput('l')));
         let cc = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);

@@ -2,6 +2,7 @@
 //! chains, create studies, build the demo. No SQL and no terminal here.
 
 pub mod demo;
+pub mod demo_feedback;
 pub mod generation;
 pub mod import_runs;
 pub mod pack;

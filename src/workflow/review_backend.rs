@@ -3,10 +3,20 @@
 
 use crate::domain::{
     BlindItem, CaseVerdict, EventId, ItemId, QueueEntry, ReviewCursor, ReviewerId, Side,
-    StepVerdict, StudyId,
+    StepVerdict, StudyId, UndoneChange,
 };
-use crate::storage::Store;
+use crate::storage::{Base, Store, StoreError};
 use crate::tui::ReviewBackend;
+use crate::tui::backend::StaleSave;
+
+/// A refused stale save as the screens understand it; any other store error as it is.
+fn saved(r: Result<EventId, StoreError>) -> anyhow::Result<EventId> {
+    match r {
+        Ok(id) => Ok(id),
+        Err(StoreError::Stale { what, .. }) => Err(anyhow::Error::new(StaleSave { what })),
+        Err(e) => Err(e.into()),
+    }
+}
 
 /// Produces training feedback for a finished item (the demo's answer key).
 pub trait FeedbackSource {
@@ -84,10 +94,11 @@ impl ReviewBackend for StoreBackend {
         side: Side,
         step_index: usize,
         verdict: &StepVerdict,
+        base: Option<EventId>,
         ms_spent: u64,
     ) -> anyhow::Result<EventId> {
         self.ensure_open()?;
-        Ok(self.store.append_step_verdict(
+        saved(self.store.save_step_verdict(
             self.study,
             item,
             &self.reviewer,
@@ -95,19 +106,33 @@ impl ReviewBackend for StoreBackend {
             step_index,
             verdict,
             ms_spent,
-        )?)
+            Base::Event(base),
+        ))
     }
 
     fn save_case_verdict(
         &mut self,
         item: ItemId,
         verdict: &CaseVerdict,
+        base: Option<EventId>,
         ms_spent: u64,
     ) -> anyhow::Result<EventId> {
         self.ensure_open()?;
+        saved(self.store.save_case_verdict(
+            self.study,
+            item,
+            &self.reviewer,
+            verdict,
+            ms_spent,
+            Base::Event(base),
+        ))
+    }
+
+    fn undo_last(&mut self, item: ItemId) -> anyhow::Result<Option<UndoneChange>> {
+        self.ensure_open()?;
         Ok(self
             .store
-            .append_case_verdict(self.study, item, &self.reviewer, verdict, ms_spent)?)
+            .undo_last_change(self.study, item, &self.reviewer)?)
     }
 
     fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>> {

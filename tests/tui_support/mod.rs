@@ -5,8 +5,9 @@
 
 use blindstep::domain::{
     BlindChain, BlindItem, BlindStep, Case, CaseId, CaseVerdict, EventId, ItemId, QueueEntry,
-    RedFlag, ReviewCursor, Side, Specialty, StepVerdict, Task,
+    RedFlag, ReviewCursor, Side, Specialty, StepVerdict, Task, UndoneChange,
 };
+use blindstep::tui::backend::StaleSave;
 use blindstep::tui::{App, ReviewBackend, render_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -49,6 +50,23 @@ pub struct MemBackend {
     /// Fail this many upcoming saves.
     pub fail_saves: usize,
     pub feedback: Option<Vec<String>>,
+    /// Every change with the verdict before it, and whether it was undone (the store's log).
+    pub changes: Vec<(Change, bool)>,
+}
+
+/// One change in the backend's log: what it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Step {
+        item: ItemId,
+        side: Side,
+        step: usize,
+        before: StepVerdict,
+    },
+    Case {
+        item: ItemId,
+        before: CaseVerdict,
+    },
 }
 
 fn case(n: usize) -> Case {
@@ -154,6 +172,7 @@ pub fn blind_item(id: i64, position: u32, left: usize, right: usize) -> BlindIte
             vec![StepVerdict::default(); right],
         ],
         case_verdict: CaseVerdict::default(),
+        events: Default::default(),
     }
 }
 
@@ -180,7 +199,32 @@ impl MemBackend {
             cursor_saves: 0,
             fail_saves: 0,
             feedback: None,
+            changes: Vec::new(),
         }
+    }
+
+    /// Another session of the same reviewer saves this step verdict (not through `App`).
+    pub fn external_step(&mut self, item: ItemId, side: Side, step: usize, verdict: StepVerdict) {
+        let n = self.events.len() as i64 + 1;
+        let it = self.item_mut(item).unwrap();
+        let before = std::mem::replace(&mut it.verdicts[side.index()][step], verdict.clone());
+        it.events.set_step(side, step, EventId(1000 + n));
+        self.changes.push((
+            Change::Step {
+                item,
+                side,
+                step,
+                before,
+            },
+            false,
+        ));
+        self.events.push(Saved::Step {
+            item,
+            side,
+            step,
+            verdict,
+            ms: 0,
+        });
     }
 
     pub fn item_mut(&mut self, id: ItemId) -> Option<&mut BlindItem> {
@@ -234,16 +278,33 @@ impl ReviewBackend for MemBackend {
         side: Side,
         step_index: usize,
         verdict: &StepVerdict,
+        base: Option<EventId>,
         ms_spent: u64,
     ) -> anyhow::Result<EventId> {
         self.fail()?;
+        let id = EventId(self.events.len() as i64 + 1);
         let it = self
             .item_mut(item)
             .ok_or_else(|| anyhow::anyhow!("no item {item}"))?;
+        if it.events.step(side, step_index) != base {
+            return Err(anyhow::Error::new(StaleSave {
+                what: format!("{side} step {}", step_index + 1),
+            }));
+        }
         let slot = it.verdicts[side.index()]
             .get_mut(step_index)
             .ok_or_else(|| anyhow::anyhow!("no step {step_index}"))?;
-        *slot = verdict.clone();
+        let before = std::mem::replace(slot, verdict.clone());
+        it.events.set_step(side, step_index, id);
+        self.changes.push((
+            Change::Step {
+                item,
+                side,
+                step: step_index,
+                before,
+            },
+            false,
+        ));
         self.events.push(Saved::Step {
             item,
             side,
@@ -251,25 +312,83 @@ impl ReviewBackend for MemBackend {
             verdict: verdict.clone(),
             ms: ms_spent,
         });
-        Ok(EventId(self.events.len() as i64))
+        Ok(id)
     }
 
     fn save_case_verdict(
         &mut self,
         item: ItemId,
         verdict: &CaseVerdict,
+        base: Option<EventId>,
         _ms_spent: u64,
     ) -> anyhow::Result<EventId> {
         self.fail()?;
+        let id = EventId(self.events.len() as i64 + 1);
         let it = self
             .item_mut(item)
             .ok_or_else(|| anyhow::anyhow!("no item {item}"))?;
-        it.case_verdict = verdict.clone();
+        if it.events.case != base {
+            return Err(anyhow::Error::new(StaleSave {
+                what: "the case verdict".into(),
+            }));
+        }
+        let before = std::mem::replace(&mut it.case_verdict, verdict.clone());
+        it.events.case = Some(id);
+        self.changes.push((Change::Case { item, before }, false));
         self.events.push(Saved::Case {
             item,
             verdict: verdict.clone(),
         });
-        Ok(EventId(self.events.len() as i64))
+        Ok(id)
+    }
+
+    fn undo_last(&mut self, item: ItemId) -> anyhow::Result<Option<UndoneChange>> {
+        self.fail()?;
+        let id = EventId(self.events.len() as i64 + 1);
+        let Some(pos) = self.changes.iter().rposition(|(c, undone)| {
+            !undone
+                && match c {
+                    Change::Step { item: i, .. } | Change::Case { item: i, .. } => *i == item,
+                }
+        }) else {
+            return Ok(None);
+        };
+        self.changes[pos].1 = true;
+        let change = self.changes[pos].0.clone();
+        let it = self.item_mut(item).unwrap();
+        Ok(Some(match change {
+            Change::Step {
+                side, step, before, ..
+            } => {
+                it.verdicts[side.index()][step] = before.clone();
+                it.events.set_step(side, step, id);
+                self.events.push(Saved::Step {
+                    item,
+                    side,
+                    step,
+                    verdict: before.clone(),
+                    ms: 0,
+                });
+                UndoneChange::Step {
+                    side,
+                    step_index: step,
+                    verdict: before,
+                    event: id,
+                }
+            }
+            Change::Case { before, .. } => {
+                it.case_verdict = before.clone();
+                it.events.case = Some(id);
+                self.events.push(Saved::Case {
+                    item,
+                    verdict: before.clone(),
+                });
+                UndoneChange::Case {
+                    verdict: before,
+                    event: id,
+                }
+            }
+        }))
     }
 
     fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>> {

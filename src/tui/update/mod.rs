@@ -7,6 +7,7 @@
 
 mod form;
 mod queue;
+pub(crate) use queue::status_words;
 mod results;
 mod review;
 mod scroll;
@@ -50,6 +51,8 @@ impl App {
             | Action::StepVerdictSaved { .. }
             | Action::CaseVerdictSaved { .. }
             | Action::SaveFailed { .. }
+            | Action::SaveStale { .. }
+            | Action::Undone { .. }
             | Action::FeedbackReady(_)
             | Action::Failed(_) => self.on_result(action),
             intent => self.on_intent(intent),
@@ -57,17 +60,14 @@ impl App {
     }
 
     fn on_intent(&mut self, action: Action) -> Vec<Effect> {
+        // A pending form confirmation holds for the very next key only.
+        let confirm = self.confirm.take();
         if self.feedback.is_some() {
-            match action {
-                Action::Cancel | Action::TextSubmit | Action::OpenItem => {
-                    self.feedback = None;
-                    self.feedback_scroll = 0;
-                }
-                Action::MoveDown => self.feedback_scroll += 1,
-                Action::MoveUp => self.feedback_scroll = self.feedback_scroll.saturating_sub(1),
-                _ => {}
-            }
+            self.on_feedback(action);
             return vec![];
+        }
+        if self.severity_menu {
+            return self.on_severity_menu(action);
         }
         if self.help.is_some() {
             self.on_help(action);
@@ -86,8 +86,33 @@ impl App {
         match self.screen {
             Screen::Queue => self.on_queue(action),
             Screen::Review => self.on_review(action),
-            Screen::CaseForm => self.on_form(action),
+            Screen::CaseForm => self.on_form(action, confirm),
         }
+    }
+
+    /// The feedback popup: scrolling stops at its end; Enter or Esc closes it.
+    fn on_feedback(&mut self, action: Action) {
+        let max = self.feedback.as_ref().map_or(0, |lines| {
+            super::views::popup::max_scroll(self.area(), lines)
+        });
+        let page =
+            super::views::popup::body_height(self.area(), self.feedback.as_deref()).max(2) - 1;
+        let s = self.feedback_scroll;
+        self.feedback_scroll = match action {
+            Action::Cancel | Action::TextSubmit | Action::OpenItem | Action::Back => {
+                self.feedback = None;
+                0
+            }
+            Action::MoveDown => s + 1,
+            Action::MoveUp => s.saturating_sub(1),
+            Action::PageDown => s + page,
+            Action::PageUp => s.saturating_sub(page),
+            Action::MoveFirst => 0,
+            Action::MoveLast => max,
+            Action::ScrollLines(n) => s.saturating_add_signed(n as isize),
+            _ => s,
+        }
+        .min(max);
     }
 
     fn on_help(&mut self, action: Action) {

@@ -1,4 +1,6 @@
-//! The queue screen and its fuzzy filter: selection, filtering, opening an item, quitting.
+//! The queue screen and its filter: selection, filtering (by status, and by words each
+//! matched on its own against the title and specialty, never the case id), opening an item,
+//! quitting.
 
 use crate::domain::{ItemStatus, QueueEntry};
 use crate::tui::action::Action;
@@ -20,11 +22,32 @@ impl App {
             Action::OpenItem | Action::TextSubmit => return self.open_selected(),
             Action::StartFilter => {
                 self.filter.editing = true;
-                self.status = Status::info("type to filter · Enter open · Esc clear");
+                self.status = Status::info(
+                    "type words to filter (status:not-started, status:in-progress, status:done) · Enter open · Esc clear",
+                );
             }
-            Action::Cancel if !self.filter.query.is_empty() => {
-                self.filter.query.clear();
+            Action::CycleStatusFilter => {
+                self.filter.status = match self.filter.status {
+                    None => Some(ItemStatus::NotStarted),
+                    Some(ItemStatus::NotStarted) => Some(ItemStatus::InProgress),
+                    Some(ItemStatus::InProgress) => Some(ItemStatus::Done),
+                    Some(ItemStatus::Done) => None,
+                };
                 self.refilter();
+                self.status = Status::info(match self.filter.status {
+                    None => "showing every item (s: only not started)".to_string(),
+                    Some(st) => format!(
+                        "showing only {} items · {} shown (s: next status)",
+                        status_words(st),
+                        self.visible.len()
+                    ),
+                });
+            }
+            Action::Cancel if !self.filter.query.is_empty() || self.filter.status.is_some() => {
+                self.filter.query.clear();
+                self.filter.status = None;
+                self.refilter();
+                self.status = Status::info("filter cleared");
             }
             Action::Back => return self.update(Action::Quit),
             _ => {}
@@ -86,25 +109,37 @@ impl App {
         }
     }
 
-    /// Recompute the visible rows from the filter, best match first, queue order on ties.
+    /// Recompute the visible rows from the filter: the status (key or `status:` word) and
+    /// every other word matched on its own; best match first, queue order on ties.
     pub(crate) fn refilter(&mut self) {
         let keep = self.selected_entry().map(|e| e.item);
-        let q = self.filter.query.trim();
-        if q.is_empty() {
-            self.visible = (0..self.queue.len()).collect();
+        let (status, words) = parse_filter(&self.filter.query);
+        let status = status.or(self.filter.status);
+        let candidates: Vec<usize> = (0..self.queue.len())
+            .filter(|&i| status.is_none_or(|s| self.queue[i].status() == s))
+            .collect();
+        let query = words.join(" ");
+        self.visible = if query.trim().is_empty() {
+            candidates
         } else {
-            // The one case search: every word must match (title, specialty, question, options
-            // or vignette), whole words first. Never the case id: ids may name a diagnosis.
-            self.visible = crate::search::rank(&self.queue, q, |e| {
+            // The one case search: every word must match (title, specialty, question,
+            // options or vignette), whole words first. Never the case id: an id can say
+            // more than the reviewer should see.
+            let shown: Vec<&QueueEntry> = candidates.iter().map(|&i| &self.queue[i]).collect();
+            crate::search::rank(&shown, &query, |e| {
                 vec![
-                    crate::search::Field::new(format!("{}  {}", e.title, e.specialty), 6, true),
+                    crate::search::Field::new(
+                        format!("{}  {}", e.title, e.specialty.replace('_', " ")),
+                        6,
+                        true,
+                    ),
                     crate::search::Field::new(e.search_text.clone(), 1, false),
                 ]
             })
             .into_iter()
-            .map(|(i, _)| i)
-            .collect();
-        }
+            .map(|(k, _)| candidates[k])
+            .collect()
+        };
         if let Some(pos) =
             keep.and_then(|id| self.visible.iter().position(|i| self.queue[*i].item == id))
             && !self.filter.editing
@@ -120,6 +155,19 @@ impl App {
         let keep = self.selected_entry().map(|e| e.item);
         self.queue = queue;
         self.visible = (0..self.queue.len()).collect();
+        // Just left a finished item: on to the next unfinished one after it.
+        let keep = match self.left_done.take() {
+            Some(done) => {
+                let at = self.queue.iter().position(|e| e.item == done).unwrap_or(0);
+                let n = self.queue.len();
+                (1..=n)
+                    .map(|k| &self.queue[(at + k) % n])
+                    .find(|e| e.status() != ItemStatus::Done)
+                    .map(|e| e.item)
+                    .or(keep)
+            }
+            None => keep,
+        };
         let target = keep.or_else(|| {
             self.queue
                 .iter()
@@ -144,6 +192,39 @@ impl App {
         }
         vec![]
     }
+}
+
+/// A status in the words of the queue and the help screen.
+pub(crate) fn status_words(s: ItemStatus) -> &'static str {
+    match s {
+        ItemStatus::NotStarted => "not started",
+        ItemStatus::InProgress => "in progress",
+        ItemStatus::Done => "done",
+    }
+}
+
+/// The filter's words, less a `status:…` word (`status:not-started`, `status:in-progress`,
+/// `status:done`, or any prefix of them such as `status:not`), which becomes the status.
+pub(crate) fn parse_filter(query: &str) -> (Option<ItemStatus>, Vec<String>) {
+    let mut status = None;
+    let mut words = Vec::new();
+    for w in query.split_whitespace() {
+        match w.to_lowercase().strip_prefix("status:") {
+            Some(s) => {
+                let s = s.replace(['-', '_'], " ");
+                status = [
+                    ItemStatus::NotStarted,
+                    ItemStatus::InProgress,
+                    ItemStatus::Done,
+                ]
+                .into_iter()
+                .find(|st| !s.is_empty() && status_words(*st).starts_with(s.as_str()))
+                .or(status);
+            }
+            None => words.push(w.to_string()),
+        }
+    }
+    (status, words)
 }
 
 #[cfg(test)]

@@ -1,20 +1,13 @@
 //! The review screen: moving between steps and sides, judging the focused step, notes,
 //! undo, layout switches, and leaving for the queue.
 
-use crate::domain::{ErrorMode, Severity, Side, StepLabel, StepVerdict};
+use crate::domain::{ErrorMode, Side, StepLabel, StepVerdict};
 use crate::tui::action::Action;
-use crate::tui::app::{App, ChainLayout, Focus, PendingSave, Screen, Status, UndoEntry};
+use crate::tui::app::{App, ChainLayout, Focus, PendingSave, Screen, Status};
 use crate::tui::effect::Effect;
 
-/// Severity after `s`: none → minor → major → harmful → none.
-fn next_severity(s: Option<Severity>) -> Option<Severity> {
-    match s {
-        None => Some(Severity::Minor),
-        Some(Severity::Minor) => Some(Severity::Major),
-        Some(Severity::Major) => Some(Severity::Harmful),
-        Some(Severity::Harmful) => None,
-    }
-}
+pub(crate) const SEVERITY_HINT: &str =
+    "severity: 1 minor · 2 major · 3 harmful · 0 none · Esc cancels";
 
 impl App {
     pub(super) fn on_review(&mut self, action: Action) -> Vec<Effect> {
@@ -38,14 +31,8 @@ impl App {
                 step: f.step.saturating_sub(1),
                 ..f
             }),
-            Action::MoveLeft => self.move_focus(|f, _| Focus {
-                side: Side::Left,
-                ..f
-            }),
-            Action::MoveRight => self.move_focus(|f, _| Focus {
-                side: Side::Right,
-                ..f
-            }),
+            Action::MoveLeft => self.switch_side(Side::Left),
+            Action::MoveRight => self.switch_side(Side::Right),
             Action::MoveFirst => self.move_focus(|f, _| Focus { step: 0, ..f }),
             Action::MoveLast => {
                 self.move_focus(|f, n| Focus {
@@ -67,14 +54,19 @@ impl App {
                 });
             }
             Action::ToggleTag(tag) => return self.edit_step(false, |v| toggle_tag(v, tag)),
-            Action::CycleSeverity => {
-                return self.edit_step(false, |v| {
-                    if v.label != Some(StepLabel::Error) {
-                        return Err("severity applies to error steps: press 3 first");
-                    }
-                    v.severity = next_severity(v.severity);
-                    Ok(())
-                });
+            Action::OpenSeverity => {
+                let Some(v) = &self.open else { return vec![] };
+                let f = v.focus;
+                if f.step >= v.steps_len(f.side) {
+                    self.status = Status::info("no step here");
+                } else if v.verdict(f.side, f.step).label != Some(StepLabel::Error) {
+                    self.status = Status::info("severity applies to error steps: press 3 first");
+                } else if self.pending.is_some() {
+                    self.status = Status::info("still saving the last change…");
+                } else {
+                    self.severity_menu = true;
+                    self.status = Status::info(SEVERITY_HINT);
+                }
             }
             Action::ToggleBadSplit => {
                 return self.edit_step(false, |v| {
@@ -124,10 +116,96 @@ impl App {
             }
             Action::PageDown => self.scroll_case(self.case_page() as isize),
             Action::PageUp => self.scroll_case(-(self.case_page() as isize)),
-            Action::ScrollLines(n) => self.scroll_chains(n),
+            Action::ScrollLines(n) => {
+                self.scroll_chains(n);
+                self.focus_into_view(n > 0);
+            }
             _ => {}
         }
         vec![]
+    }
+
+    /// The severity chooser has the keyboard: a choice saves one event and closes it; Esc
+    /// (or `s` again) closes it unchanged; every other key only says what it takes.
+    pub(super) fn on_severity_menu(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::ChooseSeverity(sev) => {
+                self.severity_menu = false;
+                let unchanged = self
+                    .open
+                    .as_ref()
+                    .is_some_and(|v| v.verdict(v.focus.side, v.focus.step).severity == sev);
+                if unchanged {
+                    self.status = Status::info("severity unchanged");
+                    return vec![];
+                }
+                self.edit_step(false, move |v| {
+                    if v.label != Some(StepLabel::Error) {
+                        return Err("severity applies to error steps: press 3 first");
+                    }
+                    v.severity = sev;
+                    Ok(())
+                })
+            }
+            Action::Cancel | Action::OpenSeverity | Action::Back => {
+                self.severity_menu = false;
+                self.status = Status::info("severity not changed");
+                vec![]
+            }
+            _ => {
+                self.status = Status::info(SEVERITY_HINT);
+                vec![]
+            }
+        }
+    }
+
+    /// To the other side: its first unmarked step, else the step at the same index.
+    fn switch_side(&mut self, side: Side) {
+        let Some(v) = self.open.as_ref() else { return };
+        if v.focus.side == side {
+            return;
+        }
+        let n = v.steps_len(side);
+        let step = (0..n)
+            .find(|i| v.verdict(side, *i).label.is_none())
+            .unwrap_or(v.focus.step);
+        self.move_focus(|_, _| Focus { side, step });
+    }
+
+    /// After the view scrolled (mouse wheel): if the focused step left the view, focus the
+    /// nearest step inside it, so a key never judges a step that is not on screen.
+    fn focus_into_view(&mut self, down: bool) {
+        let layout = self.chain_layout();
+        let areas = crate::tui::geometry::review_areas(self.area(), self.case_collapsed, layout);
+        let vh = usize::from(areas.panels[0].body.height);
+        let Some(v) = self.open.as_mut() else { return };
+        let aligned = layout == ChainLayout::SideBySide;
+        let s = v.focus.side.index();
+        let slot = if aligned { 0 } else { s };
+        let scroll = v.chain_scroll[slot];
+        let n = v.steps_len(v.focus.side);
+        let span = |i: usize| v.lines.step_span(aligned, s, i);
+        let visible =
+            |i: usize| span(i).is_some_and(|(top, h)| top < scroll + vh && top + h > scroll);
+        if n == 0 || visible(v.focus.step) {
+            return;
+        }
+        let whole =
+            |i: usize| span(i).is_some_and(|(top, h)| top >= scroll && top + h <= scroll + vh);
+        let pick = if down {
+            (0..n)
+                .find(|i| whole(*i))
+                .or_else(|| (0..n).find(|i| visible(*i)))
+        } else {
+            (0..n)
+                .rev()
+                .find(|i| whole(*i))
+                .or_else(|| (0..n).rev().find(|i| visible(*i)))
+        };
+        if let Some(i) = pick {
+            v.focus.step = i;
+            v.focus_since_ms = self.now_ms;
+        }
     }
 
     pub(super) fn on_note(&mut self, action: Action) -> Vec<Effect> {
@@ -210,9 +288,10 @@ impl App {
         }
         let ms_spent = self.now_ms.saturating_sub(v.focus_since_ms);
         let item = v.item.item;
+        let base = v.step_event(side, step);
         self.pending = Some(PendingSave {
             advance,
-            restore: None,
+            field: None,
         });
         self.status = Status::info("saving…");
         vec![Effect::SaveStepVerdict {
@@ -220,6 +299,7 @@ impl App {
             side,
             step_index: step,
             verdict: new,
+            base,
             ms_spent,
         }]
     }
@@ -249,51 +329,20 @@ impl App {
             self.status = Status::info("still saving the last change…");
             return vec![];
         }
-        let Some(v) = self.open.as_mut() else {
+        let Some(v) = self.open.as_ref() else {
             return vec![];
         };
-        let id = v.item.item;
-        let Some(pos) = self.undo.iter().rposition(|e| e.item() == id) else {
-            self.status = Status::info("nothing to undo in this item");
-            return vec![];
-        };
-        let entry = self.undo.remove(pos);
-        let effect = match &entry {
-            UndoEntry::Step {
-                side,
-                step,
-                previous,
-                ..
-            } => {
-                v.focus = Focus {
-                    side: *side,
-                    step: *step,
-                };
-                v.focus_since_ms = self.now_ms;
-                Effect::SaveStepVerdict {
-                    item: id,
-                    side: *side,
-                    step_index: *step,
-                    verdict: previous.clone(),
-                    ms_spent: 0,
-                }
-            }
-            UndoEntry::Case { previous, .. } => Effect::SaveCaseVerdict {
-                item: id,
-                verdict: previous.clone(),
-                ms_spent: 0,
-            },
-        };
-        self.pending = Some(PendingSave {
-            advance: false,
-            restore: Some(entry),
-        });
+        self.pending = Some(PendingSave::default());
         self.status = Status::info("undoing…");
-        self.scroll_to_focus();
-        vec![effect]
+        vec![Effect::Undo(v.item.item)]
     }
 
     fn back_to_queue(&mut self) -> Vec<Effect> {
+        self.left_done = self
+            .open
+            .as_ref()
+            .filter(|v| v.is_done())
+            .map(|v| v.item.item);
         self.open = None;
         self.note = None;
         self.screen = Screen::Queue;

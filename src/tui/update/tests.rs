@@ -60,12 +60,14 @@ fn judging_saves_first_and_shows_only_after_confirmation() {
             side,
             step_index,
             verdict,
+            base,
             ms_spent,
         },
     ] = fx.as_slice()
     else {
         panic!("expected one save, got {fx:?}");
     };
+    assert_eq!(*base, None, "a never-judged step is saved on no base");
     assert_eq!((*item, *side, *step_index), (ItemId(5), Side::Left, 0));
     assert_eq!(verdict.label, Some(StepLabel::Error));
     assert_eq!(*ms_spent, 4_500);
@@ -90,7 +92,7 @@ fn judging_saves_first_and_shows_only_after_confirmation() {
     assert!(
         app.status
             .text
-            .contains("left step 1: error — add s severity / d r p o tags, j to move on"),
+            .contains("left step 1: error — s severity, d r p o tags, j to move on"),
         "{}",
         app.status.text
     );
@@ -110,11 +112,13 @@ fn error_stays_on_the_step_so_severity_and_tags_land_there() {
     let mut app = open(3, 2);
     for a in [
         Action::JudgeStep(StepLabel::Error),
-        Action::CycleSeverity,
+        Action::OpenSeverity,
+        Action::ChooseSeverity(Some(Severity::Minor)),
         Action::ToggleTag(ErrorMode::Drift),
     ] {
+        let opens = a == Action::OpenSeverity;
         let fx = app.update(a);
-        assert_eq!(fx.len(), 1, "{:?}", app.status);
+        assert_eq!(fx.len(), usize::from(!opens), "{:?}", app.status);
         confirm(&mut app, fx);
     }
     let v = app.open.as_ref().unwrap().verdict(Side::Left, 0);
@@ -158,7 +162,6 @@ fn a_failed_save_shows_the_error_and_changes_nothing() {
         None
     );
     assert!(app.pending.is_none());
-    assert!(app.undo.is_empty());
 }
 
 #[test]
@@ -190,15 +193,20 @@ fn judging_advances_down_the_side_then_to_the_other_side() {
 #[test]
 fn tags_severity_bad_split_and_notes() {
     let mut app = open(2, 2);
-    let fx = app.update(Action::CycleSeverity);
+    let fx = app.update(Action::OpenSeverity);
     assert!(fx.is_empty(), "severity needs an error label first");
+    assert!(!app.severity_menu);
     assert!(app.status.text.contains("press 3"));
     let fx = app.update(Action::JudgeStep(StepLabel::Error));
     confirm(&mut app, fx);
     app.update(Action::MoveUp);
+    app.update(Action::OpenSeverity);
+    assert!(app.severity_menu);
+    let fx = app.update(Action::ChooseSeverity(Some(Severity::Major)));
+    assert!(!app.severity_menu);
+    assert_eq!(fx.len(), 1, "one event for the choice");
+    confirm(&mut app, fx);
     for a in [
-        Action::CycleSeverity,
-        Action::CycleSeverity,
         Action::ToggleTag(ErrorMode::Drift),
         Action::ToggleTag(ErrorMode::RedFlag),
         Action::ToggleBadSplit,
@@ -235,28 +243,30 @@ fn tags_severity_bad_split_and_notes() {
 }
 
 #[test]
-fn undo_saves_the_previous_state_as_a_new_event() {
+fn undo_asks_the_store_and_shows_what_it_put_back() {
     let mut app = open(2, 1);
     let fx = app.update(Action::JudgeStep(StepLabel::Error));
     confirm(&mut app, fx);
-    app.update(Action::MoveUp);
-    let fx = app.update(Action::ToggleTag(ErrorMode::Priority));
-    confirm(&mut app, fx);
     app.update(Action::MoveDown);
-    let fx = app.update(Action::Undo);
-    let [
-        Effect::SaveStepVerdict {
+    assert_eq!(app.update(Action::Undo), vec![Effect::Undo(ItemId(5))]);
+    assert!(app.pending.is_some());
+    let fx = app.update(Action::Undone {
+        item: ItemId(5),
+        change: Some(crate::domain::UndoneChange::Step {
+            side: Side::Left,
             step_index: 0,
-            verdict,
-            ..
-        },
-    ] = fx.as_slice()
-    else {
-        panic!("{fx:?}");
-    };
-    assert_eq!(verdict.label, Some(StepLabel::Error));
-    assert!(verdict.tags.is_empty());
-    confirm(&mut app, fx);
+            verdict: Default::default(),
+            event: EventId(9),
+        }),
+    });
+    assert!(fx.is_empty());
+    let v = app.open.as_ref().unwrap();
+    assert!(v.verdict(Side::Left, 0).is_unmarked());
+    assert_eq!(
+        v.step_event(Side::Left, 0),
+        Some(EventId(9)),
+        "the next save is based on it"
+    );
     assert_eq!(
         focus(&app),
         Focus {
@@ -265,57 +275,66 @@ fn undo_saves_the_previous_state_as_a_new_event() {
         }
     );
     assert!(app.status.text.starts_with("undone"), "{}", app.status.text);
-    let fx = app.update(Action::Undo);
-    let [Effect::SaveStepVerdict { verdict, .. }] = fx.as_slice() else {
-        panic!("{fx:?}")
-    };
-    assert!(verdict.is_unmarked());
-    confirm(&mut app, fx);
-    assert!(app.update(Action::Undo).is_empty());
+    app.update(Action::Undo);
+    app.update(Action::Undone {
+        item: ItemId(5),
+        change: None,
+    });
     assert!(app.status.text.contains("nothing to undo"));
+    assert!(app.pending.is_none());
 }
 
 #[test]
-fn opening_the_form_saves_nothing_and_starts_on_the_first_red_flag() {
+fn opening_the_form_saves_nothing_and_starts_on_the_first_unanswered_cell() {
     let mut app = open(1, 1);
     let fx = app.update(Action::ToggleCaseForm);
     assert_eq!(app.screen, Screen::CaseForm);
     assert!(fx.is_empty(), "opening the form saved {fx:?}");
     let v = app.open.as_ref().unwrap();
+    // Steps are unmarked, so nothing is pre-filled from gold yet.
     assert_eq!(
         v.current_field(),
-        Some(crate::tui::form::FormField::RedFlag(0, Side::Left))
+        Some(crate::tui::form::FormField::AnswerCorrect(Side::Left))
+    );
+    assert!(
+        app.status
+            .text
+            .starts_with("left · answer correct: unanswered"),
+        "{}",
+        app.status.text
     );
     assert!(app.update(Action::Cancel).is_empty());
     assert_eq!(app.screen, Screen::Review);
-    assert!(app.pending.is_none() && app.undo.is_empty());
+    assert!(app.pending.is_none());
 }
 
 #[test]
 fn form_prefills_from_gold_and_completion_is_announced_once() {
+    use crate::tui::form::FormField;
     let mut app = open(1, 1);
     for _ in 0..2 {
         let fx = app.update(Action::JudgeStep(StepLabel::Sound));
         confirm(&mut app, fx);
     }
     assert!(app.update(Action::ToggleCaseForm).is_empty());
+    let at = |app: &App| app.open.as_ref().unwrap().current_field();
+    assert_eq!(at(&app), Some(FormField::RedFlag(0, Side::Left)));
     // The first change saves the whole form as shown: gold answers included, red flags not.
     let fx = app.update(Action::FormInput(FormKey::Yes));
-    let [Effect::SaveCaseVerdict { verdict, .. }] = fx.as_slice() else {
+    let [Effect::SaveCaseVerdict { verdict, base, .. }] = fx.as_slice() else {
         panic!("{fx:?}")
     };
+    assert_eq!(*base, None);
     // The left chain answered C (gold), the right A.
     assert_eq!(verdict.answer_correct, [Some(true), Some(false)]);
     assert_eq!(verdict.red_flags, [vec![true], vec![]]);
     confirm(&mut app, fx);
+    // On down the left side: red flag 1 acted on.
+    assert_eq!(at(&app), Some(FormField::ActedOn(0, Side::Left)));
     // A flag below an unanswered one cannot be set: that would record the gap as "no".
     app.update(Action::MoveDown);
     app.update(Action::MoveDown);
-    let at = app.open.as_ref().unwrap().current_field();
-    assert_eq!(
-        at,
-        Some(crate::tui::form::FormField::RedFlag(1, Side::Right))
-    );
+    assert_eq!(at(&app), Some(FormField::ActedOn(1, Side::Left)));
     assert!(app.update(Action::FormInput(FormKey::Yes)).is_empty());
     assert!(
         app.status.text.contains("above this one first"),
@@ -325,29 +344,53 @@ fn form_prefills_from_gold_and_completion_is_announced_once() {
     app.update(Action::MoveUp);
     app.update(Action::MoveUp);
     let mut done_effects = Vec::new();
-    for key in [
-        FormKey::No,
-        FormKey::No,
-        FormKey::Yes,
-        FormKey::Left,
-        FormKey::Right,
-        FormKey::Level(4),
-    ] {
+    // left: acted 1, recognised 2, acted 2; right: recognised 1, acted 1, recognised 2, acted 2.
+    for key in [FormKey::No, FormKey::No, FormKey::No] {
+        let fx = app.update(Action::FormInput(key));
+        assert_eq!(fx.len(), 1, "{key:?}: {}", app.status.text);
+        done_effects.extend(confirm(&mut app, fx));
+    }
+    assert_eq!(
+        at(&app),
+        Some(FormField::RedFlag(0, Side::Right)),
+        "{}",
+        app.status.text
+    );
+    for key in [FormKey::No, FormKey::No, FormKey::Yes, FormKey::Yes] {
+        let fx = app.update(Action::FormInput(key));
+        assert_eq!(fx.len(), 1, "{key:?}: {}", app.status.text);
+        done_effects.extend(confirm(&mut app, fx));
+    }
+    assert_eq!(at(&app), Some(FormField::Preferred(Preference::Left)));
+    for (moves, key) in [(0, FormKey::Yes), (1, FormKey::Yes), (0, FormKey::Level(4))] {
+        for _ in 0..moves {
+            app.update(Action::MoveRight);
+        }
         let fx = app.update(Action::FormInput(key));
         assert_eq!(fx.len(), 1, "{key:?}: {}", app.status.text);
         done_effects.extend(confirm(&mut app, fx));
     }
     let v = &app.open.as_ref().unwrap().item.case_verdict;
     assert_eq!(v.red_flags, [vec![true, false], vec![false, true]]);
+    assert_eq!(v.acted_on, [vec![false, false], vec![false, true]]);
     assert_eq!(v.preferred, Some(Preference::Left));
     assert_eq!(v.student_guess, Some(Side::Right));
     assert_eq!(v.confidence, Some(4));
     assert!(matches!(done_effects.as_slice(), [Effect::ItemCompleted(it)] if it.item == ItemId(5)));
     assert!(app.status.text.contains("item complete"));
-    // Changing a red flag later does not announce completion again.
+    // Changing an answered cell later takes a second press, and does not announce
+    // completion again.
     app.update(Action::MoveFirst);
     app.update(Action::MoveDown);
-    app.update(Action::MoveDown);
+    app.update(Action::MoveLeft);
+    assert!(app.update(Action::FormInput(FormKey::Toggle)).is_empty());
+    assert!(
+        app.status
+            .text
+            .contains("left · red flag 1 recognised is yes"),
+        "{}",
+        app.status.text
+    );
     let fx = app.update(Action::FormInput(FormKey::Toggle));
     assert!(confirm(&mut app, fx).is_empty());
     assert_eq!(
@@ -397,8 +440,9 @@ fn moving_clamps_to_each_side_and_keeps_the_focus_visible() {
         focus(&app),
         Focus {
             side: Side::Right,
-            step: 4
-        }
+            step: 0
+        },
+        "the other side's first unmarked step"
     );
     app.update(Action::ToggleLayout);
     assert_eq!(app.chain_layout(), crate::tui::ChainLayout::SideBySide);

@@ -52,7 +52,7 @@ fn plans_are_rated_only_after_every_step_is_judged() {
     app.update(Action::ToggleCaseForm);
     let v = app.open.as_ref().unwrap();
     assert_eq!(
-        v.form_fields()[0],
+        v.form_rows()[0].cell(0),
         FormField::Plan(crate::domain::Side::Left)
     );
     assert!(!gold_plan_visible(&v.item));
@@ -76,6 +76,9 @@ fn plans_are_rated_only_after_every_step_is_judged() {
     let fx = app.update(Action::FormInput(FormKey::Level(2)));
     assert_eq!(fx.len(), 1, "{}", app.status.text);
     save(&mut app, fx);
+    // the grid walks down the left side next: go to the right side's plan
+    app.update(Action::MoveFirst);
+    app.update(Action::MoveRight);
     let fx = app.update(Action::FormInput(FormKey::Yes));
     save(&mut app, fx);
     let v = &app.open.as_ref().unwrap().item.case_verdict;

@@ -68,5 +68,6 @@ pub(crate) fn item(id: i64, left: usize, right: usize) -> BlindItem {
             vec![StepVerdict::default(); right],
         ],
         case_verdict: CaseVerdict::default(),
+        events: Default::default(),
     }
 }

@@ -4,7 +4,7 @@
 mod case_form;
 mod chains;
 pub mod help;
-mod popup;
+pub mod popup;
 mod queue;
 mod review;
 mod status;

@@ -183,8 +183,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         );
     }
 
-    if app.filter.editing || !app.filter.query.is_empty() {
-        let label = "/ ";
+    if app.filter.editing || !app.filter.query.is_empty() || app.filter.status.is_some() {
+        let label = match app.filter.status {
+            Some(st) => format!("[{}] / ", crate::tui::update::status_words(st)),
+            None => "/ ".to_string(),
+        };
+        let label = label.as_str();
         let x = put(buf, a.filter.x, a.filter.y, label, a.filter.width, t.key());
         let x2 = put(
             buf,
@@ -206,7 +210,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             buf,
             a.filter.x,
             a.filter.y,
-            "/ to filter",
+            "/ to filter by words or status:done · s shows one status",
             a.filter.width,
             t.dim(),
         );

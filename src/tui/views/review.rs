@@ -7,7 +7,7 @@ use super::theme::Theme;
 use super::{case_form, chains};
 use crate::domain::Side;
 use crate::tui::app::{App, ItemView, Screen};
-use crate::tui::geometry::review_areas;
+use crate::tui::geometry::{ReviewAreas, review_areas};
 use crate::ui::text::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -36,6 +36,99 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     render_status(frame, app, areas.status);
     render_legend(frame, app, areas.legend);
+    if app.severity_menu {
+        render_severity_menu(frame, app, v, &areas);
+    }
+}
+
+/// The severity chooser: a small modal box over the other side's panel, so the step being
+/// given a severity stays in view. A list where there is room, else one line.
+fn render_severity_menu(frame: &mut Frame, app: &App, v: &ItemView, areas: &ReviewAreas) {
+    use ratatui::widgets::{Block, Borders, Clear, Widget};
+    let t = Theme::of(app);
+    let current = v.verdict(v.focus.side, v.focus.step).severity;
+    let opts = [
+        ("1", Some(crate::domain::Severity::Minor), "minor"),
+        ("2", Some(crate::domain::Severity::Major), "major"),
+        (
+            "3",
+            Some(crate::domain::Severity::Harmful),
+            "harmful (could harm)",
+        ),
+        ("0", None, "none"),
+    ];
+    let other = areas.panels[v.focus.side.other().index()];
+    let room = Rect::new(
+        other.title.x,
+        other.title.y,
+        other.title.width,
+        other.title.height + other.body.height,
+    );
+    let tall = room.height >= opts.len() as u16 + 3 && room.width >= 34;
+    let (w, h) = if tall {
+        (34u16, opts.len() as u16 + 3)
+    } else {
+        (room.width.min(62), 3u16.min(room.height.max(1)))
+    };
+    let rect = Rect::new(
+        room.x + (room.width.saturating_sub(w)) / 2,
+        room.y + (room.height.saturating_sub(h)) / 2,
+        w,
+        h,
+    );
+    let buf = frame.buffer_mut();
+    Clear.render(rect, buf);
+    Block::default()
+        .borders(Borders::ALL)
+        .title(format!(
+            " Severity: {} step {} ",
+            v.focus.side,
+            v.focus.step + 1
+        ))
+        .render(rect, buf);
+    let mark = |sev| if sev == current { "•" } else { " " };
+    if tall {
+        for (i, (key, sev, label)) in opts.iter().enumerate() {
+            let y = rect.y + 1 + i as u16;
+            let x = put(buf, rect.x + 2, y, key, 1, t.key());
+            put(
+                buf,
+                x + 1,
+                y,
+                &format!("{} {label}", mark(*sev)),
+                w.saturating_sub(6),
+                ratatui::style::Style::new(),
+            );
+        }
+        put(
+            buf,
+            rect.x + 2,
+            rect.y + 1 + opts.len() as u16,
+            "Esc cancel",
+            w.saturating_sub(4),
+            t.dim(),
+        );
+    } else {
+        let line = opts
+            .iter()
+            .map(|(k, sev, label)| {
+                format!(
+                    "{k}{}{}",
+                    mark(*sev),
+                    label.split(' ').next().unwrap_or(label)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("  ");
+        put(
+            buf,
+            rect.x + 1,
+            rect.y + 1,
+            &format!("{line}  Esc"),
+            w.saturating_sub(2),
+            ratatui::style::Style::new(),
+        );
+    }
 }
 
 fn render_header(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, area: Rect) {
@@ -46,12 +139,9 @@ fn render_header(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, are
     } else {
         format!(" of {}", app.queue.len())
     };
-    let left = format!(
-        " item {}{of} · {} · {}",
-        v.item.position + 1,
-        v.item.case.title,
-        v.item.case.specialty
-    );
+    // The specialty comes before the title, whole: a long title is what gets cut (with …).
+    let specialty = v.item.case.specialty.to_string().replace('_', " ");
+    let lead = format!(" item {}{of} · {specialty} · ", v.item.position + 1);
     let judged = v.judged(Side::Left) + v.judged(Side::Right);
     let total = v.steps_len(Side::Left) + v.steps_len(Side::Right);
     let form = if v.item.case_verdict.is_complete(v.item.case.red_flags.len()) {
@@ -62,10 +152,34 @@ fn render_header(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, are
     let right = format!(" steps {judged}/{total} · verdict {form} ");
     let rw = width(&right) as u16;
     let room = area.width.saturating_sub(rw + 1);
+    let title_room = usize::from(room).saturating_sub(width(&lead));
+    let title = fit(&v.item.case.title, title_room);
+    let left = format!("{lead}{title}");
     put(buf, area.x, area.y, &left, room, t.header());
     if rw <= area.width {
         put(buf, area.right() - rw, area.y, &right, rw, t.header());
     }
+}
+
+/// `text` cut to `cells` with a trailing `…` when it does not fit.
+pub(crate) fn fit(text: &str, cells: usize) -> String {
+    if width(text) <= cells {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw + 1 > cells {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    if cells > 0 {
+        out.push('…');
+    }
+    out
 }
 
 fn render_case(buf: &mut ratatui::buffer::Buffer, app: &App, v: &ItemView, area: Rect) {

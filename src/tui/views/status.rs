@@ -79,6 +79,15 @@ pub fn legend_items(app: &App) -> Vec<(&'static str, &'static str)> {
     if app.note.is_some() {
         return vec![("Enter", "save note"), ("Esc", "cancel")];
     }
+    if app.severity_menu {
+        return vec![
+            ("1", "minor"),
+            ("2", "major"),
+            ("3", "harmful"),
+            ("0", "none"),
+            ("Esc", "cancel"),
+        ];
+    }
     if app.filter.editing {
         return vec![
             ("type", "filter"),
@@ -92,6 +101,7 @@ pub fn legend_items(app: &App) -> Vec<(&'static str, &'static str)> {
             ("↑↓ jk", "move"),
             ("Enter", "open"),
             ("/", "filter"),
+            ("s", "status"),
             ("q", "quit"),
         ],
         Screen::Review => vec![
@@ -111,9 +121,10 @@ pub fn legend_items(app: &App) -> Vec<(&'static str, &'static str)> {
             ("v", "case"),
         ],
         Screen::CaseForm => vec![
-            ("↑↓", "field"),
-            ("y n Space", "set"),
-            ("l r t", "side"),
+            ("↑↓", "row"),
+            ("←→", "side"),
+            ("y n", "answer"),
+            ("t", "tie"),
             ("1-5", "confidence"),
             ("Esc", "steps"),
             ("u", "undo"),
