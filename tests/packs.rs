@@ -26,7 +26,7 @@ fn typed(text: &str) -> String {
 
 fn keys() -> String {
     format!(
-        "g\nEnter\ng\n1\nj\n2\nj\n3\ns\nj\nc\n{}\nEnter\nTab\ny\nj\nn\nEsc\nq\n",
+        "g\nEnter\ng\n1\nj\n2\nj\n3\ns\n2\nj\nc\n{}\nEnter\nTab\ny\nj\nn\nEsc\nq\n",
         typed("a pack note")
     )
 }
