@@ -7,6 +7,7 @@ pub mod chain;
 pub mod enums;
 pub mod ids;
 pub mod model;
+pub mod plan;
 pub mod run;
 pub mod study;
 pub mod verdict;
@@ -20,6 +21,7 @@ pub use enums::{
 };
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};
 pub use model::{Model, ModelSource};
+pub use plan::{AnalysisPlan, PlanRecord, TieRule};
 pub use run::{Provenance, Run, SamplingParams};
 pub use study::{Assignment, Study};
 pub use verdict::{CaseVerdict, CaseVerdictEvent, StepVerdict, StepVerdictEvent};

@@ -14,14 +14,25 @@
 pub mod agreement;
 pub mod compute;
 pub mod input;
+pub mod measures;
+pub mod methods;
+pub mod rank;
 pub mod render;
+pub mod render_more;
+pub mod resolve;
 pub mod result;
+pub mod result_more;
 pub mod screen;
+pub mod style;
 
 pub use compute::tally;
 pub use input::{
-    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit,
+    AdjudicationObs, CaseObs, GroupBy, ItemDetail, ItemInfo, ModelInfo, RankObs, StepObs,
+    TallyConfig, TallyInput, mode_bit,
 };
+pub use methods::render_methods;
+pub use rank::rank_obs;
+pub use resolve::{Dispute, Outcome, disputes};
 pub use render::{TallyRow, render_table, tally_rows};
 pub use result::{
     Agreement, Contrast, GroupTally, GuessTally, Metric, ModeTally, ModelTally, PairedTest,
