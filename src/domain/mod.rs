@@ -1,6 +1,7 @@
 //! Plain domain types (SPEC §3): cases, models, runs, chains, studies, verdicts,
 //! and the blinded views a reviewer's screen receives. No I/O lives here.
 
+pub mod adjudication;
 pub mod blind;
 pub mod case;
 pub mod chain;

@@ -202,6 +202,15 @@ impl Store {
         Ok(out)
     }
 
+    /// The display text of a chain's steps, in order.
+    pub fn chain_step_texts(&self, chain: ChainId) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT text FROM steps WHERE chain_id = ?1 ORDER BY idx")?;
+        let rows = stmt.query_map([chain.0], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Store a run's option probabilities (replacing an earlier row of the same method).
     pub fn record_option_probabilities(
         &mut self,
