@@ -34,6 +34,13 @@ pub fn names(entry: &str, diagnosis: &str) -> bool {
     format!(" {e} ").contains(&format!(" {d} ")) || format!(" {d} ").contains(&format!(" {e} "))
 }
 
+/// Does `entry` name the case's `diagnosis`? By words, or, when `diagnosis` is the gold
+/// diagnosis, by the gold's synonyms too.
+fn names_in(case: &Case, entry: &str, diagnosis: &str) -> bool {
+    names(entry, diagnosis)
+        || (case.task.matches_diagnosis(diagnosis) && case.task.matches_diagnosis(entry))
+}
+
 /// The rank facts of one side's ranked `list` on a differential case; `None` for MCQs.
 pub fn rank_obs(case: &Case, list: &[String]) -> Option<RankObs> {
     if !matches!(case.task, Task::Differential { .. }) {
@@ -47,18 +54,18 @@ pub fn rank_obs(case: &Case, list: &[String]) -> Option<RankObs> {
     let covered = case
         .must_not_miss
         .iter()
-        .filter(|m| top5.iter().any(|d| names(d, m)))
+        .filter(|m| top5.iter().any(|d| names_in(case, d, m)))
         .count() as u32;
     // Priority position of each listed entry (usize::MAX when the priority order lacks it).
     let prio = |entry: &str| {
         case.priority
             .iter()
-            .position(|p| names(entry, p))
+            .position(|p| names_in(case, entry, p))
             .unwrap_or(usize::MAX)
     };
     let mut inversions = 0u32;
     for (j, y) in list.iter().enumerate() {
-        if !case.must_not_miss.iter().any(|m| names(y, m)) {
+        if !case.must_not_miss.iter().any(|m| names_in(case, y, m)) {
             continue;
         }
         let py = prio(y);

@@ -143,7 +143,7 @@ impl TallyScreen {
 
     fn group_lines(&self, g: &GroupTally, width: usize) -> Vec<Line<'static>> {
         let t = &self.tally;
-        let bar_w = width.saturating_sub(40).clamp(10, 60);
+        let bar_w = width.saturating_sub(66).clamp(8, 60);
         let mut lines = vec![Line::styled("Answer accuracy vs step error", self.bold())];
         for (i, m) in g.models.iter().enumerate() {
             lines.push(self.bar_line(
