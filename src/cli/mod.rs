@@ -12,6 +12,7 @@ pub mod models;
 pub mod models_check;
 pub mod review;
 pub mod runs;
+pub mod runs_score;
 pub mod sampling;
 pub mod strip;
 pub mod study;
