@@ -108,16 +108,46 @@ fn disagreements_are_adjudicated_blind_and_plan_changes_are_audited() {
     // The coordinator reviewed nothing: every item is in their queue, blind.
     let queue = adjudication_queue(&store, "adj", "zq-chief").unwrap();
     assert_eq!(queue.len(), items.len());
-    assert!(queue.iter().all(|i| i.disputes.len() == 1 && i.reviewers == 2));
+    assert!(
+        queue
+            .iter()
+            .all(|i| i.disputes.len() == 1 && i.reviewers == 2)
+    );
     let screen = render(&AdjudicateScreen::new(queue.clone()));
-    assert!(screen.contains("reviewer 1: yes / reviewer 2: no"), "{screen}");
-    for secret in REVIEWERS.iter().copied().chain([STUDENT, TEACHER, "student", "teacher"]) {
-        assert!(!screen.contains(secret), "{secret} reached the adjudication screen");
+    assert!(
+        screen.contains("reviewer 1: yes / reviewer 2: no"),
+        "{screen}"
+    );
+    for secret in REVIEWERS
+        .iter()
+        .copied()
+        .chain([STUDENT, TEACHER, "student", "teacher"])
+    {
+        assert!(
+            !screen.contains(secret),
+            "{secret} reached the adjudication screen"
+        );
     }
-    let listed = ok(&db, &["adjudicate", "--study", "adj", "--reviewer", "zq-chief", "--list"]);
-    assert!(listed.contains("reviewer 1: yes / reviewer 2: no  [open]"), "{listed}");
+    let listed = ok(
+        &db,
+        &[
+            "adjudicate",
+            "--study",
+            "adj",
+            "--reviewer",
+            "zq-chief",
+            "--list",
+        ],
+    );
+    assert!(
+        listed.contains("reviewer 1: yes / reviewer 2: no  [open]"),
+        "{listed}"
+    );
     for secret in REVIEWERS.iter().copied().chain([STUDENT, TEACHER]) {
-        assert!(!listed.contains(secret), "{secret} reached the adjudication list");
+        assert!(
+            !listed.contains(secret),
+            "{secret} reached the adjudication list"
+        );
     }
 
     // A reviewer's queue leaves out the items they reviewed, and the store refuses them.
@@ -132,7 +162,14 @@ fn disagreements_are_adjudicated_blind_and_plan_changes_are_audited() {
     let own = items.iter().find(|r| r.item == alice_items[0]).unwrap();
     assert!(
         store
-            .append_adjudication(own.item, own.chains[0], "zq-alice", "answer_correct", true, None)
+            .append_adjudication(
+                own.item,
+                own.chains[0],
+                "zq-alice",
+                "answer_correct",
+                true,
+                None
+            )
             .is_err()
     );
     let raw = store.connection().execute(
@@ -140,7 +177,11 @@ fn disagreements_are_adjudicated_blind_and_plan_changes_are_audited() {
          VALUES (?1, ?2, 'zq-alice', 'answer_correct', 1)",
         rusqlite::params![own.item.0, own.chains[0].0],
     );
-    assert!(raw.unwrap_err().to_string().contains("may not be one of the item's reviewers"));
+    assert!(
+        raw.unwrap_err()
+            .to_string()
+            .contains("may not be one of the item's reviewers")
+    );
     drop(store);
 
     // The coordinator settles item 1 as right.
@@ -148,9 +189,27 @@ fn disagreements_are_adjudicated_blind_and_plan_changes_are_audited() {
     let decision = format!("1:{side}:answer_correct:yes");
     ok(
         &db,
-        &["adjudicate", "--study", "adj", "--reviewer", "zq-chief", "--decide", &decision],
+        &[
+            "adjudicate",
+            "--study",
+            "adj",
+            "--reviewer",
+            "zq-chief",
+            "--decide",
+            &decision,
+        ],
     );
-    let listed = ok(&db, &["adjudicate", "--study", "adj", "--reviewer", "zq-chief", "--list"]);
+    let listed = ok(
+        &db,
+        &[
+            "adjudicate",
+            "--study",
+            "adj",
+            "--reviewer",
+            "zq-chief",
+            "--list",
+        ],
+    );
     assert_eq!(listed.matches("[adjudicated yes]").count(), 1, "{listed}");
 
     ok(&db, &["study", "unblind", "adj", "--yes"]);
@@ -173,16 +232,33 @@ fn disagreements_are_adjudicated_blind_and_plan_changes_are_audited() {
     // Changing the rule after unblinding is recorded and shown.
     let changed = ok(
         &db,
-        &["study", "plan", "adj", "--ties", "any", "--reason", "reviewer request"],
+        &[
+            "study",
+            "plan",
+            "adj",
+            "--ties",
+            "any",
+            "--reason",
+            "reviewer request",
+        ],
     );
     assert!(changed.contains("AFTER UNBLINDING"), "{changed}");
     let table = ok(&db, &["tally", "--study", "adj"]);
     assert!(table.contains("AFTER UNBLINDING: changed"), "{table}");
     assert!(table.contains("tie rule any"), "{table}");
     let methods = ok(&db, &["tally", "--study", "adj", "--methods"]);
-    assert!(methods.contains("The analysis plan was changed after unblinding"), "{methods}");
+    assert!(
+        methods.contains("The analysis plan was changed after unblinding"),
+        "{methods}"
+    );
     assert!(methods.contains("α = 0.05 (study plan)"), "{methods}");
     assert!(methods.contains("reason: reviewer request"), "{methods}");
-    let overridden = ok(&db, &["tally", "--study", "adj", "--methods", "--alpha", "0.01"]);
-    assert!(overridden.contains("--alpha override (the study plan fixed 0.05)"), "{overridden}");
+    let overridden = ok(
+        &db,
+        &["tally", "--study", "adj", "--methods", "--alpha", "0.01"],
+    );
+    assert!(
+        overridden.contains("--alpha override (the study plan fixed 0.05)"),
+        "{overridden}"
+    );
 }

@@ -75,7 +75,11 @@ fn stored_option_probabilities_reach_the_tally() {
             let mut p = BTreeMap::new();
             for l in options.keys() {
                 let v = if slot == 0 {
-                    if l == answer { 0.9 } else { 0.1 / (options.len() - 1) as f64 }
+                    if l == answer {
+                        0.9
+                    } else {
+                        0.1 / (options.len() - 1) as f64
+                    }
                 } else {
                     1.0 / options.len() as f64
                 };

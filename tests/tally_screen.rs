@@ -127,7 +127,10 @@ fn tally_screen_80x24() {
     let s = TallyScreen::new(tally(&input(true), &config()), true);
     let text = screen(&s, 80, 24);
     assert!(text.contains("aster-8b-distill (student)"));
-    assert!(text.contains("higher accuracy and higher step error"), "{text}");
+    assert!(
+        text.contains("higher accuracy and higher step error"),
+        "{text}"
+    );
     assert!(!text.contains("better answers, worse steps"), "{text}");
     insta::assert_snapshot!(text);
 }

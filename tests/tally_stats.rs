@@ -94,7 +94,9 @@ fn disputed(rule: TieRule, adjudicate_item0: Option<bool>) -> TallyInput {
         study: "ties".into(),
         models: models(),
         reviewers: vec!["r0".into(), "r1".into()],
-        items: (0..4).map(|i| item(i, TaskKind::Mcq, ItemDetail::default())).collect(),
+        items: (0..4)
+            .map(|i| item(i, TaskKind::Mcq, ItemDetail::default()))
+            .collect(),
         assignments: (0..4).flat_map(|i| [(i, 0), (i, 1)]).collect(),
         cases,
         plan: AnalysisPlan {
@@ -129,7 +131,10 @@ fn tie_rules_and_adjudication_decide_disputed_outcomes() {
         ((m.k, m.n), (row.unresolved, row.adjudicated, row.excluded))
     };
     // exclude and majority-else-exclude drop both 1–1 splits; `any` counts them as correct.
-    assert_eq!(answer(&disputed(TieRule::Exclude, None)), ((1, 2), (2, 0, 2)));
+    assert_eq!(
+        answer(&disputed(TieRule::Exclude, None)),
+        ((1, 2), (2, 0, 2))
+    );
     assert_eq!(
         answer(&disputed(TieRule::MajorityElseExclude, None)),
         ((1, 2), (2, 0, 2))
@@ -141,7 +146,10 @@ fn tie_rules_and_adjudication_decide_disputed_outcomes() {
         ((1, 3), (1, 1, 1))
     );
     let text = render_table(&tally(&disputed(TieRule::Exclude, None), &config()));
-    assert!(text.contains("disputed item outcomes (tie rule: exclude)"), "{text}");
+    assert!(
+        text.contains("disputed item outcomes (tie rule: exclude)"),
+        "{text}"
+    );
     // Both sides right on every item: McNemar has no discordant pair and says so.
     let mut same = disputed(TieRule::Any, None);
     for c in &mut same.cases {
@@ -203,7 +211,9 @@ fn pairwise_kappa_matrix_matches_sklearn_and_fleiss_says_which_units() {
     let input = TallyInput {
         study: "kappa".into(),
         reviewers: vec!["ann".into(), "bob".into(), "cy".into()],
-        items: (0..10).map(|i| item(i, TaskKind::Mcq, ItemDetail::default())).collect(),
+        items: (0..10)
+            .map(|i| item(i, TaskKind::Mcq, ItemDetail::default()))
+            .collect(),
         assignments: (0..10).flat_map(|i| [(i, 0), (i, 1), (i, 2)]).collect(),
         steps,
         ..TallyInput::default()
@@ -229,7 +239,10 @@ fn pairwise_kappa_matrix_matches_sklearn_and_fleiss_says_which_units() {
     assert!(a.fleiss.is_some());
     // Severity: no step is an error, so it says why it is n/a.
     let sev = a.severity.as_ref().unwrap();
-    assert_eq!(sev.why_na.as_deref(), Some("no unit rated by two reviewers"));
+    assert_eq!(
+        sev.why_na.as_deref(),
+        Some("no unit rated by two reviewers")
+    );
     let text = render_table(&t);
     assert!(text.contains("bob       cy        8  0.238"), "{text}");
 }
@@ -404,7 +417,9 @@ fn blinding_has_an_item_clustered_test() {
         study: "blind".into(),
         models: models(),
         reviewers: vec!["ann".into(), "bob".into()],
-        items: (0..12).map(|i| item(i, TaskKind::Mcq, ItemDetail::default())).collect(),
+        items: (0..12)
+            .map(|i| item(i, TaskKind::Mcq, ItemDetail::default()))
+            .collect(),
         assignments,
         cases,
         ..TallyInput::default()
@@ -436,7 +451,9 @@ fn contrast_input(n: u32) -> TallyInput {
             .collect(),
         assignments: (0..n).map(|i| (i, 0)).collect(),
         steps,
-        cases: (0..n).map(|i| case(i, 0, Some(true), Some(false))).collect(),
+        cases: (0..n)
+            .map(|i| case(i, 0, Some(true), Some(false)))
+            .collect(),
         ..TallyInput::default()
     }
 }
@@ -455,7 +472,10 @@ fn the_contrast_is_claimed_only_when_both_tests_are_significant() {
     let small = tally(&contrast_input(6), &config());
     assert!(!small.contrast.as_ref().unwrap().supported);
     let text = render_table(&small);
-    assert!(text.contains("but the differences are not significant at α = 0.01"), "{text}");
+    assert!(
+        text.contains("but the differences are not significant at α = 0.01"),
+        "{text}"
+    );
     assert!(!text.contains("AND the worse steps"));
 }
 

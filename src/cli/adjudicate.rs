@@ -44,14 +44,19 @@ fn print_queue(queue: &[AdjudicationItem]) {
                 d.side.as_str(),
                 d.outcome,
                 votes.join(" / "),
-                d.decided
-                    .map_or("open".into(), |v| format!("adjudicated {}", if v { "yes" } else { "no" }))
+                d.decided.map_or("open".into(), |v| format!(
+                    "adjudicated {}",
+                    if v { "yes" } else { "no" }
+                ))
             );
         }
     }
 }
 
-fn parse_decision(s: &str, queue: &[AdjudicationItem]) -> anyhow::Result<(ItemId, Side, Outcome, bool)> {
+fn parse_decision(
+    s: &str,
+    queue: &[AdjudicationItem],
+) -> anyhow::Result<(ItemId, Side, Outcome, bool)> {
     let parts: Vec<&str> = s.splitn(4, ':').collect();
     let [n, side, rest @ ..] = parts.as_slice() else {
         bail!("--decide {s:?}: expected ITEM:SIDE:OUTCOME:yes|no");
@@ -128,7 +133,15 @@ pub fn run(args: AdjudicateArgs, global: &Global) -> anyhow::Result<()> {
                         .outcome
                         .parse()
                         .map_err(|e: String| anyhow::anyhow!(e))?;
-                    match decide(&mut store, &args.study, &who, item, dispute.side, outcome, d.value) {
+                    match decide(
+                        &mut store,
+                        &args.study,
+                        &who,
+                        item,
+                        dispute.side,
+                        outcome,
+                        d.value,
+                    ) {
                         Ok(()) => screen.recorded(d),
                         Err(e) => screen.status = format!("not recorded: {e:#}"),
                     }

@@ -165,9 +165,7 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
         } => {
             let (scored, skipped) =
                 super::runs_score::score_runs(&mut store, &model, prompt_template.as_deref())?;
-            println!(
-                "scored {scored} MCQ run(s) of {model:?}; {skipped} non-MCQ run(s) skipped"
-            );
+            println!("scored {scored} MCQ run(s) of {model:?}; {skipped} non-MCQ run(s) skipped");
         }
         RunsCommand::Show { id, format } => {
             let run = store.run(RunId(id))?;

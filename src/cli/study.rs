@@ -45,7 +45,11 @@ pub enum StudyCommand {
         #[arg(long, default_value_t = 0.01)]
         alpha: f64,
         /// Primary outcomes (comma-separated), e.g. answer_correct,step_error_rate.
-        #[arg(long, value_delimiter = ',', default_value = "answer_correct,step_error_rate")]
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "answer_correct,step_error_rate"
+        )]
         primary: Vec<String>,
     },
     /// Change the analysis plan (tie rule, α, primary outcomes): recorded in the audit

@@ -43,4 +43,3 @@ pub struct AdjudicationItem {
     /// How many reviewers judged the item.
     pub reviewers: usize,
 }
-

@@ -20,11 +20,7 @@ pub enum TieRule {
 }
 
 impl TieRule {
-    pub const ALL: [TieRule; 3] = [
-        TieRule::Exclude,
-        TieRule::Any,
-        TieRule::MajorityElseExclude,
-    ];
+    pub const ALL: [TieRule; 3] = [TieRule::Exclude, TieRule::Any, TieRule::MajorityElseExclude];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -105,7 +101,10 @@ impl AnalysisPlan {
     /// Checks α and the primary outcome names.
     pub fn validate(&self) -> Result<(), String> {
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return Err(format!("alpha must lie strictly between 0 and 1, got {}", self.alpha));
+            return Err(format!(
+                "alpha must lie strictly between 0 and 1, got {}",
+                self.alpha
+            ));
         }
         if self.primary.is_empty() {
             return Err("at least one primary outcome is needed".into());

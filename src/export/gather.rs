@@ -62,7 +62,10 @@ fn top_option(task: &Task, probs: &std::collections::BTreeMap<String, f64>) -> O
         .iter()
         .filter(|(_, p)| p.is_finite())
         .max_by(|a, b| a.1.total_cmp(b.1))?;
-    Some((p.clamp(0.0, 1.0), letter.trim().eq_ignore_ascii_case(answer.trim())))
+    Some((
+        p.clamp(0.0, 1.0),
+        letter.trim().eq_ignore_ascii_case(answer.trim()),
+    ))
 }
 
 fn item_detail(
@@ -168,7 +171,9 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
                     .student_guess
                     .map(|g| Slot::on_side(g, row.a_side)),
                 preferred: match row.verdict.preferred {
-                    Some(Preference::Left) => Some(Slot::on_side(crate::domain::Side::Left, row.a_side)),
+                    Some(Preference::Left) => {
+                        Some(Slot::on_side(crate::domain::Side::Left, row.a_side))
+                    }
                     Some(Preference::Right) => {
                         Some(Slot::on_side(crate::domain::Side::Right, row.a_side))
                     }
@@ -180,8 +185,7 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
             });
         }
         let chain_facts = s.study_chain_facts(study.id)?;
-        let facts: HashMap<i64, &ChainFacts> =
-            chain_facts.iter().map(|f| (f.chain.0, f)).collect();
+        let facts: HashMap<i64, &ChainFacts> = chain_facts.iter().map(|f| (f.chain.0, f)).collect();
         let mut items = Vec::with_capacity(report_items.len());
         for r in &report_items {
             items.push(item_info(r, item_detail(s, r, &facts)?));
@@ -222,7 +226,10 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
             assignments,
             steps,
             cases,
-            plan: plan_history.last().map(|p| p.plan.clone()).unwrap_or_default(),
+            plan: plan_history
+                .last()
+                .map(|p| p.plan.clone())
+                .unwrap_or_default(),
             plan_history,
             adjudications,
             stripper_versions: stripper_versions.into_iter().collect(),

@@ -36,8 +36,8 @@ pub use engine::CandleGenerator;
 pub use error::InferenceError;
 pub use generator::Generator;
 pub use openai::{OpenAiClient, OpenAiConfig, openai_client, run_concurrent};
-pub use scoring::{ANSWER_CUE, OptionScores};
 pub use prompt::{DEFAULT_PROMPT_TEMPLATE, build_prompt, load_prompt_template};
+pub use scoring::{ANSWER_CUE, OptionScores};
 pub use types::{
     ChatMessage, ChatRole, DeviceChoice, Generation, GenerationConfig, LoadOptions, ModelFormat,
     ModelIdentity, StopReason,

@@ -79,7 +79,9 @@ impl CandleGenerator {
             .iter()
             .map(|l| Ok((l.clone(), self.letter_tokens(l)?)))
             .collect::<Result<_, InferenceError>>()?;
-        self.model.reset().map_err(|e| err("resetting the cache", e))?;
+        self.model
+            .reset()
+            .map_err(|e| err("resetting the cache", e))?;
         let input = Tensor::new(ids.as_slice(), &self.device)
             .and_then(|t| t.unsqueeze(0))
             .map_err(|e| err("building the input", e))?;

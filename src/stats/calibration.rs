@@ -152,7 +152,12 @@ mod tests {
             .filter(|b| b.count > 0)
             .collect();
         let want_true = [0.0, 0.5, 0.6666666666666666, 0.8571428571428571];
-        let want_pred = [0.3266666666666667, 0.5025, 0.6849999999999999, 0.9057142857142857];
+        let want_pred = [
+            0.3266666666666667,
+            0.5025,
+            0.6849999999999999,
+            0.9057142857142857,
+        ];
         assert_eq!(bins.len(), 4);
         for ((bin, t), p) in bins.iter().zip(want_true).zip(want_pred) {
             assert!((bin.accuracy.unwrap() - t).abs() < 1e-12);

@@ -121,10 +121,7 @@ pub fn krippendorff_alpha_cluster_bootstrap(
     for (u, c) in cluster_of.iter().enumerate() {
         by.entry(*c).or_default().push(u);
     }
-    let mats: Vec<Vec<f64>> = by
-        .values()
-        .map(|m| coincidences(units, m, &cats))
-        .collect();
+    let mats: Vec<Vec<f64>> = by.values().map(|m| coincidences(units, m, &cats)).collect();
     let mut total = vec![0.0; k * k];
     for m in &mats {
         total.iter_mut().zip(m).for_each(|(t, x)| *t += x);
@@ -133,7 +130,11 @@ pub fn krippendorff_alpha_cluster_bootstrap(
         return Ok(None);
     };
     let pairable = units.iter().filter(|r| r.len() >= 2).count();
-    let values: usize = units.iter().filter(|r| r.len() >= 2).map(<[u32]>::len).sum();
+    let values: usize = units
+        .iter()
+        .filter(|r| r.len() >= 2)
+        .map(<[u32]>::len)
+        .sum();
     let n = mats.len() as u64;
     let mut rng = SplitMix64::new(config.seed);
     let mut replicates = Vec::with_capacity(config.replicates);

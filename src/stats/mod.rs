@@ -39,9 +39,9 @@ pub use krippendorff::{KrippendorffAlpha, krippendorff_alpha, krippendorff_alpha
 pub use leakage::{
     LeakageConfig, LeakageDoc, LeakageResult, leakage_auc, leakage_auc_by_case, leakage_auc_with,
 };
+pub use mcnemar::{McNemar, SignificanceLevel, holm, holm_reject};
 pub use normal::{erfc, normal_sf, two_sided_normal_p};
 pub use permutation::{MONTE_CARLO_DRAWS, PermutationTest, paired_permutation_test};
-pub use robust_logit::{Coefficient, LogitError, LogitFit, logit_cluster_robust};
-pub use mcnemar::{McNemar, SignificanceLevel, holm, holm_reject};
 pub use proportion::{Interval, Rate, Z_95, wilson};
 pub use rng::SplitMix64;
+pub use robust_logit::{Coefficient, LogitError, LogitFit, logit_cluster_robust};

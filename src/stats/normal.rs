@@ -83,7 +83,11 @@ mod tests {
         for (x, e, sf) in REFERENCE {
             let rel = |a: f64, b: f64| ((a - b) / b).abs();
             assert!(rel(erfc(x), e) < 1e-12, "erfc({x}) = {} vs {e}", erfc(x));
-            assert!(rel(normal_sf(x), sf) < 1e-12, "sf({x}) = {} vs {sf}", normal_sf(x));
+            assert!(
+                rel(normal_sf(x), sf) < 1e-12,
+                "sf({x}) = {} vs {sf}",
+                normal_sf(x)
+            );
         }
         assert!((erfc(-1.0) - (2.0 - 0.15729920705028516)).abs() < 1e-14);
         assert!((two_sided_normal_p(-1.959963984540054) - 0.05).abs() < 1e-13);

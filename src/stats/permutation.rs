@@ -113,7 +113,9 @@ mod tests {
     /// ```
     #[test]
     fn exact_p_matches_scipy() {
-        let d = [0.5, -0.25, 1.0, 0.0, 0.75, 0.5, -0.5, 1.0, 0.25, 0.0, 0.5, 1.0];
+        let d = [
+            0.5, -0.25, 1.0, 0.0, 0.75, 0.5, -0.5, 1.0, 0.25, 0.0, 0.5, 1.0,
+        ];
         let t = paired_permutation_test(&d, 1).unwrap();
         assert!((t.p_value - 0.033203125).abs() < 1e-12, "{}", t.p_value);
         assert!(t.exact);
@@ -125,13 +127,18 @@ mod tests {
 
     #[test]
     fn no_difference_is_p_one_and_large_samples_use_monte_carlo() {
-        assert_eq!(paired_permutation_test(&[0.0, 0.0], 1).unwrap().p_value, 1.0);
+        assert_eq!(
+            paired_permutation_test(&[0.0, 0.0], 1).unwrap().p_value,
+            1.0
+        );
         // 30 differences of +1: exact p = 2 / 2^30; Monte Carlo gives its floor 1/(draws+1).
         let t = paired_permutation_test(&[1.0; 30], 7).unwrap();
         assert!(!t.exact);
         assert!(t.p_value < 1e-4);
         // Alternating ±1 with 30 pairs: the sum is 0, so every pattern is as extreme.
-        let alt: Vec<f64> = (0..30).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let alt: Vec<f64> = (0..30)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
         assert!((paired_permutation_test(&alt, 7).unwrap().p_value - 1.0).abs() < 1e-9);
     }
 }

@@ -71,7 +71,11 @@ fn inverse(a: &[Vec<f64>]) -> Option<Vec<Vec<f64>>> {
         let e: Vec<f64> = (0..k).map(|i| f64::from(u8::from(i == j))).collect();
         cols.push(solve(a.to_vec(), e)?);
     }
-    Some((0..k).map(|i| (0..k).map(|j| cols[j][i]).collect()).collect())
+    Some(
+        (0..k)
+            .map(|i| (0..k).map(|j| cols[j][i]).collect())
+            .collect(),
+    )
 }
 
 const MAX_ITER: usize = 100;
@@ -88,7 +92,11 @@ pub fn logit_cluster_robust(
         return Err(StatsError::LengthMismatch {
             what: "logistic fit: rows vs outcomes vs clusters",
             left: n,
-            right: if y.len() != n { y.len() } else { clusters.len() },
+            right: if y.len() != n {
+                y.len()
+            } else {
+                clusters.len()
+            },
         }
         .into());
     }
@@ -265,8 +273,16 @@ mod tests {
         let m1: Vec<Vec<f64>> = x.iter().map(|r| vec![1.0, r[0]]).collect();
         let f1 = logit_cluster_robust(&m1, &y, &g).unwrap();
         let want1 = [
-            (-0.8472978603872036, 0.28737514526984714, 0.003194199322123763),
-            (1.1155618469818829, 0.3754129011715712, 0.0029629126536916774),
+            (
+                -0.8472978603872036,
+                0.28737514526984714,
+                0.003194199322123763,
+            ),
+            (
+                1.1155618469818829,
+                0.3754129011715712,
+                0.0029629126536916774,
+            ),
         ];
         for (c, (b, se, p)) in f1.coefficients.iter().zip(want1) {
             assert!(close(c.estimate, b, 1e-9), "{} vs {b}", c.estimate);
@@ -278,10 +294,18 @@ mod tests {
         let want2 = [
             (-1.8190772823695749, 1.655473715205851, 0.2718440424335925),
             (1.1428108673216457, 0.4428288824009893, 0.009859869562163639),
-            (0.04644614863185478, 0.06162971946162752, 0.45107002997750834),
+            (
+                0.04644614863185478,
+                0.06162971946162752,
+                0.45107002997750834,
+            ),
             (0.05144268473693956, 0.08704603195999278, 0.5545321222741422),
             (-0.17218882374310648, 1.12991786235221, 0.8788788966049174),
-            (-0.037581771399706185, 0.3958698851526187, 0.9243667292492505),
+            (
+                -0.037581771399706185,
+                0.3958698851526187,
+                0.9243667292492505,
+            ),
         ];
         assert_eq!(f2.clusters, 10);
         for (c, (b, se, p)) in f2.coefficients.iter().zip(want2) {

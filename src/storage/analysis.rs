@@ -180,7 +180,9 @@ impl Store {
              ORDER BY c.id",
         )?;
         let chains: Vec<(i64, i64, bool, String)> = stmt
-            .query_map([study.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([study.0], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
             .collect::<Result<_, _>>()?;
         let mut steps = self
             .conn

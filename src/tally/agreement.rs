@@ -120,7 +120,9 @@ fn why_undefined(g: &Grouped, reviewers: usize) -> Option<String> {
         .iter()
         .all(|&i| g.units.unit(i).iter().all(|c| *c == first))
     {
-        return Some("one category only: every rating is the same, chance agreement is total".into());
+        return Some(
+            "one category only: every rating is the same, chance agreement is total".into(),
+        );
     }
     None
 }
@@ -271,7 +273,9 @@ pub(crate) fn agreement(
         if n_reviewers > 2 {
             why_na.insert(
                 "cohen".into(),
-                format!("{n_reviewers} reviewers: Cohen's κ is for a pair, see the pairwise matrix"),
+                format!(
+                    "{n_reviewers} reviewers: Cohen's κ is for a pair, see the pairwise matrix"
+                ),
             );
         }
         None
@@ -338,13 +342,7 @@ pub(crate) fn agreement(
         fleiss_note,
         why_na,
         tags,
-        severity: Some(facet(
-            "severity",
-            sev,
-            n_reviewers,
-            bootstrap,
-            notes,
-        )),
+        severity: Some(facet("severity", sev, n_reviewers, bootstrap, notes)),
     }
 }
 
@@ -407,10 +405,7 @@ pub(crate) fn blinding(
         }
     }
     let clusters: Vec<(u64, u64)> = per_item.values().copied().collect();
-    let mut all = guesses(
-        "all".into(),
-        input.cases.iter().filter_map(|c| right(&c)),
-    );
+    let mut all = guesses("all".into(), input.cases.iter().filter_map(|c| right(&c)));
     all.correct = all.correct.with_cluster(super::compute::cluster_ci(
         &clusters,
         bootstrap,

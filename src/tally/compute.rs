@@ -305,7 +305,8 @@ fn group_tally(
             mcq_accuracy: answers_of(Some(TaskKind::Mcq)),
             top5_inclusion: answers_of(Some(TaskKind::Differential)),
             auto_answer_correct: count(auto.iter()),
-            step_error: Metric::wilson(total.error, total.judged()).with_cluster(step_error_cluster),
+            step_error: Metric::wilson(total.error, total.judged())
+                .with_cluster(step_error_cluster),
             step_error_cluster,
             steps_abstained: total.abstain,
             steps_unmarked: cells
@@ -331,7 +332,9 @@ fn group_tally(
                 &label("bad-split flags"),
                 notes,
             )),
-            red_flag_consensus: count_resolved(outcomes.iter().flat_map(|(_, o)| o[s].flags.iter())),
+            red_flag_consensus: count_resolved(
+                outcomes.iter().flat_map(|(_, o)| o[s].flags.iter()),
+            ),
             rank: rank_tally(items, &outcomes, s, boot, notes),
             calibration: calibration(items, &outcomes, s, notes),
         }

@@ -133,7 +133,7 @@ pub struct AdjudicationObs {
 }
 
 /// How to tally.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TallyConfig {
     /// Level for the paired tests; `None` takes the study plan's α (the normal case: α is
     /// fixed at `study create`). An override is shown as such.
@@ -141,16 +141,6 @@ pub struct TallyConfig {
     pub bootstrap: BootstrapConfig,
     /// Subgroup breakdowns besides the overall one.
     pub by: Vec<GroupBy>,
-}
-
-impl Default for TallyConfig {
-    fn default() -> Self {
-        Self {
-            alpha: None,
-            bootstrap: BootstrapConfig::default(),
-            by: Vec::new(),
-        }
-    }
 }
 
 /// Everything one tally reads.

@@ -7,8 +7,7 @@
 use super::compute::{Cell, Ctx, Outcomes};
 use super::input::ItemInfo;
 use super::result::{
-    CalibrationTally, Ci, Estimate, Metric, PairedMeasure, RankTally, ReliabilityBin,
-    ResolutionRow,
+    CalibrationTally, Ci, Estimate, Metric, PairedMeasure, RankTally, ReliabilityBin, ResolutionRow,
 };
 use crate::stats::{
     BootstrapConfig, brier_score, calibration_bins, cluster_mean_bootstrap,
@@ -67,7 +66,12 @@ pub(crate) fn rank_tally(
     let top1 = ranks.iter().filter(|r| r.gold_rank == Some(1)).count() as u64;
     let side = ["A", "B"][s.min(1)];
     RankTally {
-        mrr: estimate(&rr, config, &format!("mean reciprocal rank ({side})"), notes),
+        mrr: estimate(
+            &rr,
+            config,
+            &format!("mean reciprocal rank ({side})"),
+            notes,
+        ),
         top1: Metric::wilson(top1, ranks.len() as u64),
         must_not_miss: estimate(
             &mnm,
@@ -75,7 +79,12 @@ pub(crate) fn rank_tally(
             &format!("must-not-miss coverage ({side})"),
             notes,
         ),
-        inversions: estimate(&inv, config, &format!("priority inversions ({side})"), notes),
+        inversions: estimate(
+            &inv,
+            config,
+            &format!("priority inversions ({side})"),
+            notes,
+        ),
     }
 }
 
@@ -96,7 +105,10 @@ pub(crate) fn calibration(
     }
     let (conf, ok): (Vec<f64>, Vec<bool>) = pairs.into_iter().unzip();
     let mut note = |what: &str, e: crate::stats::StatsError| {
-        notes.push(format!("calibration ({}): {what}: {e}", ["A", "B"][s.min(1)]));
+        notes.push(format!(
+            "calibration ({}): {what}: {e}",
+            ["A", "B"][s.min(1)]
+        ));
     };
     let ece = expected_calibration_error(&conf, &ok, CALIBRATION_BINS)
         .map_err(|e| note("ECE", e))
@@ -150,7 +162,10 @@ pub(crate) fn paired_measures(
         };
         if let [Some(a), Some(b)] = info.detail.rank {
             let rr = |r: super::input::RankObs| r.gold_rank.map_or(0.0, |k| 1.0 / f64::from(k));
-            diffs.entry("reciprocal_rank").or_default().push(rr(a) - rr(b));
+            diffs
+                .entry("reciprocal_rank")
+                .or_default()
+                .push(rr(a) - rr(b));
             if a.must_not_miss > 0 {
                 let share = |r: super::input::RankObs| {
                     f64::from(r.covered) / f64::from(r.must_not_miss.max(1))
@@ -227,7 +242,10 @@ pub(crate) fn resolution_rows(outcomes: &Outcomes) -> Vec<ResolutionRow> {
                 )],
                 _ => vec![(
                     name.into(),
-                    outcomes.iter().flat_map(|(_, o)| o[s].flags.iter()).collect(),
+                    outcomes
+                        .iter()
+                        .flat_map(|(_, o)| o[s].flags.iter())
+                        .collect(),
                 )],
             };
             for (outcome, rs) in groups {

@@ -32,8 +32,8 @@ pub use input::{
 };
 pub use methods::render_methods;
 pub use rank::rank_obs;
-pub use resolve::{Dispute, Outcome, disputes};
 pub use render::{TallyRow, render_table, tally_rows};
+pub use resolve::{Dispute, Outcome, disputes};
 pub use result::{
     Agreement, Contrast, GroupTally, GuessTally, Metric, ModeTally, ModelTally, PairedTest,
     Progress, Tally,

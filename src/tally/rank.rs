@@ -127,7 +127,9 @@ mod tests {
                 inversions: 2,
             })
         );
-        let good: Vec<String> = ["Adrenal crisis", "Meningococcal sepsis"].map(String::from).to_vec();
+        let good: Vec<String> = ["Adrenal crisis", "Meningococcal sepsis"]
+            .map(String::from)
+            .to_vec();
         let r = rank_obs(&case(), &good).unwrap_or_default();
         assert_eq!((r.gold_rank, r.covered, r.inversions), (Some(1), 2, 0));
         assert!(names("acute appendicitis", "Appendicitis"));

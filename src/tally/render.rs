@@ -32,7 +32,13 @@ pub struct TallyRow {
 }
 
 impl TallyRow {
-    pub(crate) fn new(t: &Tally, by: &str, group: &str, metric: impl Into<String>, method: &str) -> Self {
+    pub(crate) fn new(
+        t: &Tally,
+        by: &str,
+        group: &str,
+        metric: impl Into<String>,
+        method: &str,
+    ) -> Self {
         Self {
             study: t.study.clone(),
             by: by.into(),
@@ -225,7 +231,6 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
-
 
 use super::render_more::format_p as p_text;
 
@@ -450,7 +455,12 @@ pub fn render_table(t: &Tally) -> String {
             })
             .collect();
         s.push_str(&table(
-            &["reviewer", "correct guesses", "p (binomial)", "p (items, sign-flip)"],
+            &[
+                "reviewer",
+                "correct guesses",
+                "p (binomial)",
+                "p (items, sign-flip)",
+            ],
             &rows,
         ));
     }

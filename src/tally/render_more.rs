@@ -200,7 +200,10 @@ pub fn group_sections(t: &Tally, g: &GroupTally) -> String {
         let side = ["A", "B"][i];
         match &m.calibration {
             None => {
-                let _ = writeln!(s, "{side}: n/a (no run of this model carries option probabilities; see `blindstep runs score`)");
+                let _ = writeln!(
+                    s,
+                    "{side}: n/a (no run of this model carries option probabilities; see `blindstep runs score`)"
+                );
             }
             Some(c) => {
                 let _ = writeln!(
@@ -216,7 +219,12 @@ pub fn group_sections(t: &Tally, g: &GroupTally) -> String {
                     .filter(|b| b.count > 0)
                     .map(|b| {
                         vec![
-                            format!("[{:.1}, {:.1}{}", b.lo, b.hi, if b.hi >= 1.0 { "]" } else { ")" }),
+                            format!(
+                                "[{:.1}, {:.1}{}",
+                                b.lo,
+                                b.hi,
+                                if b.hi >= 1.0 { "]" } else { ")" }
+                            ),
                             b.count.to_string(),
                             pct(b.mean_confidence),
                             pct(b.accuracy),
@@ -300,7 +308,13 @@ pub fn agreement_section(t: &Tally) -> String {
         })
         .collect();
     s.push_str(&table(
-        &["facet", "units", "percent", "Krippendorff α", "interval (items)"],
+        &[
+            "facet",
+            "units",
+            "percent",
+            "Krippendorff α",
+            "interval (items)",
+        ],
         &rows,
     ));
     s

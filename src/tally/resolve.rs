@@ -53,7 +53,10 @@ impl FromStr for Outcome {
             _ => {
                 if let Some(m) = s.strip_prefix("mode:") {
                     let mode: ErrorMode = m.parse().map_err(|_| bad())?;
-                    let i = ErrorMode::ALL.iter().position(|x| *x == mode).ok_or_else(bad)?;
+                    let i = ErrorMode::ALL
+                        .iter()
+                        .position(|x| *x == mode)
+                        .ok_or_else(bad)?;
                     Ok(Outcome::Mode(i as u8))
                 } else if let Some(i) = s.strip_prefix("red_flag:") {
                     Ok(Outcome::RedFlag(i.parse().map_err(|_| bad())?))
@@ -227,14 +230,32 @@ mod tests {
     #[test]
     fn rules_resolve_disagreement_and_adjudication_wins() {
         let rule = TieRule::MajorityElseExclude;
-        assert_eq!(resolve(&[true, false, false], rule, None).value, Some(false));
+        assert_eq!(
+            resolve(&[true, false, false], rule, None).value,
+            Some(false)
+        );
         let tie = resolve(&[true, false], rule, None);
-        assert_eq!((tie.value, tie.unresolved, tie.excluded), (None, true, true));
-        assert_eq!(resolve(&[true, false], TieRule::Any, None).value, Some(true));
-        assert_eq!(resolve(&[true, true, false], TieRule::Exclude, None).value, None);
-        assert_eq!(resolve(&[true, true], TieRule::Exclude, None).value, Some(true));
+        assert_eq!(
+            (tie.value, tie.unresolved, tie.excluded),
+            (None, true, true)
+        );
+        assert_eq!(
+            resolve(&[true, false], TieRule::Any, None).value,
+            Some(true)
+        );
+        assert_eq!(
+            resolve(&[true, true, false], TieRule::Exclude, None).value,
+            None
+        );
+        assert_eq!(
+            resolve(&[true, true], TieRule::Exclude, None).value,
+            Some(true)
+        );
         let adj = resolve(&[true, false], TieRule::Exclude, Some(false));
-        assert_eq!((adj.value, adj.adjudicated, adj.unresolved), (Some(false), true, false));
+        assert_eq!(
+            (adj.value, adj.adjudicated, adj.unresolved),
+            (Some(false), true, false)
+        );
         assert_eq!(resolve(&[], rule, None).value, None);
     }
 

@@ -75,7 +75,11 @@ impl Metric {
             s.push_str(&format!(" Wilson [{:.1}, {:.1}]", 100.0 * lo, 100.0 * hi));
         }
         if let Some(c) = self.cluster {
-            s.push_str(&format!(" cluster [{:.1}, {:.1}]", 100.0 * c.lo, 100.0 * c.hi));
+            s.push_str(&format!(
+                " cluster [{:.1}, {:.1}]",
+                100.0 * c.lo,
+                100.0 * c.hi
+            ));
         }
         format!("{s} ({}/{})", self.k, self.n)
     }

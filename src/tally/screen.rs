@@ -320,8 +320,10 @@ impl TallyScreen {
                 num(a.cohen.map(|k| k.value), "cohen"),
                 num(a.fleiss.map(|k| k.value), "fleiss"),
                 num(a.krippendorff, "krippendorff"),
-                a.krippendorff_ci
-                    .map_or(String::new(), |c| format!("[{:.3}, {:.3}] (items)", c.lo, c.hi)),
+                a.krippendorff_ci.map_or(String::new(), |c| format!(
+                    "[{:.3}, {:.3}] (items)",
+                    c.lo, c.hi
+                )),
             )),
         ];
         for p in a.pairwise.iter().filter(|_| a.pairwise.len() > 1) {

@@ -188,12 +188,7 @@ pub(crate) fn style_control(
         prefs.clusters.push(u64::from(c.item));
     }
     StyleControl {
-        step_error: fit_pair(
-            &steps,
-            2,
-            1,
-            "log-odds of a step error, model B vs model A",
-        ),
+        step_error: fit_pair(&steps, 2, 1, "log-odds of a step error, model B vs model A"),
         preference: fit_pair(
             &prefs,
             1,

@@ -80,29 +80,21 @@ impl AdjudicateScreen {
             KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
                 return Reply::Quit;
             }
-            KeyCode::Down | KeyCode::Tab => {
-                if n_disputes > 0 {
-                    self.dispute = (self.dispute + 1) % n_disputes;
-                }
+            KeyCode::Down | KeyCode::Tab if n_disputes > 0 => {
+                self.dispute = (self.dispute + 1) % n_disputes;
             }
-            KeyCode::Up | KeyCode::BackTab => {
-                if n_disputes > 0 {
-                    self.dispute = (self.dispute + n_disputes - 1) % n_disputes;
-                }
+            KeyCode::Up | KeyCode::BackTab if n_disputes > 0 => {
+                self.dispute = (self.dispute + n_disputes - 1) % n_disputes;
             }
-            KeyCode::Char(']') | KeyCode::Right => {
-                if n_items > 0 {
-                    self.item = (self.item + 1) % n_items;
-                    self.dispute = 0;
-                    self.scroll = 0;
-                }
+            KeyCode::Char(']') | KeyCode::Right if n_items > 0 => {
+                self.item = (self.item + 1) % n_items;
+                self.dispute = 0;
+                self.scroll = 0;
             }
-            KeyCode::Char('[') | KeyCode::Left => {
-                if n_items > 0 {
-                    self.item = (self.item + n_items - 1) % n_items;
-                    self.dispute = 0;
-                    self.scroll = 0;
-                }
+            KeyCode::Char('[') | KeyCode::Left if n_items > 0 => {
+                self.item = (self.item + n_items - 1) % n_items;
+                self.dispute = 0;
+                self.scroll = 0;
             }
             KeyCode::Char('j') | KeyCode::PageDown => self.scroll = self.scroll.saturating_add(3),
             KeyCode::Char('k') | KeyCode::PageUp => self.scroll = self.scroll.saturating_sub(3),
@@ -129,14 +121,11 @@ impl AdjudicateScreen {
             self.status = format!("recorded: {} = {}", x.outcome, yes_no(d.value));
         }
         let n = self.current().map_or(0, |i| i.disputes.len());
-        if let Some(next) = (1..=n)
-            .map(|k| (self.dispute + k) % n.max(1))
-            .find(|&k| {
-                self.current()
-                    .and_then(|i| i.disputes.get(k))
-                    .is_some_and(|x| x.decided.is_none())
-            })
-        {
+        if let Some(next) = (1..=n).map(|k| (self.dispute + k) % n.max(1)).find(|&k| {
+            self.current()
+                .and_then(|i| i.disputes.get(k))
+                .is_some_and(|x| x.decided.is_none())
+        }) {
             self.dispute = next;
         }
     }
@@ -181,7 +170,10 @@ impl AdjudicateScreen {
         }
         if !item.steps.is_empty() {
             lines.push(Line::raw(""));
-            lines.push(Line::styled("Steps the reviewers labelled differently", bold));
+            lines.push(Line::styled(
+                "Steps the reviewers labelled differently",
+                bold,
+            ));
             for s in &item.steps {
                 let labels: Vec<String> = s
                     .labels

@@ -64,10 +64,12 @@ pub fn adjudication_queue(
             r.sort_unstable();
             r
         };
-        if reviewers
-            .iter()
-            .any(|r| input.reviewers.get(*r as usize).is_some_and(|n| n == adjudicator))
-        {
+        if reviewers.iter().any(|r| {
+            input
+                .reviewers
+                .get(*r as usize)
+                .is_some_and(|n| n == adjudicator)
+        }) {
             continue;
         }
         let number = |r: u32| reviewers.iter().position(|x| *x == r).map_or(0, |p| p + 1);
