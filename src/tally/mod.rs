@@ -12,6 +12,7 @@
 //! per-model figure while the study is blinded.
 
 pub mod agreement;
+pub mod cells;
 pub mod compute;
 pub mod input;
 pub mod measures;
