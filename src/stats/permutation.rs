@@ -12,7 +12,7 @@ use super::StatsError;
 use super::rng::SplitMix64;
 
 /// Monte Carlo sign patterns when exact enumeration is too large.
-pub const MONTE_CARLO_DRAWS: u64 = 100_000;
+pub const MONTE_CARLO_DRAWS: u64 = 20_000;
 const EXACT_MAX: usize = 20;
 
 /// The outcome of a paired permutation test.
