@@ -5,7 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use blindstep::domain::{AnalysisPlan, ItemId, Role, Specialty, StepLabel, TaskKind, TieRule};
+use blindstep::domain::{
+    AnalysisPlan, ItemId, PlanRecord, Role, Specialty, StepLabel, TaskKind, TieRule,
+};
 use blindstep::stats::expected_calibration_error;
 use blindstep::storage::Slot;
 use blindstep::tally::{
@@ -492,6 +494,37 @@ fn an_alpha_override_is_shown_as_such() {
 fn methods_paragraph_snapshot() {
     let mut input = contrast_input(6);
     input.stripper_versions = vec!["strip-3".into()];
+    let record = |plan: AnalysisPlan, after: bool, reason: Option<&str>, at: &str| PlanRecord {
+        plan,
+        actor: "coordinator".into(),
+        reason: reason.map(String::from),
+        after_unblinding: after,
+        created_at: at.into(),
+    };
+    let changed = AnalysisPlan {
+        ties: TieRule::Any,
+        ..AnalysisPlan::default()
+    };
+    input.plan = changed.clone();
+    input.plan_history = vec![
+        record(
+            AnalysisPlan::default(),
+            false,
+            None,
+            "2026-01-01T09:00:00.000Z",
+        ),
+        record(
+            changed,
+            true,
+            Some("reviewer request"),
+            "2026-02-01T09:00:00.000Z",
+        ),
+    ];
     let t = tally(&input, &TallyConfig::default());
     insta::assert_snapshot!(render_methods(&t));
+    // A study created before plans existed says the defaults apply.
+    let t = tally(&contrast_input(6), &TallyConfig::default());
+    let text = render_methods(&t);
+    assert!(text.contains("No analysis plan was recorded"), "{text}");
+    assert!(t.alpha_source.contains("none was recorded"));
 }

@@ -402,6 +402,10 @@ pub fn tally(input: &TallyInput, config: &TallyConfig) -> Tally {
             format!("--alpha override (the study plan fixed {})", p.get()),
         ),
         (Some(a), Err(e)) => (a, format!("--alpha (the study plan's is invalid: {e})")),
+        (None, Ok(p)) if input.plan_history.is_empty() => (
+            p,
+            "the default plan: none was recorded at study creation".to_string(),
+        ),
         (None, Ok(p)) => (p, "study plan".to_string()),
         (None, Err(e)) => {
             notes.push(format!("the study plan's α is invalid ({e}); using 0.01"));

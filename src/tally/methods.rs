@@ -63,6 +63,11 @@ Calibration of option probabilities is summarised by the expected calibration er
         bins = CALIBRATION_BINS,
         software = m.software,
     );
+    if t.plan_history.is_empty() {
+        s.push_str(
+            " No analysis plan was recorded when this study was created, so the defaults above apply.",
+        );
+    }
     let late: Vec<String> = t
         .plan_history
         .iter()
