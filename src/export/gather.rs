@@ -69,24 +69,27 @@ fn top_option(task: &Task, probs: &std::collections::BTreeMap<String, f64>) -> O
 }
 
 fn item_detail(
-    s: &Store,
     r: &ReportItem,
     facts: &HashMap<i64, &ChainFacts>,
-) -> Result<ItemDetail, StoreError> {
+    probs: &std::collections::BTreeMap<
+        crate::domain::RunId,
+        std::collections::BTreeMap<String, f64>,
+    >,
+) -> ItemDetail {
     let mut d = ItemDetail::default();
     for i in 0..2 {
         if let Some(f) = facts.get(&r.chains[i].0) {
             d.truncated[i] = f.truncated;
             d.step_words[i] = f.step_words.clone();
-            if let Some(p) = s.option_probabilities(f.run)? {
-                d.calibration[i] = top_option(&r.case.task, &p);
+            if let Some(p) = probs.get(&f.run) {
+                d.calibration[i] = top_option(&r.case.task, p);
             }
         }
         if let Some(FinalAnswer::Differential(list)) = r.answers[i].as_ref() {
             d.rank[i] = rank_obs(&r.case, list);
         }
     }
-    Ok(d)
+    d
 }
 
 fn item_info(r: &ReportItem, detail: ItemDetail) -> ItemInfo {
@@ -186,10 +189,11 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
         }
         let chain_facts = s.study_chain_facts(study.id)?;
         let facts: HashMap<i64, &ChainFacts> = chain_facts.iter().map(|f| (f.chain.0, f)).collect();
-        let mut items = Vec::with_capacity(report_items.len());
-        for r in &report_items {
-            items.push(item_info(r, item_detail(s, r, &facts)?));
-        }
+        let probs = s.study_option_probabilities(study.id)?;
+        let items: Vec<ItemInfo> = report_items
+            .iter()
+            .map(|r| item_info(r, item_detail(r, &facts, &probs)))
+            .collect();
         let mut adjudications = Vec::new();
         for a in s.current_adjudications(study.id)? {
             let (Some(&item), Some(r)) = (

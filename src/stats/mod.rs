@@ -44,4 +44,6 @@ pub use normal::{erfc, normal_sf, two_sided_normal_p};
 pub use permutation::{MONTE_CARLO_DRAWS, PermutationTest, paired_permutation_test};
 pub use proportion::{Interval, Rate, Z_95, wilson};
 pub use rng::SplitMix64;
-pub use robust_logit::{Coefficient, LogitError, LogitFit, logit_cluster_robust};
+pub use robust_logit::{
+    Coefficient, LogitError, LogitFit, logit_cluster_robust, logit_cluster_robust_flat,
+};

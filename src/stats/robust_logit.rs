@@ -87,24 +87,8 @@ pub fn logit_cluster_robust(
     y: &[bool],
     clusters: &[u64],
 ) -> Result<LogitFit, LogitError> {
-    let n = x.len();
-    if y.len() != n || clusters.len() != n {
-        return Err(StatsError::LengthMismatch {
-            what: "logistic fit: rows vs outcomes vs clusters",
-            left: n,
-            right: if y.len() != n {
-                y.len()
-            } else {
-                clusters.len()
-            },
-        }
-        .into());
-    }
-    if n == 0 {
-        return Err(LogitError::Empty);
-    }
-    let k = x[0].len();
-    for (i, row) in x.iter().enumerate() {
+    let k = x.first().map_or(0, Vec::len);
+    for row in x {
         if row.len() != k {
             return Err(StatsError::LengthMismatch {
                 what: "logistic fit: row width",
@@ -113,13 +97,41 @@ pub fn logit_cluster_robust(
             }
             .into());
         }
-        if row.iter().any(|v| !v.is_finite()) {
-            return Err(StatsError::NonFinite {
-                what: "logistic fit: covariate",
-                index: i,
-            }
-            .into());
+    }
+    let flat: Vec<f64> = x.iter().flatten().copied().collect();
+    logit_cluster_robust_flat(&flat, k, y, clusters)
+}
+
+/// [`logit_cluster_robust`] on a row-major design of `k` columns (no per-row allocation:
+/// a million step verdicts fit in one buffer).
+pub fn logit_cluster_robust_flat(
+    x: &[f64],
+    k: usize,
+    y: &[bool],
+    clusters: &[u64],
+) -> Result<LogitFit, LogitError> {
+    let n = y.len();
+    if k == 0 || x.len() != n * k || clusters.len() != n {
+        return Err(StatsError::LengthMismatch {
+            what: "logistic fit: rows vs outcomes vs clusters",
+            left: x.len().checked_div(k).unwrap_or(0),
+            right: if clusters.len() != n {
+                clusters.len()
+            } else {
+                n
+            },
         }
+        .into());
+    }
+    if n == 0 {
+        return Err(LogitError::Empty);
+    }
+    if let Some(i) = x.iter().position(|v| !v.is_finite()) {
+        return Err(StatsError::NonFinite {
+            what: "logistic fit: covariate",
+            index: i / k,
+        }
+        .into());
     }
     if y.iter().all(|&v| v == y[0]) {
         return Err(LogitError::ConstantOutcome(y[0]));
@@ -136,26 +148,38 @@ pub fn logit_cluster_robust(
     if g < 2 {
         return Err(LogitError::TooFewClusters(g));
     }
-    let mut beta = vec![0.0; k];
-    let mut iterations = 0;
-    let mut converged = false;
-    let mut hessian = vec![vec![0.0; k]; k];
-    while iterations < MAX_ITER {
-        iterations += 1;
+    let rows = || x.chunks_exact(k).zip(y);
+    // Gradient and (symmetric) information matrix at beta.
+    #[allow(clippy::needless_range_loop)]
+    let info = |beta: &[f64]| {
         let mut grad = vec![0.0; k];
-        hessian = vec![vec![0.0; k]; k];
-        for (row, &yi) in x.iter().zip(y) {
-            let p = sigmoid(row.iter().zip(&beta).map(|(a, b)| a * b).sum());
+        let mut h = vec![vec![0.0; k]; k];
+        for (row, &yi) in rows() {
+            let p = sigmoid(row.iter().zip(beta).map(|(a, b)| a * b).sum());
             let r = f64::from(u8::from(yi)) - p;
             let w = p * (1.0 - p);
             for a in 0..k {
                 grad[a] += row[a] * r;
-                for b in 0..k {
-                    hessian[a][b] += w * row[a] * row[b];
+                let wa = w * row[a];
+                for b in a..k {
+                    h[a][b] += wa * row[b];
                 }
             }
         }
-        let step = solve(hessian.clone(), grad).ok_or(LogitError::Singular)?;
+        for a in 0..k {
+            for b in 0..a {
+                h[a][b] = h[b][a];
+            }
+        }
+        (grad, h)
+    };
+    let mut beta = vec![0.0; k];
+    let mut iterations = 0;
+    let mut converged = false;
+    while iterations < MAX_ITER {
+        iterations += 1;
+        let (grad, hessian) = info(&beta);
+        let step = solve(hessian, grad).ok_or(LogitError::Singular)?;
         for (b, s) in beta.iter_mut().zip(&step) {
             *b += s;
         }
@@ -172,18 +196,14 @@ pub fn logit_cluster_robust(
         return Err(LogitError::NoConvergence(iterations));
     }
     // The information matrix and cluster scores at the optimum.
-    hessian = vec![vec![0.0; k]; k];
+    let (_, hessian) = info(&beta);
     let mut scores = vec![vec![0.0; k]; g];
-    for ((row, &yi), c) in x.iter().zip(y).zip(clusters) {
+    for ((row, &yi), c) in rows().zip(clusters) {
         let p = sigmoid(row.iter().zip(&beta).map(|(a, b)| a * b).sum());
         let r = f64::from(u8::from(yi)) - p;
-        let w = p * (1.0 - p);
         let s = &mut scores[index[c]];
         for a in 0..k {
             s[a] += row[a] * r;
-            for b in 0..k {
-                hessian[a][b] += w * row[a] * row[b];
-            }
         }
     }
     let bread = inverse(&hessian).ok_or(LogitError::Singular)?;

@@ -31,10 +31,6 @@ pub struct ChainFacts {
     pub step_words: Vec<u32>,
 }
 
-fn words(text: &str) -> u32 {
-    u32::try_from(text.split_whitespace().count()).unwrap_or(u32::MAX)
-}
-
 impl Store {
     /// Record a version of the study's plan; `after_unblinding` is derived from the audit
     /// trail, never trusted from the caller.
@@ -171,7 +167,9 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Truncation, stripper version and words per step of every chain in the study.
+    /// Truncation, stripper version and words per step of every chain in the study. Words
+    /// are counted in SQL as space-separated runs of the trimmed step text (the stripper
+    /// writes single spaces), so no step text leaves the database.
     pub fn study_chain_facts(&self, study: StudyId) -> Result<Vec<ChainFacts>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.run_id, c.truncated, c.stripper_version FROM chains c
@@ -179,27 +177,64 @@ impl Store {
                             UNION SELECT chain_b FROM items WHERE study_id = ?1)
              ORDER BY c.id",
         )?;
-        let chains: Vec<(i64, i64, bool, String)> = stmt
+        let mut out: Vec<ChainFacts> = stmt
             .query_map([study.0], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok(ChainFacts {
+                    chain: ChainId(r.get(0)?),
+                    run: RunId(r.get(1)?),
+                    truncated: r.get(2)?,
+                    stripper_version: r.get(3)?,
+                    step_words: Vec::new(),
+                })
             })?
             .collect::<Result<_, _>>()?;
-        let mut steps = self
-            .conn
-            .prepare_cached("SELECT text FROM steps WHERE chain_id = ?1 ORDER BY idx")?;
-        let mut out = Vec::with_capacity(chains.len());
-        for (id, run, truncated, stripper_version) in chains {
-            let step_words = steps
-                .query_map([id], |r| r.get::<_, String>(0))?
-                .map(|t| t.map(|t| words(&t)))
-                .collect::<Result<_, _>>()?;
-            out.push(ChainFacts {
-                chain: ChainId(id),
-                run: RunId(run),
-                truncated,
-                stripper_version,
-                step_words,
-            });
+        let mut stmt = self.conn.prepare(
+            "SELECT s.chain_id, CASE WHEN length(trim(s.text)) = 0 THEN 0
+                    ELSE length(trim(s.text)) - length(replace(trim(s.text), ' ', '')) + 1 END
+             FROM steps s
+             WHERE s.chain_id IN (SELECT chain_a FROM items WHERE study_id = ?1
+                                  UNION SELECT chain_b FROM items WHERE study_id = ?1)
+             ORDER BY s.chain_id, s.idx",
+        )?;
+        let mut rows = stmt.query([study.0])?;
+        let mut at = 0usize;
+        while let Some(r) = rows.next()? {
+            let chain: i64 = r.get(0)?;
+            let words: i64 = r.get(1)?;
+            while out.get(at).is_some_and(|f| f.chain.0 < chain) {
+                at += 1;
+            }
+            if let Some(f) = out.get_mut(at).filter(|f| f.chain.0 == chain) {
+                f.step_words.push(u32::try_from(words).unwrap_or(0));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Option probabilities of every run behind the study's chains, by run (a scoring pass
+    /// preferred over endpoint logprobs).
+    pub fn study_option_probabilities(
+        &self,
+        study: StudyId,
+    ) -> Result<BTreeMap<RunId, BTreeMap<String, f64>>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.run_id, p.probabilities FROM run_option_probabilities p
+             WHERE p.run_id IN (SELECT run_id FROM chains WHERE id IN
+                 (SELECT chain_a FROM items WHERE study_id = ?1
+                  UNION SELECT chain_b FROM items WHERE study_id = ?1))
+             ORDER BY p.run_id, p.method = 'candle_scoring_pass'",
+        )?;
+        let rows = stmt.query_map([study.0], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = BTreeMap::new();
+        for row in rows {
+            let (run, json) = row?;
+            // Later rows win: the scoring pass sorts after endpoint logprobs.
+            out.insert(
+                RunId(run),
+                serde_json::from_str(&json).map_err(StoreError::corrupt)?,
+            );
         }
         Ok(out)
     }

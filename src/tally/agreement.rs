@@ -84,7 +84,9 @@ struct Grouped {
     raters: Vec<Vec<(u32, u32)>>,
 }
 
-fn group_units(mut ratings: Vec<Rating>) -> Grouped {
+/// Group ratings by unit (sorting them; input already in key order sorts in linear time).
+/// `raters` is filled only when `with_raters` (the pairwise matrix needs it).
+fn group_units(mut ratings: Vec<Rating>, with_raters: bool) -> Grouped {
     ratings.sort_unstable();
     let mut g = Grouped {
         units: Units::new(),
@@ -98,7 +100,9 @@ fn group_units(mut ratings: Vec<Rating>) -> Grouped {
         let unit = &ratings[start..end];
         g.units.push_unit(unit.iter().map(|r| r.2));
         g.items.push(key >> 33);
-        g.raters.push(unit.iter().map(|r| (r.1, r.2)).collect());
+        if with_raters {
+            g.raters.push(unit.iter().map(|r| (r.1, r.2)).collect());
+        }
         start = end;
     }
     g
@@ -134,7 +138,7 @@ fn facet(
     bootstrap: &BootstrapConfig,
     notes: &mut Vec<String>,
 ) -> FacetAgreement {
-    let g = group_units(ratings);
+    let g = group_units(ratings, false);
     let units = (0..g.units.len())
         .filter(|&i| g.units.unit(i).len() >= 2)
         .count();
@@ -173,13 +177,20 @@ pub(crate) fn agreement(
     bootstrap: &BootstrapConfig,
     notes: &mut Vec<String>,
 ) -> Agreement {
-    let ratings: Vec<Rating> = input
+    // Steps in unit order once, so every facet below groups already-sorted ratings.
+    let mut order: Vec<(u64, u32, usize)> = input
         .steps
         .iter()
-        .filter_map(|s| Some((unit_key(s.item, s.slot, s.step), s.reviewer, code(s.label)?)))
+        .enumerate()
+        .map(|(i, s)| (unit_key(s.item, s.slot, s.step), s.reviewer, i))
+        .collect();
+    order.sort_unstable();
+    let sorted = || order.iter().map(|&(k, r, i)| (k, r, &input.steps[i]));
+    let ratings: Vec<Rating> = sorted()
+        .filter_map(|(k, r, s)| Some((k, r, code(s.label)?)))
         .collect();
     let n_reviewers = input.reviewers.len();
-    let g = group_units(ratings);
+    let g = group_units(ratings, true);
     let units = &g.units;
     let mut by_count: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut pair_codes: BTreeMap<(u32, u32), Vec<(u32, u32)>> = BTreeMap::new();
@@ -289,32 +300,22 @@ pub(crate) fn agreement(
         .iter()
         .enumerate()
         .map(|(m, mode)| {
-            let r: Vec<Rating> = input
-                .steps
-                .iter()
-                .filter(|s| judged(s.label))
-                .map(|s| {
-                    (
-                        unit_key(s.item, s.slot, s.step),
-                        s.reviewer,
-                        u32::from(s.tags & (1 << m) != 0),
-                    )
-                })
+            let r: Vec<Rating> = sorted()
+                .filter(|(_, _, s)| judged(s.label))
+                .map(|(k, r, s)| (k, r, u32::from(s.tags & (1 << m) != 0)))
                 .collect();
             facet(&format!("tag:{mode}"), r, n_reviewers, bootstrap, notes)
         })
         .collect();
-    let sev: Vec<Rating> = input
-        .steps
-        .iter()
-        .filter(|s| s.label == Some(StepLabel::Error))
-        .filter_map(|s| {
+    let sev: Vec<Rating> = sorted()
+        .filter(|(_, _, s)| s.label == Some(StepLabel::Error))
+        .filter_map(|(k, r, s)| {
             let c = match s.severity? {
                 Severity::Minor => 0,
                 Severity::Major => 1,
                 Severity::Harmful => 2,
             };
-            Some((unit_key(s.item, s.slot, s.step), s.reviewer, c))
+            Some((k, r, c))
         })
         .collect();
     let percent = percent_agreement(units);

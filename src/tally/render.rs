@@ -194,7 +194,6 @@ pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
     for b in &t.blinding {
         out.push(TallyRow {
             p_value: b.p_value,
-            p_adjusted: b.p_cluster,
             ..TallyRow::new(
                 t,
                 "reviewer",

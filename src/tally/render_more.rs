@@ -441,6 +441,22 @@ pub fn extra_rows(t: &Tally, out: &mut Vec<TallyRow>) {
             }
         }
     }
+    for b in t.blinding.iter().filter(|b| b.p_cluster.is_some()) {
+        let mut row = TallyRow {
+            p_value: b.p_cluster,
+            ..TallyRow::new(
+                t,
+                "reviewer",
+                &b.reviewer,
+                "student_guess_correct",
+                "cluster_bootstrap_items_sign_flip_items",
+            )
+            .metric(&b.correct)
+        };
+        row.lo = b.correct.cluster.map(|c| c.lo);
+        row.hi = b.correct.cluster.map(|c| c.hi);
+        out.push(row);
+    }
     for p in &t.agreement.pairwise {
         out.push(TallyRow {
             estimate: p.kappa,

@@ -18,36 +18,48 @@ use super::compute::Cell;
 use super::input::TallyInput;
 use super::result::{StyleControl, StyleEffect, StyleFit};
 use crate::domain::StepLabel;
-use crate::stats::{LogitFit, logit_cluster_robust};
+use crate::stats::{LogitFit, logit_cluster_robust_flat};
 use std::collections::HashSet;
 
+/// A row-major design: `names.len()` columns per row.
 struct Design {
     names: Vec<&'static str>,
-    rows: Vec<Vec<f64>>,
+    rows: Vec<f64>,
     y: Vec<bool>,
     clusters: Vec<u64>,
 }
 
 impl Design {
-    /// Keep the intercept and the always-kept columns, and of the rest only those that vary.
-    fn varying(&self, keep: usize) -> (Vec<&'static str>, Vec<Vec<f64>>) {
-        let k = self.names.len();
-        let cols: Vec<usize> = (0..k)
+    fn k(&self) -> usize {
+        self.names.len()
+    }
+
+    fn push(&mut self, row: &[f64], y: bool, cluster: u64) {
+        self.rows.extend_from_slice(row);
+        self.y.push(y);
+        self.clusters.push(cluster);
+    }
+
+    /// The given columns only, row-major.
+    fn columns(&self, cols: &[usize]) -> Vec<f64> {
+        self.rows
+            .chunks_exact(self.k())
+            .flat_map(|r| cols.iter().map(move |&j| r[j]))
+            .collect()
+    }
+
+    /// The first `keep` columns, and of the rest only those that vary.
+    fn varying(&self, keep: usize) -> Vec<usize> {
+        let k = self.k();
+        (0..k)
             .filter(|&j| {
                 j < keep
                     || self
                         .rows
-                        .first()
-                        .is_some_and(|r0| self.rows.iter().any(|r| r[j] != r0[j]))
+                        .get(j)
+                        .is_some_and(|&first| self.rows.chunks_exact(k).any(|r| r[j] != first))
             })
-            .collect();
-        (
-            cols.iter().map(|&j| self.names[j]).collect(),
-            self.rows
-                .iter()
-                .map(|r| cols.iter().map(|&j| r[j]).collect())
-                .collect(),
-        )
+            .collect()
     }
 }
 
@@ -64,30 +76,30 @@ fn effect(fit: &LogitFit, j: usize) -> Option<StyleEffect> {
 fn fit_pair(d: &Design, base: usize, j: usize, what: &str) -> StyleFit {
     let mut out = StyleFit {
         effect: what.into(),
-        observations: d.rows.len(),
+        observations: d.y.len(),
         clusters: d.clusters.iter().collect::<HashSet<_>>().len(),
         without_covariates: None,
         with_covariates: None,
         why_na: None,
         covariates: Vec::new(),
     };
-    let small: Vec<Vec<f64>> = d.rows.iter().map(|r| r[..base].to_vec()).collect();
-    match logit_cluster_robust(&small, &d.y, &d.clusters) {
+    let base_cols: Vec<usize> = (0..base).collect();
+    match logit_cluster_robust_flat(&d.columns(&base_cols), base, &d.y, &d.clusters) {
         Ok(f) => out.without_covariates = effect(&f, j),
         Err(e) => {
             out.why_na = Some(e.to_string());
             return out;
         }
     }
-    let (names, rows) = d.varying(base);
-    match logit_cluster_robust(&rows, &d.y, &d.clusters) {
+    let cols = d.varying(base);
+    match logit_cluster_robust_flat(&d.columns(&cols), cols.len(), &d.y, &d.clusters) {
         Ok(f) => {
             out.with_covariates = effect(&f, j);
-            out.covariates = names
+            out.covariates = cols
                 .iter()
                 .enumerate()
                 .skip(base)
-                .filter_map(|(i, n)| Some((n.to_string(), effect(&f, i)?)))
+                .filter_map(|(i, &c)| Some((d.names[c].to_string(), effect(&f, i)?)))
                 .collect();
         }
         Err(e) => out.why_na = Some(format!("with covariates: {e}")),
@@ -136,16 +148,18 @@ pub(crate) fn style_control(
         } else {
             0.0
         };
-        steps.rows.push(vec![
-            1.0,
-            slot as f64,
-            f64::from(words),
-            len as f64,
-            pos,
-            f64::from(u8::from(item.detail.truncated[slot])),
-        ]);
-        steps.y.push(label == StepLabel::Error);
-        steps.clusters.push(u64::from(s.item));
+        steps.push(
+            &[
+                1.0,
+                slot as f64,
+                f64::from(words),
+                len as f64,
+                pos,
+                f64::from(u8::from(item.detail.truncated[slot])),
+            ],
+            label == StepLabel::Error,
+            u64::from(s.item),
+        );
     }
     let mut prefs = Design {
         names: vec![
@@ -178,14 +192,16 @@ pub(crate) fn style_control(
             }
         };
         let t = |s: usize| f64::from(u8::from(item.detail.truncated[s]));
-        prefs.rows.push(vec![
-            1.0,
-            mean_words(0) - mean_words(1),
-            item.steps[0] as f64 - item.steps[1] as f64,
-            t(0) - t(1),
-        ]);
-        prefs.y.push(p.index() == 0);
-        prefs.clusters.push(u64::from(c.item));
+        prefs.push(
+            &[
+                1.0,
+                mean_words(0) - mean_words(1),
+                item.steps[0] as f64 - item.steps[1] as f64,
+                t(0) - t(1),
+            ],
+            p.index() == 0,
+            u64::from(c.item),
+        );
     }
     StyleControl {
         step_error: fit_pair(&steps, 2, 1, "log-odds of a step error, model B vs model A"),
