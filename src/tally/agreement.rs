@@ -296,7 +296,9 @@ pub(crate) fn agreement(
             .entry("cohen".into())
             .or_insert_with(|| "one category only between the two reviewers".into());
     }
-    let tags = ErrorMode::ALL
+    // The facets are independent: rate them on scoped threads (each has its own seeded
+    // stream, so the result does not depend on scheduling), joined in a fixed order.
+    let mut facet_inputs: Vec<(String, Vec<Rating>)> = ErrorMode::ALL
         .iter()
         .enumerate()
         .map(|(m, mode)| {
@@ -304,7 +306,7 @@ pub(crate) fn agreement(
                 .filter(|(_, _, s)| judged(s.label))
                 .map(|(k, r, s)| (k, r, u32::from(s.tags & (1 << m) != 0)))
                 .collect();
-            facet(&format!("tag:{mode}"), r, n_reviewers, bootstrap, notes)
+            (format!("tag:{mode}"), r)
         })
         .collect();
     let sev: Vec<Rating> = sorted()
@@ -318,6 +320,32 @@ pub(crate) fn agreement(
             Some((k, r, c))
         })
         .collect();
+    facet_inputs.push(("severity".into(), sev));
+    let mut rated: Vec<(FacetAgreement, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = facet_inputs
+            .into_iter()
+            .map(|(name, r)| {
+                scope.spawn(move || {
+                    let mut n = Vec::new();
+                    (facet(&name, r, n_reviewers, bootstrap, &mut n), n)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let severity = rated.pop();
+    let mut tags = Vec::with_capacity(rated.len());
+    for (f, n) in rated {
+        tags.push(f);
+        notes.extend(n);
+    }
+    let severity = severity.map(|(f, n)| {
+        notes.extend(n);
+        f
+    });
     let percent = percent_agreement(units);
     if percent.is_some() {
         why_na.remove("percent");
@@ -343,7 +371,7 @@ pub(crate) fn agreement(
         fleiss_note,
         why_na,
         tags,
-        severity: Some(facet("severity", sev, n_reviewers, bootstrap, notes)),
+        severity,
     }
 }
 

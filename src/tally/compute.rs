@@ -237,7 +237,6 @@ fn group_tally(
             calibration: calibration(items, &outcomes, s, notes),
         }
     });
-    let style = (by == "all").then(|| super::style::style_control(input, cells, notes));
     GroupTally {
         by: by.to_string(),
         group,
@@ -246,7 +245,8 @@ fn group_tally(
         paired: paired(&outcomes, items, ctx),
         paired_measures: paired_measures(items, &by_item, ctx, notes),
         resolution: resolution_rows(&outcomes),
-        style,
+        // Filled in by `tally` for the overall group (computed beside the groups).
+        style: None,
     }
 }
 
@@ -419,7 +419,34 @@ pub fn tally(input: &TallyInput, config: &TallyConfig) -> Tally {
         decided: decisions(input),
         primary: input.plan.primary.clone(),
     };
-    let agreement = agreement(input, &config.bootstrap, &mut notes);
+    // Agreement and style control do not depend on the groups: compute them on scoped
+    // threads beside the per-model figures. Deterministic: each has its own seeded streams.
+    let all_cells: Vec<&Cell<'_>> = cells.iter().collect();
+    let unblinded = input.models.is_some();
+    let ((agreement, agreement_notes), style, (groups, blinding)) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| {
+            let mut n = Vec::new();
+            (agreement(input, &config.bootstrap, &mut n), n)
+        });
+        let st = scope.spawn(|| {
+            unblinded.then(|| super::style::style_control(input, &all_cells, &mut Vec::new()))
+        });
+        let mut n = Vec::new();
+        let per_model = if unblinded {
+            let g = groups(input, &cells, config, &ctx, &mut n);
+            let b = blinding(input, &config.bootstrap, &mut n);
+            (g, b)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let a = a.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let st = st.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        notes.extend(n);
+        (a, st, per_model)
+    });
+    let mut agreement_notes = agreement_notes;
+    agreement_notes.append(&mut notes);
+    notes = agreement_notes;
     let mut t = Tally {
         study: input.study.clone(),
         unblinded: input.models.is_some(),
@@ -444,9 +471,12 @@ pub fn tally(input: &TallyInput, config: &TallyConfig) -> Tally {
             reviewers: input.reviewers.len(),
         },
     };
-    if input.models.is_some() {
-        t.groups = groups(input, &cells, config, &ctx, &mut notes);
-        t.blinding = blinding(input, &config.bootstrap, &mut notes);
+    if unblinded {
+        t.groups = groups;
+        if let Some(g) = t.groups.iter_mut().find(|g| g.by == "all") {
+            g.style = style;
+        }
+        t.blinding = blinding;
         t.contrast = contrast(&t, alpha.get());
     }
     t.notes = notes;
