@@ -145,6 +145,7 @@ fn the_tally_groups_by_stage() {
             incidence: None,
             stage: stages[i],
             source: "test".into(),
+            detail: Default::default(),
             task: TaskKind::Differential,
             red_flags: 1,
             steps: [1, 1],
@@ -175,6 +176,8 @@ fn the_tally_groups_by_stage() {
             student_guess: None,
             confidence: None,
             complete: true,
+            preferred: None,
+            preferred_tie: false,
         })
         .collect();
     let input = TallyInput {
@@ -194,6 +197,10 @@ fn the_tally_groups_by_stage() {
         assignments: (0..3).map(|i| (i, 0)).collect(),
         steps,
         cases,
+        plan: Default::default(),
+        plan_history: Vec::new(),
+        adjudications: Vec::new(),
+        stripper_versions: Vec::new(),
     };
     let t = tally(
         &input,

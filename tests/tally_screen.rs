@@ -36,6 +36,7 @@ fn input(unblinded: bool) -> TallyInput {
             red_flags: 1,
             steps: [5, 5],
             auto_correct: [Some(true), Some(i % 2 == 0)],
+            detail: Default::default(),
         })
         .collect();
     let mut steps = Vec::new();
@@ -74,6 +75,8 @@ fn input(unblinded: bool) -> TallyInput {
             answer_correct: [Some(true), Some(item % 2 == 0)],
             red_flags: [vec![false], vec![true]],
             student_guess: Some(if item < 4 { Slot::A } else { Slot::B }),
+            preferred: None,
+            preferred_tie: false,
             confidence: Some(3),
             complete: true,
         })
@@ -97,6 +100,7 @@ fn input(unblinded: bool) -> TallyInput {
         assignments: (0..6).map(|i| (i, 0)).collect(),
         steps,
         cases,
+        ..TallyInput::default()
     }
 }
 
@@ -125,7 +129,11 @@ fn tally_screen_80x24() {
     let s = TallyScreen::new(tally(&input(true), &config()), true);
     let text = screen(&s, 80, 24);
     assert!(text.contains("aster-8b-distill (student)"));
-    assert!(text.contains("better answers, worse steps"), "{text}");
+    assert!(
+        text.contains("higher accuracy and higher step error"),
+        "{text}"
+    );
+    assert!(!text.contains("better answers, worse steps"), "{text}");
     insta::assert_snapshot!(text);
 }
 

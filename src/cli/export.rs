@@ -30,8 +30,9 @@ pub struct ExportArgs {
     #[arg(long)]
     pub history: bool,
     /// Significance level of the paired tests (for `--what tally`).
-    #[arg(long, default_value_t = 0.01)]
-    pub alpha: f64,
+    /// Override the study plan's α (default: the plan's, fixed at `study create`).
+    #[arg(long)]
+    pub alpha: Option<f64>,
 }
 
 pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<()> {
@@ -47,7 +48,7 @@ pub fn run(args: ExportArgs, global: &Global) -> anyhow::Result<()> {
             profile: args.profile,
             history: args.history,
             tally: TallyConfig {
-                alpha: SignificanceLevel::new(args.alpha)?,
+                alpha: args.alpha.map(SignificanceLevel::new).transpose()?,
                 ..TallyConfig::default()
             },
             actor: &who,

@@ -1,6 +1,7 @@
 //! The command line: clap derive, one module per subcommand. Parsing and
 //! dispatch only; the work happens in the library modules.
 
+pub mod adjudicate;
 pub mod bench;
 pub mod cases;
 pub mod export;
@@ -11,6 +12,7 @@ pub mod models;
 pub mod models_check;
 pub mod review;
 pub mod runs;
+pub mod runs_score;
 pub mod sampling;
 pub mod strip;
 pub mod study;
@@ -103,6 +105,8 @@ pub enum Command {
     Tally(tally::TallyArgs),
     /// Export steps, cases, the tally or the audit trail as a tidy CSV.
     Export(export::ExportArgs),
+    /// Settle items the reviewers disagree on, blind (never as one of the item's reviewers).
+    Adjudicate(adjudicate::AdjudicateArgs),
     /// Generate runs with a local model (candle) or a served one (OpenAI-compatible).
     Generate(generate::GenerateArgs),
     /// Researcher screens: pick cases, run a model with streaming output, view runs raw vs stripped.
@@ -135,6 +139,7 @@ impl Cli {
             Command::Leakage(a) => leakage::run(a, &global),
             Command::Tally(a) => tally::run(a, &global),
             Command::Export(a) => export::run(a, &global),
+            Command::Adjudicate(a) => adjudicate::run(a, &global),
             Command::Lab(a) => lab::run(a, &global),
             Command::Strip(a) => strip::run(a),
         }

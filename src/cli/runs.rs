@@ -52,6 +52,15 @@ pub enum RunsCommand {
         #[arg(long)]
         model: Option<String>,
     },
+    /// Calibration scoring pass: store each MCQ run's option-letter probabilities
+    /// (the prompt, the output, "Final answer:", then the next-token distribution).
+    Score {
+        #[arg(long)]
+        model: String,
+        /// The prompt template the runs were generated with (default: the shipped one).
+        #[arg(long)]
+        prompt_template: Option<PathBuf>,
+    },
     /// Show a run's raw output, chain and provenance.
     Show {
         id: i64,
@@ -170,6 +179,14 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                 "{made} new chain(s) made with stripper {}; {current} run(s) already had one",
                 crate::strip::VERSION
             );
+        }
+        RunsCommand::Score {
+            model,
+            prompt_template,
+        } => {
+            let (scored, skipped) =
+                super::runs_score::score_runs(&mut store, &model, prompt_template.as_deref())?;
+            println!("scored {scored} MCQ run(s) of {model:?}; {skipped} non-MCQ run(s) skipped");
         }
         RunsCommand::Show { id, format } => {
             let run = store.run(RunId(id))?;

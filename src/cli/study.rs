@@ -2,6 +2,7 @@
 //! [`super::study_packs`].
 
 use super::{Global, OutputFormat, table};
+use crate::domain::{AnalysisPlan, TieRule};
 use crate::workflow::study::{StudySpec, actor, create_study};
 use anyhow::bail;
 use clap::{Args, Subcommand};
@@ -41,6 +42,33 @@ pub enum StudyCommand {
         /// Create the study even though some chain text names a model.
         #[arg(long)]
         allow_named_models: bool,
+        /// How reviewer disagreement on a binary outcome is analysed until adjudicated.
+        #[arg(long, value_enum, default_value = "majority-else-exclude")]
+        ties: TieRule,
+        /// Significance level of the paired tests, fixed now (changes later are audited).
+        #[arg(long, default_value_t = 0.01)]
+        alpha: f64,
+        /// Primary outcomes (comma-separated), e.g. answer_correct,step_error_rate.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "answer_correct,step_error_rate"
+        )]
+        primary: Vec<String>,
+    },
+    /// Change the analysis plan (tie rule, α, primary outcomes): recorded in the audit
+    /// trail; a change after unblinding is flagged in the tally and the methods paragraph.
+    Plan {
+        name: String,
+        #[arg(long, value_enum)]
+        ties: Option<TieRule>,
+        #[arg(long)]
+        alpha: Option<f64>,
+        #[arg(long, value_delimiter = ',')]
+        primary: Option<Vec<String>>,
+        /// Why (required).
+        #[arg(long)]
+        reason: String,
     },
     /// List studies.
     List,
@@ -121,7 +149,16 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             overlap,
             seed,
             allow_named_models,
+            ties,
+            alpha,
+            primary,
         } => {
+            let plan = AnalysisPlan {
+                ties,
+                alpha,
+                primary: primary.iter().map(|p| p.trim().to_string()).collect(),
+            };
+            plan.validate().map_err(anyhow::Error::msg)?;
             let [a, b] = models.as_slice() else {
                 bail!(
                     "--models takes exactly two model names, A,B (got {})",
@@ -149,11 +186,18 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                     allow_named_models,
                 },
             )?;
+            store.record_plan(created.id, &plan, &who, None)?;
             println!(
                 "created study {name:?}: {} item(s), {} reviewer(s), overlap {overlap}, seed {}",
                 created.items,
                 reviewers.len(),
                 created.seed
+            );
+            println!(
+                "analysis plan: ties {}, α {}, primary {}",
+                plan.ties,
+                plan.alpha,
+                plan.primary.join(", ")
             );
             let ids: Vec<crate::domain::CaseId> =
                 created.chains.iter().map(|(c, _, _)| c.clone()).collect();
@@ -174,6 +218,44 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 );
             }
             super::leakage::warn_for_study(&store, &created.chains);
+        }
+        StudyCommand::Plan {
+            name,
+            ties,
+            alpha,
+            primary,
+            reason,
+        } => {
+            let s = store.study(&name)?;
+            if reason.trim().is_empty() {
+                bail!("--reason must say why the plan changes");
+            }
+            let mut plan = store
+                .plan_history(s.id)?
+                .last()
+                .map(|r| r.plan.clone())
+                .unwrap_or_default();
+            if let Some(t) = ties {
+                plan.ties = t;
+            }
+            if let Some(a) = alpha {
+                plan.alpha = a;
+            }
+            if let Some(p) = primary {
+                plan.primary = p.iter().map(|x| x.trim().to_string()).collect();
+            }
+            let r = store.record_plan(s.id, &plan, &actor(), Some(reason.trim()))?;
+            println!(
+                "plan of {name:?} now: ties {}, α {}, primary {}{}",
+                plan.ties,
+                plan.alpha,
+                plan.primary.join(", "),
+                if r.after_unblinding {
+                    " — recorded AFTER UNBLINDING; the tally and methods paragraph say so"
+                } else {
+                    ""
+                }
+            );
         }
         StudyCommand::List => {
             let rows: Vec<Vec<String>> = store

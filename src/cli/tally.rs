@@ -17,9 +17,10 @@ pub struct TallyArgs {
     pub by: Vec<GroupBy>,
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
-    /// Significance level of the paired tests.
-    #[arg(long, default_value_t = 0.01)]
-    pub alpha: f64,
+    /// Override the significance level the study plan fixed at `study create` (the tally
+    /// and the methods paragraph then say it was overridden).
+    #[arg(long)]
+    pub alpha: Option<f64>,
     /// Bootstrap replicates for the cluster and Krippendorff intervals.
     #[arg(long, default_value_t = 1000)]
     pub replicates: usize,
@@ -29,6 +30,9 @@ pub struct TallyArgs {
     /// Open the tally screen (every subgroup, ←/→ to walk them).
     #[arg(long)]
     pub tui: bool,
+    /// Print the methods paragraph (definitions, tie rule, intervals, tests, α, versions).
+    #[arg(long, conflicts_with = "tui")]
+    pub methods: bool,
 }
 
 pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
@@ -39,7 +43,7 @@ pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
         args.by.clone()
     };
     let config = TallyConfig {
-        alpha: SignificanceLevel::new(args.alpha)?,
+        alpha: args.alpha.map(SignificanceLevel::new).transpose()?,
         bootstrap: BootstrapConfig {
             replicates: args.replicates,
             seed: args.seed,
@@ -48,6 +52,10 @@ pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
         by,
     };
     let t = tally_study(&store, &args.study, &config)?;
+    if args.methods {
+        print!("{}", crate::tally::render_methods(&t));
+        return Ok(());
+    }
     if args.tui {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
         return crate::tui::tally::run(t, no_color);

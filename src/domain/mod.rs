@@ -2,6 +2,7 @@
 //! the blinded views a reviewer's screen receives, model slots, and the study assignment
 //! (which reviewer sees which item, on which side). No I/O lives here.
 
+pub mod adjudication;
 pub mod assign;
 pub mod blind;
 pub mod case;
@@ -11,6 +12,7 @@ pub mod ids;
 pub mod matching;
 pub mod model;
 pub mod model_family;
+pub mod plan;
 pub mod run;
 pub mod slot;
 pub mod study;
@@ -27,6 +29,7 @@ pub use enums::{
 };
 pub use ids::{CaseId, ChainId, EventId, ItemId, ModelId, ReviewerId, RunId, StudyId};
 pub use model::{Model, ModelSource};
+pub use plan::{AnalysisPlan, PlanRecord, TieRule};
 pub use run::{Provenance, Run, SamplingParams};
 pub use slot::Slot;
 pub use study::{Assignment, Study};

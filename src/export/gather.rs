@@ -4,10 +4,13 @@
 //!
 //! Must not: compute statistics (that is `tally`), or name a model of a blinded study.
 
-use crate::domain::{FinalAnswer, Study, Task};
-use crate::storage::{ReportItem, Rows, Slot, Store, StoreError};
-use crate::tally::{CaseObs, ItemInfo, ModelInfo, StepObs, Tally, TallyConfig, TallyInput};
-use std::collections::HashMap;
+use crate::domain::{FinalAnswer, Preference, Study, Task};
+use crate::storage::{ChainFacts, ReportItem, Rows, Slot, Store, StoreError};
+use crate::tally::{
+    AdjudicationObs, CaseObs, ItemDetail, ItemInfo, ModelInfo, Outcome, StepObs, Tally,
+    TallyConfig, TallyInput, rank_obs,
+};
+use std::collections::{BTreeSet, HashMap};
 
 /// Score a chain's extracted answer against gold: the MCQ letter, or top-5 inclusion of the
 /// gold diagnosis (or a synonym) for differentials. `None` when the chain gave no answer.
@@ -54,7 +57,46 @@ pub fn models(store: &Store, study: &Study) -> Result<Option<[ModelInfo; 2]>, St
     ]))
 }
 
-fn item_info(r: &ReportItem) -> ItemInfo {
+/// The top option's probability and whether it is the gold letter.
+fn top_option(task: &Task, probs: &std::collections::BTreeMap<String, f64>) -> Option<(f64, bool)> {
+    let Task::Mcq { answer, .. } = task else {
+        return None;
+    };
+    let (letter, p) = probs
+        .iter()
+        .filter(|(_, p)| p.is_finite())
+        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    Some((
+        p.clamp(0.0, 1.0),
+        letter.trim().eq_ignore_ascii_case(answer.trim()),
+    ))
+}
+
+fn item_detail(
+    r: &ReportItem,
+    facts: &HashMap<i64, &ChainFacts>,
+    probs: &std::collections::BTreeMap<
+        crate::domain::RunId,
+        std::collections::BTreeMap<String, f64>,
+    >,
+) -> ItemDetail {
+    let mut d = ItemDetail::default();
+    for i in 0..2 {
+        if let Some(f) = facts.get(&r.chains[i].0) {
+            d.truncated[i] = f.truncated;
+            d.step_words[i] = f.step_words.clone();
+            if let Some(p) = probs.get(&f.run) {
+                d.calibration[i] = top_option(&r.case.task, p);
+            }
+        }
+        if let Some(FinalAnswer::Differential(list)) = r.answers[i].as_ref() {
+            d.rank[i] = rank_obs(&r.case, list);
+        }
+    }
+    d
+}
+
+fn item_info(r: &ReportItem, detail: ItemDetail) -> ItemInfo {
     ItemInfo {
         item: r.item,
         case_id: r.case.id.to_string(),
@@ -66,6 +108,7 @@ fn item_info(r: &ReportItem) -> ItemInfo {
         red_flags: r.case.red_flags.len(),
         steps: r.steps,
         auto_correct: [0, 1].map(|i| auto_correct(&r.case.task, r.answers[i].as_ref())),
+        detail,
     }
 }
 
@@ -136,18 +179,70 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
                     .verdict
                     .student_guess
                     .map(|g| Slot::on_side(g, row.a_side)),
+                preferred: match row.verdict.preferred {
+                    Some(Preference::Left) => {
+                        Some(Slot::on_side(crate::domain::Side::Left, row.a_side))
+                    }
+                    Some(Preference::Right) => {
+                        Some(Slot::on_side(crate::domain::Side::Right, row.a_side))
+                    }
+                    _ => None,
+                },
+                preferred_tie: row.verdict.preferred == Some(Preference::Tie),
                 confidence: row.verdict.confidence,
                 complete: row.verdict.is_complete(n_flags),
             });
         }
+        let chain_facts = s.study_chain_facts(study.id)?;
+        let facts: HashMap<i64, &ChainFacts> = chain_facts.iter().map(|f| (f.chain.0, f)).collect();
+        let probs = s.study_option_probabilities(study.id)?;
+        let items: Vec<ItemInfo> = report_items
+            .iter()
+            .map(|r| item_info(r, item_detail(r, &facts, &probs)))
+            .collect();
+        let mut adjudications = Vec::new();
+        for a in s.current_adjudications(study.id)? {
+            let (Some(&item), Some(r)) = (
+                item_index.get(&a.item.0),
+                report_items.iter().find(|r| r.item == a.item),
+            ) else {
+                return Err(unknown("an adjudication outside the study's items"));
+            };
+            let slot = if a.chain == r.chains[0] {
+                Slot::A
+            } else if a.chain == r.chains[1] {
+                Slot::B
+            } else {
+                return Err(unknown("an adjudication of a chain outside its item"));
+            };
+            let outcome: Outcome = a.outcome.parse().map_err(StoreError::corrupt)?;
+            adjudications.push(AdjudicationObs {
+                item,
+                slot,
+                outcome,
+                value: a.value,
+            });
+        }
+        let plan_history = s.plan_history(study.id)?;
+        let stripper_versions: BTreeSet<String> = chain_facts
+            .iter()
+            .map(|f| f.stripper_version.clone())
+            .collect();
         Ok(TallyInput {
             study: study.name.clone(),
             models: models(s, study)?,
             reviewers,
-            items: report_items.iter().map(item_info).collect(),
+            items,
             assignments,
             steps,
             cases,
+            plan: plan_history
+                .last()
+                .map(|p| p.plan.clone())
+                .unwrap_or_default(),
+            plan_history,
+            adjudications,
+            stripper_versions: stripper_versions.into_iter().collect(),
         })
     })
 }

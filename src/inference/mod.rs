@@ -26,6 +26,7 @@ pub mod openai;
 pub mod prompt;
 pub mod safetensors;
 pub mod sampler;
+pub mod scoring;
 pub mod shards;
 pub mod stop;
 pub mod types;
@@ -36,6 +37,7 @@ pub use error::InferenceError;
 pub use generator::Generator;
 pub use openai::{OpenAiClient, OpenAiConfig, openai_client, run_concurrent};
 pub use prompt::{DEFAULT_PROMPT_TEMPLATE, build_prompt, load_prompt_template};
+pub use scoring::{ANSWER_CUE, OptionScores};
 pub use types::{
     ChatMessage, ChatRole, DeviceChoice, Generation, GenerationConfig, LoadOptions, ModelFormat,
     ModelIdentity, StopReason,

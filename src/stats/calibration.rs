@@ -105,10 +105,68 @@ pub fn expected_calibration_error(
     Ok(Some(ece))
 }
 
+/// Brier score of binary outcomes: mean of (confidence − correct)², as scikit-learn's
+/// `brier_score_loss(correct, confidence)`. `None` when empty.
+pub fn brier_score(confidence: &[f64], correct: &[bool]) -> Result<Option<f64>, StatsError> {
+    check(confidence, correct, 1)?;
+    if confidence.is_empty() {
+        return Ok(None);
+    }
+    let sum: f64 = confidence
+        .iter()
+        .zip(correct)
+        .map(|(c, &y)| (c - f64::from(u8::from(y))).powi(2))
+        .sum();
+    Ok(Some(sum / confidence.len() as f64))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// scikit-learn 1.9.1 on 20 predictions (no value on a bin edge, where sklearn's bins are
+    /// closed on the right and ours on the left):
+    /// ```python
+    /// brier_score_loss(corr, conf)                          # 0.16881000000000002
+    /// calibration_curve(corr, conf, n_bins=5)               # non-empty bins only:
+    /// # prob_true [0.0, 0.5, 0.6666666666666666, 0.8571428571428571]
+    /// # prob_pred [0.3266666666666667, 0.5025, 0.6849999999999999, 0.9057142857142857]
+    /// # ECE = sum(share * |prob_true - prob_pred|) = 0.072
+    /// ```
+    #[test]
+    fn brier_reliability_and_ece_match_sklearn() {
+        let conf = [
+            0.95, 0.81, 0.62, 0.33, 0.44, 0.97, 0.71, 0.58, 0.26, 0.88, 0.91, 0.52, 0.67, 0.39,
+            0.77, 0.99, 0.83, 0.47, 0.61, 0.73,
+        ];
+        let ok: Vec<bool> = [1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1]
+            .iter()
+            .map(|&v| v == 1)
+            .collect();
+        let b = brier_score(&conf, &ok).unwrap().unwrap();
+        assert!((b - 0.16881000000000002).abs() < 1e-12, "{b}");
+        let bins: Vec<CalibrationBin> = calibration_bins(&conf, &ok, 5)
+            .unwrap()
+            .into_iter()
+            .filter(|b| b.count > 0)
+            .collect();
+        let want_true = [0.0, 0.5, 0.6666666666666666, 0.8571428571428571];
+        let want_pred = [
+            0.3266666666666667,
+            0.5025,
+            0.6849999999999999,
+            0.9057142857142857,
+        ];
+        assert_eq!(bins.len(), 4);
+        for ((bin, t), p) in bins.iter().zip(want_true).zip(want_pred) {
+            assert!((bin.accuracy.unwrap() - t).abs() < 1e-12);
+            assert!((bin.mean_confidence.unwrap() - p).abs() < 1e-12);
+        }
+        let ece = expected_calibration_error(&conf, &ok, 5).unwrap().unwrap();
+        assert!((ece - 0.072).abs() < 1e-12, "{ece}");
+        assert_eq!(brier_score(&[], &[]), Ok(None));
+    }
 
     #[test]
     fn worked_example_by_hand() {

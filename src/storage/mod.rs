@@ -2,6 +2,7 @@
 //! file, sets the pragmas, then applies the numbered migrations in order.
 //! Nothing here renders, prompts or prints.
 
+mod analysis;
 pub mod audit;
 mod case_names;
 mod cases;
@@ -19,6 +20,7 @@ mod runs;
 mod sqlmap;
 mod studies;
 
+pub use analysis::{AdjudicationRow, ChainFacts};
 pub use cases::normalise_question;
 pub use cases::{CaseImportReport, ImportMode};
 pub use error::StoreError;

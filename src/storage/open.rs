@@ -31,6 +31,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_case_stage_aliases",
         include_str!("../../migrations/0006_case_stage_aliases.sql"),
     ),
+    (
+        "0007_adjudication_calibration",
+        include_str!("../../migrations/0007_adjudication_calibration.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -1,17 +1,21 @@
 //! The parts of the tally that are not per model: reviewer progress, inter-rater agreement on
-//! step labels, and the blinding check (could reviewers tell which side was the student?).
+//! step labels (pairwise Cohen, Fleiss where defined, Krippendorff bootstrapped over items),
+//! on error-mode tags and on severity, and the blinding check (could reviewers tell which
+//! side was the student?), with an item-clustered test.
 //!
 //! Must not: name a model. Agreement units are chain steps keyed by slot, because the same
 //! chain sits on different sides for different reviewers; the slot never leaves this file.
 
-use super::cell::Cell;
+use super::cells::Cell;
 use super::input::TallyInput;
-use super::result::{Agreement, Ci, GuessTally, KappaValue, Metric, Progress};
+use super::result::{
+    Agreement, Ci, FacetAgreement, GuessTally, KappaValue, Metric, PairKappa, Progress,
+};
 use crate::domain::Slot;
-use crate::domain::{Role, StepLabel};
+use crate::domain::{ErrorMode, Role, Severity, StepLabel};
 use crate::stats::{
     BootstrapConfig, Kappa, Units, binomial_test, cohen_kappa, fleiss_kappa,
-    krippendorff_alpha_bootstrap, percent_agreement,
+    krippendorff_alpha_cluster_bootstrap, paired_permutation_test, percent_agreement,
 };
 use std::collections::BTreeMap;
 
@@ -65,66 +69,309 @@ fn kappa_value(k: Kappa) -> KappaValue {
     }
 }
 
-/// Agreement on sound / neutral / error; abstained steps are missing ratings.
-pub(crate) fn agreement(input: &TallyInput, bootstrap: &BootstrapConfig) -> Agreement {
-    let mut ratings: Vec<(u64, u32, u32)> = input
-        .steps
-        .iter()
-        .filter_map(|s| {
-            let key =
-                (u64::from(s.item) << 33) | ((s.slot.index() as u64) << 32) | u64::from(s.step);
-            Some((key, s.reviewer, code(s.label)?))
-        })
-        .collect();
+/// `(unit key, reviewer, category)` ratings; the unit key's top bits are the item.
+type Rating = (u64, u32, u32);
+
+fn unit_key(item: u32, slot: Slot, step: u32) -> u64 {
+    (u64::from(item) << 33) | ((slot.index() as u64) << 32) | u64::from(step)
+}
+
+/// Ratings grouped by unit, with each unit's item (the bootstrap cluster).
+struct Grouped {
+    units: Units,
+    items: Vec<u64>,
+    /// Per unit: `(reviewer, category)`.
+    raters: Vec<Vec<(u32, u32)>>,
+}
+
+/// Group ratings by unit (sorting them; input already in key order sorts in linear time).
+/// `raters` is filled only when `with_raters` (the pairwise matrix needs it).
+fn group_units(mut ratings: Vec<Rating>, with_raters: bool) -> Grouped {
     ratings.sort_unstable();
-    let mut units = Units::new();
-    let mut pairs = Vec::new();
-    let mut by_count: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut g = Grouped {
+        units: Units::new(),
+        items: Vec::new(),
+        raters: Vec::new(),
+    };
     let mut start = 0;
     while start < ratings.len() {
         let key = ratings[start].0;
         let end = start + ratings[start..].iter().take_while(|r| r.0 == key).count();
         let unit = &ratings[start..end];
-        units.push_unit(unit.iter().map(|r| r.2));
-        if let [(_, 0, a), (_, 1, b)] = unit {
-            pairs.push((*a, *b));
-        }
-        if unit.len() >= 2 {
-            by_count
-                .entry(unit.len())
-                .or_default()
-                .push(units.len() - 1);
+        g.units.push_unit(unit.iter().map(|r| r.2));
+        g.items.push(key >> 33);
+        if with_raters {
+            g.raters.push(unit.iter().map(|r| (r.1, r.2)).collect());
         }
         start = end;
     }
-    let pairable_units = by_count.values().map(Vec::len).sum();
-    // Fleiss needs the same number of ratings per unit: take the most common count.
-    let fleiss = by_count
+    g
+}
+
+/// Why agreement over `g` is undefined, if it is.
+fn why_undefined(g: &Grouped, reviewers: usize) -> Option<String> {
+    if reviewers < 2 {
+        return Some("one reviewer: agreement needs two".into());
+    }
+    let pairable: Vec<usize> = (0..g.units.len())
+        .filter(|&i| g.units.unit(i).len() >= 2)
+        .collect();
+    if pairable.is_empty() {
+        return Some("no unit rated by two reviewers".into());
+    }
+    let first = g.units.unit(pairable[0])[0];
+    if pairable
         .iter()
-        .max_by_key(|(m, v)| (v.len(), std::cmp::Reverse(**m)))
-        .and_then(|(_, idx)| {
-            let mut same = Units::new();
-            for &i in idx {
-                same.push_unit(units.unit(i).iter().copied());
-            }
-            fleiss_kappa(&same).ok().flatten()
-        });
-    let alpha = krippendorff_alpha_bootstrap(&units, bootstrap)
-        .ok()
-        .flatten();
-    Agreement {
-        pairable_units,
-        percent: percent_agreement(&units),
-        cohen: if input.reviewers.len() == 2 {
-            cohen_kappa(&pairs).map(kappa_value)
-        } else {
-            None
-        },
-        fleiss: fleiss.map(kappa_value),
+        .all(|&i| g.units.unit(i).iter().all(|c| *c == first))
+    {
+        return Some(
+            "one category only: every rating is the same, chance agreement is total".into(),
+        );
+    }
+    None
+}
+
+fn facet(
+    name: &str,
+    ratings: Vec<Rating>,
+    reviewers: usize,
+    bootstrap: &BootstrapConfig,
+    notes: &mut Vec<String>,
+) -> FacetAgreement {
+    let g = group_units(ratings, false);
+    let units = (0..g.units.len())
+        .filter(|&i| g.units.unit(i).len() >= 2)
+        .count();
+    let why = why_undefined(&g, reviewers);
+    let alpha = if why.is_none() {
+        krippendorff_alpha_cluster_bootstrap(&g.units, &g.items, bootstrap)
+            .map_err(|e| notes.push(format!("agreement on {name}: {e}")))
+            .ok()
+            .flatten()
+    } else {
+        None
+    };
+    FacetAgreement {
+        facet: name.into(),
+        units,
+        percent: percent_agreement(&g.units),
         krippendorff: alpha.map(|a| a.value),
         krippendorff_ci: alpha
             .and_then(|a| a.interval)
             .map(|i| Ci { lo: i.lo, hi: i.hi }),
+        why_na: why,
+    }
+}
+
+fn judged(label: Option<StepLabel>) -> bool {
+    matches!(
+        label,
+        Some(StepLabel::Sound | StepLabel::Neutral | StepLabel::Error)
+    )
+}
+
+/// Agreement on sound / neutral / error (abstained steps are missing ratings), on each tag
+/// and on severity; every n/a says why.
+pub(crate) fn agreement(
+    input: &TallyInput,
+    bootstrap: &BootstrapConfig,
+    notes: &mut Vec<String>,
+) -> Agreement {
+    // Steps in unit order once, so every facet below groups already-sorted ratings.
+    let mut order: Vec<(u64, u32, usize)> = input
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (unit_key(s.item, s.slot, s.step), s.reviewer, i))
+        .collect();
+    order.sort_unstable();
+    let sorted = || order.iter().map(|&(k, r, i)| (k, r, &input.steps[i]));
+    let ratings: Vec<Rating> = sorted()
+        .filter_map(|(k, r, s)| Some((k, r, code(s.label)?)))
+        .collect();
+    let n_reviewers = input.reviewers.len();
+    let g = group_units(ratings, true);
+    let units = &g.units;
+    let mut by_count: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut pair_codes: BTreeMap<(u32, u32), Vec<(u32, u32)>> = BTreeMap::new();
+    for (i, raters) in g.raters.iter().enumerate() {
+        if raters.len() >= 2 {
+            by_count.entry(raters.len()).or_default().push(i);
+        }
+        for (x, (ra, ca)) in raters.iter().enumerate() {
+            for (rb, cb) in &raters[x + 1..] {
+                pair_codes.entry((*ra, *rb)).or_default().push((*ca, *cb));
+            }
+        }
+    }
+    let pairable_units: usize = by_count.values().map(Vec::len).sum();
+    let mut why_na = BTreeMap::new();
+    let undefined = why_undefined(&g, n_reviewers);
+    if let Some(w) = &undefined {
+        for k in ["percent", "cohen", "fleiss", "krippendorff"] {
+            why_na.insert(k.to_string(), w.clone());
+        }
+    }
+    // Fleiss needs the same number of ratings per unit: take the most common count.
+    let chosen = by_count
+        .iter()
+        .max_by_key(|(m, v)| (v.len(), std::cmp::Reverse(**m)))
+        .map(|(m, idx)| (*m, idx.clone()));
+    let (fleiss, fleiss_note) = match &chosen {
+        Some((m, idx)) => {
+            let mut same = Units::new();
+            for &i in idx {
+                same.push_unit(units.unit(i).iter().copied());
+            }
+            let note = format!(
+                "Fleiss' κ uses the {} of {} pairable steps rated by exactly {m} reviewers",
+                idx.len(),
+                pairable_units
+            );
+            match fleiss_kappa(&same) {
+                Ok(Some(k)) => (Some(kappa_value(k)), note),
+                Ok(None) => {
+                    why_na
+                        .entry("fleiss".into())
+                        .or_insert_with(|| "one category only among those steps".into());
+                    (None, note)
+                }
+                Err(e) => {
+                    why_na.insert("fleiss".into(), e.to_string());
+                    (None, note)
+                }
+            }
+        }
+        None => (None, "Fleiss' κ: no step rated by two reviewers".into()),
+    };
+    let alpha = if undefined.is_none() {
+        match krippendorff_alpha_cluster_bootstrap(units, &g.items, bootstrap) {
+            Ok(a) => a,
+            Err(e) => {
+                why_na.insert("krippendorff".into(), e.to_string());
+                notes.push(format!("Krippendorff's α: {e}"));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let name = |r: u32| input.reviewers.get(r as usize).cloned().unwrap_or_default();
+    let mut pairwise = Vec::new();
+    for a in 0..n_reviewers as u32 {
+        for b in a + 1..n_reviewers as u32 {
+            let codes = pair_codes.get(&(a, b)).cloned().unwrap_or_default();
+            let kappa = cohen_kappa(&codes);
+            pairwise.push(PairKappa {
+                a: name(a),
+                b: name(b),
+                units: codes.len(),
+                kappa: kappa.map(|k| k.value),
+                why_na: match (&kappa, codes.is_empty()) {
+                    (Some(_), _) => None,
+                    (None, true) => Some("no step judged by both".into()),
+                    (None, false) => Some("one category only between them".into()),
+                },
+            });
+        }
+    }
+    let cohen = if n_reviewers == 2 {
+        pair_codes
+            .get(&(0, 1))
+            .and_then(|c| cohen_kappa(c))
+            .map(kappa_value)
+    } else {
+        if n_reviewers > 2 {
+            why_na.insert(
+                "cohen".into(),
+                format!(
+                    "{n_reviewers} reviewers: Cohen's κ is for a pair, see the pairwise matrix"
+                ),
+            );
+        }
+        None
+    };
+    if cohen.is_none() && n_reviewers == 2 {
+        why_na
+            .entry("cohen".into())
+            .or_insert_with(|| "one category only between the two reviewers".into());
+    }
+    // The facets are independent: rate them on scoped threads (each has its own seeded
+    // stream, so the result does not depend on scheduling), joined in a fixed order.
+    let mut facet_inputs: Vec<(String, Vec<Rating>)> = ErrorMode::ALL
+        .iter()
+        .enumerate()
+        .map(|(m, mode)| {
+            let r: Vec<Rating> = sorted()
+                .filter(|(_, _, s)| judged(s.label))
+                .map(|(k, r, s)| (k, r, u32::from(s.tags & (1 << m) != 0)))
+                .collect();
+            (format!("tag:{mode}"), r)
+        })
+        .collect();
+    let sev: Vec<Rating> = sorted()
+        .filter(|(_, _, s)| s.label == Some(StepLabel::Error))
+        .filter_map(|(k, r, s)| {
+            let c = match s.severity? {
+                Severity::Minor => 0,
+                Severity::Major => 1,
+                Severity::Harmful => 2,
+            };
+            Some((k, r, c))
+        })
+        .collect();
+    facet_inputs.push(("severity".into(), sev));
+    let mut rated: Vec<(FacetAgreement, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = facet_inputs
+            .into_iter()
+            .map(|(name, r)| {
+                scope.spawn(move || {
+                    let mut n = Vec::new();
+                    (facet(&name, r, n_reviewers, bootstrap, &mut n), n)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let severity = rated.pop();
+    let mut tags = Vec::with_capacity(rated.len());
+    for (f, n) in rated {
+        tags.push(f);
+        notes.extend(n);
+    }
+    let severity = severity.map(|(f, n)| {
+        notes.extend(n);
+        f
+    });
+    let percent = percent_agreement(units);
+    if percent.is_some() {
+        why_na.remove("percent");
+    }
+    Agreement {
+        pairable_units,
+        percent,
+        cohen,
+        fleiss,
+        krippendorff: alpha.map(|a| a.value),
+        krippendorff_ci: alpha
+            .and_then(|a| a.interval)
+            .map(|i| Ci { lo: i.lo, hi: i.hi }),
+        krippendorff_items: {
+            let mut it: Vec<u64> = (0..units.len())
+                .filter(|&i| units.unit(i).len() >= 2)
+                .map(|i| g.items[i])
+                .collect();
+            it.dedup();
+            it.len()
+        },
+        pairwise,
+        fleiss_note,
+        why_na,
+        tags,
+        severity,
     }
 }
 
@@ -138,12 +385,20 @@ fn guesses(reviewer: String, correct: impl Iterator<Item = bool>) -> GuessTally 
         reviewer,
         correct: Metric::wilson(k, n),
         p_value: (n > 0).then(|| binomial_test(k, n, 0.5).ok()).flatten(),
+        p_cluster: None,
     }
 }
 
 /// Per reviewer and overall, how often "which side is the student?" was right, with an exact
-/// binomial test against 50 %. Empty unless exactly one of the two models is the student.
-pub(crate) fn blinding(input: &TallyInput) -> Vec<GuessTally> {
+/// binomial test against 50 %; the overall row adds a cluster-bootstrap interval over items
+/// and a sign-flip permutation test over items (per item, right − wrong guesses), since
+/// several reviewers' guesses on one item are not independent. Empty unless exactly one of
+/// the two models is the student.
+pub(crate) fn blinding(
+    input: &TallyInput,
+    bootstrap: &BootstrapConfig,
+    notes: &mut Vec<String>,
+) -> Vec<GuessTally> {
     let Some(models) = &input.models else {
         return Vec::new();
     };
@@ -170,9 +425,32 @@ pub(crate) fn blinding(input: &TallyInput) -> Vec<GuessTally> {
             )
         })
         .collect();
-    out.push(guesses(
-        "all".into(),
-        input.cases.iter().filter_map(|c| right(&c)),
+    let mut per_item: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+    for c in &input.cases {
+        if let Some(ok) = right(&c) {
+            let e = per_item.entry(c.item).or_default();
+            e.0 += u64::from(ok);
+            e.1 += 1;
+        }
+    }
+    let clusters: Vec<(u64, u64)> = per_item.values().copied().collect();
+    let mut all = guesses("all".into(), input.cases.iter().filter_map(|c| right(&c)));
+    all.correct = all.correct.with_cluster(super::compute::cluster_ci(
+        &clusters,
+        bootstrap,
+        "blinding guesses",
+        notes,
     ));
+    let diffs: Vec<f64> = clusters
+        .iter()
+        .map(|&(k, n)| 2.0 * k as f64 - n as f64)
+        .collect();
+    if !diffs.is_empty() {
+        match paired_permutation_test(&diffs, bootstrap.seed) {
+            Ok(t) => all.p_cluster = Some(t.p_value),
+            Err(e) => notes.push(format!("blinding cluster test: {e}")),
+        }
+    }
+    out.push(all);
     out
 }

@@ -4,61 +4,66 @@
 //! Rules (also in the methods text of the README):
 //! - step metrics pool every reviewer's current verdicts; abstained and unmarked steps are out
 //!   of every step denominator, and tags count only on judged (sound/neutral/error) steps;
-//! - chain- and answer-level outcomes take the majority of the item's reviewers; an exact tie
-//!   goes to the reviewer whose id sorts first (reviewer-level rows remain in the exports);
+//! - chain- and answer-level outcomes (and each red flag) resolve the item's reviewers by the
+//!   study's tie rule (`exclude`, `any`, `majority-else-exclude`); an adjudication wins;
+//! - step- and reviewer-level rates carry a cluster-bootstrap interval over items beside
+//!   Wilson;
 //! - the automatic answer score counts a chain with no extracted answer as wrong.
 //!
 //! Must not: look at model names; the per-model output exists only when `models` is known.
 
 use super::agreement::{agreement, blinding, progress};
-use super::cell::{Cell, ChainAcc, cells};
+pub(crate) use super::cells::{Cell, ChainAcc, cells};
 use super::input::{GroupBy, ItemInfo, TallyConfig, TallyInput};
-use super::result::{Ci, Contrast, GroupTally, Metric, ModeTally, ModelTally, PairedTest, Tally};
+use super::measures::{calibration, paired_measures, rank_tally, resolution_rows};
+use super::resolve::{Decisions, Outcome, Resolved, decisions, resolve, votes};
+use super::result::{
+    Ci, Contrast, GroupTally, MethodInfo, Metric, ModeTally, ModelTally, PairedTest, Tally,
+};
 use crate::domain::Slot;
-use crate::domain::{ErrorMode, TaskKind};
-use crate::stats::{McNemar, cluster_ratio_bootstrap, holm};
+use crate::domain::{ErrorMode, TaskKind, TieRule};
+use crate::stats::{BootstrapConfig, McNemar, SignificanceLevel, cluster_ratio_bootstrap, holm};
 use std::collections::BTreeMap;
 
-/// Majority of the votes (given in reviewer order); an exact tie goes to the first vote.
-pub(crate) fn consensus(votes: impl IntoIterator<Item = bool>) -> Option<bool> {
-    let (mut yes, mut no, mut first) = (0u32, 0u32, None);
-    for v in votes {
-        first.get_or_insert(v);
-        if v { yes += 1 } else { no += 1 }
-    }
-    match yes.cmp(&no) {
-        std::cmp::Ordering::Greater => Some(true),
-        std::cmp::Ordering::Less => Some(false),
-        std::cmp::Ordering::Equal => first,
-    }
+/// One item's resolved outcomes for one slot.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ItemOutcome {
+    pub answer: Resolved,
+    pub has_error: Resolved,
+    pub modes: [Resolved; 4],
+    pub flags: Vec<Resolved>,
 }
 
-/// One item's consensus outcomes for one slot.
-#[derive(Debug, Clone, Copy, Default)]
-struct ItemOutcome {
-    answer: Option<bool>,
-    has_error: Option<bool>,
-    modes: [Option<bool>; 4],
-}
-
-fn outcome(cells: &[&Cell<'_>], slot: usize) -> ItemOutcome {
-    let judged: Vec<&ChainAcc> = cells
-        .iter()
-        .map(|c| &c.chains[slot])
-        .filter(|a| a.judged() > 0)
-        .collect();
-    let mut modes = [None; 4];
-    for (m, v) in modes.iter_mut().enumerate() {
-        *v = consensus(judged.iter().map(|a| a.mode_steps[m] > 0));
-    }
+fn outcome(
+    item: u32,
+    cells: &[&Cell<'_>],
+    slot: Slot,
+    rule: TieRule,
+    decided: &Decisions,
+) -> ItemOutcome {
+    let all = votes(cells, slot.index());
+    let get = |o: Outcome| {
+        let v: Vec<bool> = all
+            .get(&o)
+            .map(|v| v.iter().map(|x| x.1).collect())
+            .unwrap_or_default();
+        resolve(&v, rule, decided.get(&(item, slot, o)).copied())
+    };
+    let n_flags = all
+        .keys()
+        .filter_map(|o| match o {
+            Outcome::RedFlag(i) => Some(*i as usize + 1),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0);
     ItemOutcome {
-        answer: consensus(
-            cells
-                .iter()
-                .filter_map(|c| c.case.and_then(|k| k.answer_correct[slot])),
-        ),
-        has_error: consensus(judged.iter().map(|a| a.error > 0)),
-        modes,
+        answer: get(Outcome::AnswerCorrect),
+        has_error: get(Outcome::ChainError),
+        modes: [0u8, 1, 2, 3].map(|m| get(Outcome::Mode(m))),
+        flags: (0..n_flags)
+            .map(|i| get(Outcome::RedFlag(i as u16)))
+            .collect(),
     }
 }
 
@@ -71,43 +76,85 @@ fn count<'a>(values: impl Iterator<Item = &'a Option<bool>>) -> Metric {
     Metric::wilson(k, n)
 }
 
+fn count_resolved<'a>(values: impl Iterator<Item = &'a Resolved>) -> Metric {
+    let (mut k, mut n) = (0, 0);
+    for v in values.filter_map(|r| r.value) {
+        n += 1;
+        k += u64::from(v);
+    }
+    Metric::wilson(k, n)
+}
+
+/// The cluster-bootstrap interval of `Σk / Σn` over items, or a note saying why not.
+pub(crate) fn cluster_ci(
+    clusters: &[(u64, u64)],
+    config: &BootstrapConfig,
+    what: &str,
+    notes: &mut Vec<String>,
+) -> Option<Ci> {
+    match cluster_ratio_bootstrap(clusters, config) {
+        Ok(r) => r.interval.map(|i| Ci { lo: i.lo, hi: i.hi }),
+        Err(e) => {
+            notes.push(format!("{what}: no cluster interval: {e}"));
+            None
+        }
+    }
+}
+
+/// Items (keys of `by_item`) with their resolved `[A, B]` outcomes.
+pub(crate) type Outcomes = Vec<(u32, [ItemOutcome; 2])>;
+
 /// The tally of one group of cells.
 fn group_tally(
-    items: &[ItemInfo],
+    input: &TallyInput,
     cells: &[&Cell<'_>],
     by: &str,
     group: String,
-    config: &TallyConfig,
+    ctx: &Ctx,
+    notes: &mut Vec<String>,
 ) -> GroupTally {
+    let items = &input.items;
+    let boot = &ctx.bootstrap;
     let mut by_item: BTreeMap<u32, Vec<&Cell<'_>>> = BTreeMap::new();
     for c in cells {
         by_item.entry(c.item).or_default().push(c);
     }
-    let outcomes: Vec<(u32, [ItemOutcome; 2])> = by_item
+    let outcomes: Outcomes = by_item
         .iter()
-        .map(|(&item, cs)| (item, [outcome(cs, 0), outcome(cs, 1)]))
+        .map(|(&item, cs)| {
+            (
+                item,
+                Slot::BOTH.map(|slot| outcome(item, cs, slot, ctx.rule, &ctx.decided)),
+            )
+        })
         .collect();
     let info = |item: u32| items.get(item as usize);
+    let per_item = |f: &dyn Fn(&Cell<'_>) -> (u64, u64)| -> Vec<(u64, u64)> {
+        by_item
+            .values()
+            .map(|cs| {
+                cs.iter().fold((0, 0), |(a, b), c| {
+                    let (x, y) = f(c);
+                    (a + x, b + y)
+                })
+            })
+            .collect()
+    };
     let models = Slot::BOTH.map(|slot| {
         let s = slot.index();
+        let label = |what: &str| format!("{what} ({})", slot.as_str());
         let mut total = ChainAcc::default();
         for c in cells {
             total.add(&c.chains[s]);
         }
-        let clusters: Vec<(u64, u64)> = by_item
-            .values()
-            .map(|cs| {
-                cs.iter().fold((0, 0), |(e, j), c| {
-                    (e + c.chains[s].error, j + c.chains[s].judged())
-                })
-            })
-            .collect();
-        let step_error_cluster = cluster_ratio_bootstrap(&clusters, &config.bootstrap)
-            .ok()
-            .and_then(|r| r.interval)
-            .map(|i| Ci { lo: i.lo, hi: i.hi });
+        let step_error_cluster = cluster_ci(
+            &per_item(&|c| (c.chains[s].error, c.chains[s].judged())),
+            boot,
+            &label("step error rate"),
+            notes,
+        );
         let answers_of = |kind: Option<TaskKind>| {
-            count(
+            count_resolved(
                 outcomes
                     .iter()
                     .filter(|(i, _)| kind.is_none_or(|k| info(*i).is_some_and(|x| x.task == k)))
@@ -123,28 +170,41 @@ fn group_tally(
             .enumerate()
             .map(|(m, mode)| ModeTally {
                 mode: *mode,
-                steps: Metric::wilson(total.mode_steps[m], total.judged()),
-                chains: count(outcomes.iter().map(|(_, o)| &o[s].modes[m])),
+                steps: Metric::wilson(total.mode_steps[m], total.judged()).with_cluster(
+                    cluster_ci(
+                        &per_item(&|c| (c.chains[s].mode_steps[m], c.chains[s].judged())),
+                        boot,
+                        &label(&format!("{mode} step rate")),
+                        notes,
+                    ),
+                ),
+                chains: count_resolved(outcomes.iter().map(|(_, o)| &o[s].modes[m])),
             })
             .collect();
-        let (mut flags_k, mut flags_n) = (0u64, 0u64);
-        for c in cells {
-            if let Some(case) = c.case {
-                flags_n += case.red_flags[s].len() as u64;
-                flags_k += case.red_flags[s].iter().filter(|f| **f).count() as u64;
-            }
-        }
+        let flag_counts = |c: &Cell<'_>| {
+            c.case.map_or((0, 0), |case| {
+                (
+                    case.red_flags[s].iter().filter(|f| **f).count() as u64,
+                    case.red_flags[s].len() as u64,
+                )
+            })
+        };
+        let flag_clusters = per_item(&flag_counts);
+        let (flags_k, flags_n) = flag_clusters
+            .iter()
+            .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
         let rawr: Vec<Option<bool>> = outcomes
             .iter()
-            .filter(|(_, o)| o[s].answer == Some(true))
-            .map(|(_, o)| o[s].has_error)
+            .filter(|(_, o)| o[s].answer.value == Some(true))
+            .map(|(_, o)| o[s].has_error.value)
             .collect();
         ModelTally {
             answer_correct: answers_of(None),
             mcq_accuracy: answers_of(Some(TaskKind::Mcq)),
             top5_inclusion: answers_of(Some(TaskKind::Differential)),
             auto_answer_correct: count(auto.iter()),
-            step_error: Metric::wilson(total.error, total.judged()),
+            step_error: Metric::wilson(total.error, total.judged())
+                .with_cluster(step_error_cluster),
             step_error_cluster,
             steps_abstained: total.abstain,
             steps_unmarked: cells
@@ -154,12 +214,27 @@ fn group_tally(
                     steps.saturating_sub(c.chains[s].labelled())
                 })
                 .sum(),
-            chains_with_error: count(outcomes.iter().map(|(_, o)| &o[s].has_error)),
+            chains_with_error: count_resolved(outcomes.iter().map(|(_, o)| &o[s].has_error)),
             modes,
-            red_flag_recognition: Metric::wilson(flags_k, flags_n),
+            red_flag_recognition: Metric::wilson(flags_k, flags_n).with_cluster(cluster_ci(
+                &flag_clusters,
+                boot,
+                &label("red-flag recognition"),
+                notes,
+            )),
             right_answer_wrong_reasoning: count(rawr.iter()),
             severity: total.severity,
-            bad_split: Metric::wilson(total.bad_split, total.labelled()),
+            bad_split: Metric::wilson(total.bad_split, total.labelled()).with_cluster(cluster_ci(
+                &per_item(&|c| (c.chains[s].bad_split, c.chains[s].labelled())),
+                boot,
+                &label("bad-split flags"),
+                notes,
+            )),
+            red_flag_consensus: count_resolved(
+                outcomes.iter().flat_map(|(_, o)| o[s].flags.iter()),
+            ),
+            rank: rank_tally(items, &outcomes, s, boot, notes),
+            calibration: calibration(items, &outcomes, s, notes),
         }
     });
     GroupTally {
@@ -167,11 +242,31 @@ fn group_tally(
         group,
         items: by_item.len() as u64,
         models,
-        paired: paired(&outcomes, config),
+        paired: paired(&outcomes, items, ctx),
+        paired_measures: paired_measures(items, &by_item, ctx, notes),
+        resolution: resolution_rows(&outcomes),
+        // Filled in by `tally` for the overall group (computed beside the groups).
+        style: None,
     }
 }
 
-fn paired(outcomes: &[(u32, [ItemOutcome; 2])], config: &TallyConfig) -> Vec<PairedTest> {
+/// What every group's computation shares.
+pub(crate) struct Ctx {
+    pub alpha: SignificanceLevel,
+    pub bootstrap: BootstrapConfig,
+    pub rule: TieRule,
+    pub decided: Decisions,
+    pub primary: Vec<String>,
+}
+
+impl Ctx {
+    pub fn is_primary(&self, metric: &str) -> bool {
+        self.primary.iter().any(|p| p == metric)
+    }
+}
+
+fn paired(outcomes: &Outcomes, items: &[ItemInfo], ctx: &Ctx) -> Vec<PairedTest> {
+    let alpha = ctx.alpha.get();
     let test = |metric: &str, pairs: Vec<(bool, bool)>| {
         let t = McNemar::from_pairs(pairs.iter().copied());
         PairedTest {
@@ -179,9 +274,10 @@ fn paired(outcomes: &[(u32, [ItemOutcome; 2])], config: &TallyConfig) -> Vec<Pai
             pairs: pairs.len() as u64,
             a_only: t.b,
             b_only: t.c,
-            p_value: t.p_value,
+            p_value: t.p_value.min(1.0),
             p_holm: None,
-            significant: t.p_value < config.alpha.get(),
+            significant: t.b + t.c > 0 && t.p_value < alpha,
+            primary: ctx.is_primary(metric),
         }
     };
     let both = |f: &dyn Fn(&ItemOutcome) -> Option<bool>| -> Vec<(bool, bool)> {
@@ -190,22 +286,40 @@ fn paired(outcomes: &[(u32, [ItemOutcome; 2])], config: &TallyConfig) -> Vec<Pai
             .filter_map(|(_, o)| Some((f(&o[0])?, f(&o[1])?)))
             .collect()
     };
-    let mut out = vec![test("answer_correct", both(&|o| o.answer))];
+    let mut out = vec![
+        test("answer_correct", both(&|o| o.answer.value)),
+        test("chain_error", both(&|o| o.has_error.value)),
+    ];
+    let top1: Vec<(bool, bool)> = outcomes
+        .iter()
+        .filter_map(|(i, _)| {
+            let d = &items.get(*i as usize)?.detail;
+            let [a, b] = [d.rank[0]?, d.rank[1]?];
+            Some((a.gold_rank == Some(1), b.gold_rank == Some(1)))
+        })
+        .collect();
+    out.push(test("top1", top1));
     let modes: Vec<PairedTest> = (0..ErrorMode::ALL.len())
-        .map(|m| test(ErrorMode::ALL[m].as_str(), both(&|o| o.modes[m])))
+        .map(|m| test(ErrorMode::ALL[m].as_str(), both(&|o| o.modes[m].value)))
         .collect();
     let adjusted = holm(&modes.iter().map(|t| t.p_value).collect::<Vec<_>>());
     out.extend(modes.into_iter().zip(adjusted).map(|(t, p)| PairedTest {
-        p_holm: Some(p),
-        significant: p < config.alpha.get(),
+        p_holm: Some(p.min(1.0)),
+        significant: t.a_only + t.b_only > 0 && p < alpha,
         ..t
     }));
     out
 }
 
-fn groups(input: &TallyInput, cells: &[Cell<'_>], config: &TallyConfig) -> Vec<GroupTally> {
+fn groups(
+    input: &TallyInput,
+    cells: &[Cell<'_>],
+    config: &TallyConfig,
+    ctx: &Ctx,
+    notes: &mut Vec<String>,
+) -> Vec<GroupTally> {
     let all: Vec<&Cell<'_>> = cells.iter().collect();
-    let mut out = vec![group_tally(&input.items, &all, "all", "all".into(), config)];
+    let mut out = vec![group_tally(input, &all, "all", "all".into(), ctx, notes)];
     for by in &config.by {
         let mut keyed: BTreeMap<(usize, String), Vec<&Cell<'_>>> = BTreeMap::new();
         for c in cells {
@@ -246,14 +360,16 @@ fn groups(input: &TallyInput, cells: &[Cell<'_>], config: &TallyConfig) -> Vec<G
             };
             keyed.entry(key).or_default().push(c);
         }
+        // Subgroup notes repeat the overall ones; keep the overall group's only.
+        let mut quiet = Vec::new();
         for ((_, name), cs) in keyed {
-            out.push(group_tally(&input.items, &cs, by.as_str(), name, config));
+            out.push(group_tally(input, &cs, by.as_str(), name, ctx, &mut quiet));
         }
     }
     out
 }
 
-fn contrast(t: &Tally) -> Option<Contrast> {
+fn contrast(t: &Tally, alpha: f64) -> Option<Contrast> {
     let g = t.overall()?;
     let acc = [g.models[0].answer_correct, g.models[1].answer_correct];
     let err = [g.models[0].step_error, g.models[1].step_error];
@@ -262,10 +378,26 @@ fn contrast(t: &Tally) -> Option<Contrast> {
         matches!((acc[i].estimate, acc[j].estimate, err[i].estimate, err[j].estimate),
             (Some(ai), Some(aj), Some(ei), Some(ej)) if ai > aj && ei > ej)
     });
+    let answer_p = g
+        .paired
+        .iter()
+        .find(|p| p.metric == "answer_correct" && p.a_only + p.b_only > 0)
+        .map(|p| p.p_value);
+    let step_p = g
+        .paired_measures
+        .iter()
+        .find(|p| p.metric == "step_error_rate" && p.nonzero > 0)
+        .map(|p| p.p_value);
+    let supported = hidden.is_some()
+        && answer_p.is_some_and(|p| p < alpha)
+        && step_p.is_some_and(|p| p < alpha);
     Some(Contrast {
         answer_correct: acc,
         step_error: err,
         hidden_by_answers: hidden.map(|i| t.model_name(i)),
+        answer_p,
+        step_p,
+        supported,
     })
 }
 
@@ -273,35 +405,92 @@ fn contrast(t: &Tally) -> Option<Contrast> {
 /// computed; per-model figures, blinding checks and the contrast stay empty.
 pub fn tally(input: &TallyInput, config: &TallyConfig) -> Tally {
     let cells = cells(input);
+    let mut notes = Vec::new();
+    let plan_alpha = SignificanceLevel::new(input.plan.alpha);
+    let (alpha, alpha_source) = match (config.alpha, plan_alpha) {
+        (Some(a), Ok(p)) if a == p => (a, "study plan".to_string()),
+        (Some(a), Ok(p)) => (
+            a,
+            format!("--alpha override (the study plan fixed {})", p.get()),
+        ),
+        (Some(a), Err(e)) => (a, format!("--alpha (the study plan's is invalid: {e})")),
+        (None, Ok(p)) if input.plan_history.is_empty() => (
+            p,
+            "the default plan: none was recorded at study creation".to_string(),
+        ),
+        (None, Ok(p)) => (p, "study plan".to_string()),
+        (None, Err(e)) => {
+            notes.push(format!("the study plan's α is invalid ({e}); using 0.01"));
+            (SignificanceLevel::DEFAULT, "default".to_string())
+        }
+    };
+    let ctx = Ctx {
+        alpha,
+        bootstrap: config.bootstrap,
+        rule: input.plan.ties,
+        decided: decisions(input),
+        primary: input.plan.primary.clone(),
+    };
+    // Agreement and style control do not depend on the groups: compute them on scoped
+    // threads beside the per-model figures. Deterministic: each has its own seeded streams.
+    let all_cells: Vec<&Cell<'_>> = cells.iter().collect();
+    let unblinded = input.models.is_some();
+    let ((agreement, agreement_notes), style, (groups, blinding)) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| {
+            let mut n = Vec::new();
+            (agreement(input, &config.bootstrap, &mut n), n)
+        });
+        let st = scope.spawn(|| {
+            unblinded.then(|| super::style::style_control(input, &all_cells, &mut Vec::new()))
+        });
+        let mut n = Vec::new();
+        let per_model = if unblinded {
+            let g = groups(input, &cells, config, &ctx, &mut n);
+            let b = blinding(input, &config.bootstrap, &mut n);
+            (g, b)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let a = a.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let st = st.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        notes.extend(n);
+        (a, st, per_model)
+    });
+    let mut agreement_notes = agreement_notes;
+    agreement_notes.append(&mut notes);
+    notes = agreement_notes;
     let mut t = Tally {
         study: input.study.clone(),
         unblinded: input.models.is_some(),
-        alpha: config.alpha.get(),
+        alpha: alpha.get(),
         models: input.models.clone(),
         progress: progress(input, &cells),
-        agreement: agreement(input, &config.bootstrap),
+        agreement,
         groups: Vec::new(),
         blinding: Vec::new(),
         contrast: None,
+        plan: input.plan.clone(),
+        plan_history: input.plan_history.clone(),
+        alpha_source,
+        notes: Vec::new(),
+        method: MethodInfo {
+            replicates: config.bootstrap.replicates,
+            seed: config.bootstrap.seed,
+            level: config.bootstrap.level,
+            stripper_versions: input.stripper_versions.clone(),
+            software: format!("blindstep {}", env!("CARGO_PKG_VERSION")),
+            items: input.items.len(),
+            reviewers: input.reviewers.len(),
+        },
     };
-    if input.models.is_some() {
-        t.groups = groups(input, &cells, config);
-        t.blinding = blinding(input);
-        t.contrast = contrast(&t);
+    if unblinded {
+        t.groups = groups;
+        if let Some(g) = t.groups.iter_mut().find(|g| g.by == "all") {
+            g.style = style;
+        }
+        t.blinding = blinding;
+        t.contrast = contrast(&t, alpha.get());
     }
+    t.notes = notes;
     t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn consensus_is_majority_with_first_breaking_ties() {
-        assert_eq!(consensus([true, false, false]), Some(false));
-        assert_eq!(consensus([true, true, false]), Some(true));
-        assert_eq!(consensus([false, true]), Some(false));
-        assert_eq!(consensus([true, false]), Some(true));
-        assert_eq!(consensus(std::iter::empty()), None);
-    }
 }

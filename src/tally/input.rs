@@ -3,9 +3,11 @@
 //!
 //! Must not: hold model names while the study is blinded (`models` is `None` then).
 
+use super::resolve::Outcome;
 use crate::domain::Slot;
 use crate::domain::{
-    ErrorMode, Incidence, ItemId, Role, Severity, Specialty, Stage, StepLabel, TaskKind,
+    AnalysisPlan, ErrorMode, Incidence, ItemId, PlanRecord, Role, Severity, Specialty, Stage,
+    StepLabel, TaskKind,
 };
 use crate::stats::{BootstrapConfig, SignificanceLevel};
 use serde::Serialize;
@@ -17,8 +19,36 @@ pub struct ModelInfo {
     pub role: Role,
 }
 
+/// Where a side's ranked differential puts the gold and the must-not-miss diagnoses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RankObs {
+    /// 1-based rank of the first entry naming the gold diagnosis; `None` when absent.
+    pub gold_rank: Option<u32>,
+    /// The case's must-not-miss diagnoses.
+    pub must_not_miss: u32,
+    /// Of those, named in the side's top 5.
+    pub covered: u32,
+    /// Pairs (x, y), y must-not-miss, x listed above y, and the case's priority order puts y
+    /// above x (an x absent from the priority order ranks below every listed diagnosis).
+    pub inversions: u32,
+}
+
+/// Per-chain facts beyond the counts: style covariates, rank and calibration inputs.
+/// Per-slot arrays are `[A, B]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ItemDetail {
+    pub truncated: [bool; 2],
+    /// Words in each step, in order.
+    pub step_words: [Vec<u32>; 2],
+    /// Differential items whose chain gave a ranked list.
+    pub rank: [Option<RankObs>; 2],
+    /// `(probability of the most probable option, that option is gold)`, when the run
+    /// carries option probabilities.
+    pub calibration: [Option<(f64, bool)>; 2],
+}
+
 /// One study item. Per-slot arrays are `[A, B]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ItemInfo {
     pub item: ItemId,
     pub case_id: String,
@@ -34,6 +64,7 @@ pub struct ItemInfo {
     /// The chain's extracted answer scored against gold (MCQ letter; top-5 for differentials);
     /// `None` when the chain gave no answer.
     pub auto_correct: [Option<bool>; 2],
+    pub detail: ItemDetail,
 }
 
 /// One reviewer's current verdict on one step. `item` and `reviewer` index
@@ -66,6 +97,10 @@ pub struct CaseObs {
     pub red_flags: [Vec<bool>; 2],
     /// The slot the reviewer took for the student's.
     pub student_guess: Option<Slot>,
+    /// The slot whose chain the reviewer preferred; `None` for a tie or no answer.
+    pub preferred: Option<Slot>,
+    /// The reviewer called the preference a tie.
+    pub preferred_tie: bool,
     pub confidence: Option<u8>,
     /// Every question of the form answered.
     pub complete: bool,
@@ -116,28 +151,28 @@ pub fn source_group(source: &str) -> String {
     }
 }
 
+/// An adjudicator's current decision on one disputed item outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AdjudicationObs {
+    pub item: u32,
+    pub slot: Slot,
+    pub outcome: Outcome,
+    pub value: bool,
+}
+
 /// How to tally.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TallyConfig {
-    /// Level for the paired tests (default 0.01, Zhong et al.).
-    pub alpha: SignificanceLevel,
+    /// Level for the paired tests; `None` takes the study plan's α (the normal case: α is
+    /// fixed at `study create`). An override is shown as such.
+    pub alpha: Option<SignificanceLevel>,
     pub bootstrap: BootstrapConfig,
     /// Subgroup breakdowns besides the overall one.
     pub by: Vec<GroupBy>,
 }
 
-impl Default for TallyConfig {
-    fn default() -> Self {
-        Self {
-            alpha: SignificanceLevel::DEFAULT,
-            bootstrap: BootstrapConfig::default(),
-            by: Vec::new(),
-        }
-    }
-}
-
 /// Everything one tally reads.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TallyInput {
     pub study: String,
     /// `[A, B]`; `None` while the study is blinded.
@@ -149,6 +184,12 @@ pub struct TallyInput {
     pub assignments: Vec<(u32, u32)>,
     pub steps: Vec<StepObs>,
     pub cases: Vec<CaseObs>,
+    /// The study's analysis plan (latest version) and its history, oldest first.
+    pub plan: AnalysisPlan,
+    pub plan_history: Vec<PlanRecord>,
+    pub adjudications: Vec<AdjudicationObs>,
+    /// Stripper versions of the study's chains.
+    pub stripper_versions: Vec<String>,
 }
 
 #[cfg(test)]

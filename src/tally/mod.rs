@@ -5,7 +5,9 @@
 //! The terminal screen that shows a tally is [`crate::tui::tally`].
 //!
 //! - [`input`]: the plain observations a tally reads (built by `export::gather`).
-//! - [`cell`]: the per item × reviewer accumulator both of the next two read.
+//! - [`cells`]: the per item × reviewer accumulator the tally and the agreement read;
+//!   [`resolve`]: tie rules and adjudications; [`rank`], [`measures`], [`style`]: rank-aware
+//!   scores, the clustered measures and style control; [`methods`]: the methods paragraph.
 //! - [`compute`]: [`tally`], pure; [`agreement`](mod@agreement): progress, agreement, blinding.
 //! - [`result`]: the [`Tally`] it returns; [`render`]: text and tidy rows.
 //!
@@ -13,17 +15,28 @@
 //! is blinded.
 
 pub mod agreement;
-pub mod cell;
+pub mod cells;
 pub mod compute;
 pub mod input;
+pub mod measures;
+pub mod methods;
+pub mod rank;
 pub mod render;
+pub mod render_more;
+pub mod resolve;
 pub mod result;
+pub mod result_more;
+pub mod style;
 
 pub use compute::tally;
 pub use input::{
-    CaseObs, GroupBy, ItemInfo, ModelInfo, StepObs, TallyConfig, TallyInput, mode_bit, source_group,
+    AdjudicationObs, CaseObs, GroupBy, ItemDetail, ItemInfo, ModelInfo, RankObs, StepObs,
+    TallyConfig, TallyInput, mode_bit, source_group,
 };
+pub use methods::render_methods;
+pub use rank::rank_obs;
 pub use render::{TallyRow, render_table, tally_rows};
+pub use resolve::{Dispute, Outcome, disputes};
 pub use result::{
     Agreement, Contrast, GroupTally, GuessTally, Metric, ModeTally, ModelTally, PairedTest,
     Progress, Tally,

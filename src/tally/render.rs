@@ -32,7 +32,13 @@ pub struct TallyRow {
 }
 
 impl TallyRow {
-    fn new(t: &Tally, by: &str, group: &str, metric: impl Into<String>, method: &str) -> Self {
+    pub(crate) fn new(
+        t: &Tally,
+        by: &str,
+        group: &str,
+        metric: impl Into<String>,
+        method: &str,
+    ) -> Self {
         Self {
             study: t.study.clone(),
             by: by.into(),
@@ -52,7 +58,7 @@ impl TallyRow {
         }
     }
 
-    fn metric(mut self, m: &Metric) -> Self {
+    pub(crate) fn metric(mut self, m: &Metric) -> Self {
         self.estimate = m.estimate;
         self.lo = m.lo;
         self.hi = m.hi;
@@ -61,7 +67,7 @@ impl TallyRow {
         self
     }
 
-    fn slot(mut self, t: &Tally, i: usize) -> Self {
+    pub(crate) fn slot(mut self, t: &Tally, i: usize) -> Self {
         if let Some(models) = &t.models {
             self.model = models[i].name.clone();
             self.role = models[i].role.to_string();
@@ -90,11 +96,20 @@ fn model_rows(t: &Tally, g: &GroupTally, i: usize, m: &ModelTally, out: &mut Vec
     out.push(count("steps_abstained", m.steps_abstained));
     out.push(count("steps_unmarked", m.steps_unmarked));
     out.push(row("chains_with_error", "wilson").metric(&m.chains_with_error));
+    let cluster = |metric: &str, m: &Metric| {
+        let mut r = row(metric, "cluster_bootstrap_items").metric(m);
+        r.lo = m.cluster.map(|c| c.lo);
+        r.hi = m.cluster.map(|c| c.hi);
+        r
+    };
     for mode in &m.modes {
         out.push(row(&format!("steps_with_{}", mode.mode), "wilson").metric(&mode.steps));
+        out.push(cluster(&format!("steps_with_{}", mode.mode), &mode.steps));
         out.push(row(&format!("chains_with_{}", mode.mode), "wilson").metric(&mode.chains));
     }
     out.push(row("red_flag_recognition", "wilson").metric(&m.red_flag_recognition));
+    out.push(cluster("red_flag_recognition", &m.red_flag_recognition));
+    out.push(row("red_flag_consensus", "wilson").metric(&m.red_flag_consensus));
     out.push(row("right_answer_wrong_reasoning", "wilson").metric(&m.right_answer_wrong_reasoning));
     let total = m.severity.total();
     for (name, k) in [
@@ -106,6 +121,7 @@ fn model_rows(t: &Tally, g: &GroupTally, i: usize, m: &ModelTally, out: &mut Vec
         out.push(row(&format!("severity_{name}"), "wilson").metric(&Metric::wilson(k, total)));
     }
     out.push(row("bad_split", "wilson").metric(&m.bad_split));
+    out.push(cluster("bad_split", &m.bad_split));
 }
 
 /// The whole tally as tidy rows.
@@ -174,6 +190,7 @@ pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
             });
         }
     }
+    super::render_more::extra_rows(t, &mut out);
     for b in &t.blinding {
         out.push(TallyRow {
             p_value: b.p_value,
@@ -191,7 +208,7 @@ pub fn tally_rows(t: &Tally) -> Vec<TallyRow> {
 }
 
 /// Left-aligned columns, two spaces apart.
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
@@ -214,17 +231,7 @@ fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn opt(v: Option<f64>, digits: usize) -> String {
-    v.map_or_else(|| "n/a".into(), |x| format!("{x:.digits$}"))
-}
-
-fn p_text(p: f64) -> String {
-    if p < 0.0001 {
-        "<0.0001".into()
-    } else {
-        format!("{p:.4}")
-    }
-}
+use super::render_more::format_p as p_text;
 
 /// The per-model rows of one group, `[A, B]` side by side.
 fn group_table(t: &Tally, g: &GroupTally) -> String {
@@ -244,15 +251,7 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
             "answer correct (auto vs gold)".into(),
             both(&|m| m.auto_answer_correct.full()),
         ),
-        ("step error rate".into(), both(&|m| m.step_error.full())),
-        (
-            "  cluster bootstrap (items)".into(),
-            both(&|m| {
-                m.step_error_cluster.map_or("n/a".into(), |c| {
-                    format!("[{:.1}, {:.1}]", 100.0 * c.lo, 100.0 * c.hi)
-                })
-            }),
-        ),
+        ("step error rate".into(), both(&|m| m.step_error.labelled())),
         (
             "chains with ≥1 error".into(),
             both(&|m| m.chains_with_error.full()),
@@ -261,7 +260,7 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
     for (i, mode) in a.modes.iter().enumerate() {
         rows.push((
             format!("{}: steps", mode.mode),
-            both(&|m| m.modes.get(i).map_or("n/a".into(), |x| x.steps.full())),
+            both(&|m| m.modes.get(i).map_or("n/a".into(), |x| x.steps.labelled())),
         ));
         rows.push((
             format!("{}: chains", mode.mode),
@@ -270,8 +269,12 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
     }
     rows.extend([
         (
-            "red-flag recognition".into(),
-            both(&|m| m.red_flag_recognition.full()),
+            "red-flag recognition (reviewer level)".into(),
+            both(&|m| m.red_flag_recognition.labelled()),
+        ),
+        (
+            "red flags recognised (item level, tie rule)".into(),
+            both(&|m| m.red_flag_consensus.full()),
         ),
         (
             "right answer, wrong reasoning".into(),
@@ -286,7 +289,7 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
                 )
             }),
         ),
-        ("bad-split flags".into(), both(&|m| m.bad_split.full())),
+        ("bad-split flags".into(), both(&|m| m.bad_split.labelled())),
         (
             "steps abstained / unmarked".into(),
             both(&|m| format!("{} / {}", m.steps_abstained, m.steps_unmarked)),
@@ -311,12 +314,25 @@ fn paired_table(g: &GroupTally) -> String {
                 p.pairs.to_string(),
                 p.a_only.to_string(),
                 p.b_only.to_string(),
-                p_text(p.p_value),
-                p.p_holm.map_or("-".into(), p_text),
+                if p.a_only + p.b_only == 0 {
+                    "n/a (no discordant pairs)".into()
+                } else {
+                    p_text(p.p_value)
+                },
+                match p.p_holm {
+                    Some(_) if p.a_only + p.b_only == 0 => "n/a".into(),
+                    Some(h) => p_text(h),
+                    None => "-".into(),
+                },
                 if p.significant {
                     "yes".into()
                 } else {
                     "no".into()
+                },
+                if p.primary {
+                    "primary".into()
+                } else {
+                    "secondary".into()
                 },
             ]
         })
@@ -330,6 +346,7 @@ fn paired_table(g: &GroupTally) -> String {
             "p",
             "p (Holm)",
             "significant",
+            "plan",
         ],
         &rows,
     )
@@ -368,6 +385,7 @@ pub fn render_table(t: &Tally) -> String {
             "(for answer_correct, 'A only' = A right and B wrong; for a mode, 'A only' = only A's chain has it)"
         );
         s.push_str(&paired_table(g));
+        s.push_str(&super::render_more::group_sections(t, g));
     }
     if let Some(c) = &t.contrast {
         let _ = writeln!(s, "\n== answer accuracy vs step error ==");
@@ -380,20 +398,7 @@ pub fn render_table(t: &Tally) -> String {
                 c.step_error[i].percent()
             );
         }
-        match &c.hidden_by_answers {
-            Some(m) => {
-                let _ = writeln!(
-                    s,
-                    "{m} has the better answers AND the worse steps: answer accuracy hides its reasoning errors."
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    s,
-                    "No model has both the better answers and the worse steps."
-                );
-            }
-        }
+        let _ = writeln!(s, "{}", super::render_more::contrast_sentence(t, c));
     }
     let subgroups: Vec<&GroupTally> = t.groups.iter().filter(|g| g.by != "all").collect();
     if !subgroups.is_empty() {
@@ -430,23 +435,7 @@ pub fn render_table(t: &Tally) -> String {
             &rows,
         ));
     }
-    let a = &t.agreement;
-    let _ = writeln!(
-        s,
-        "\n== agreement on step labels (sound/neutral/error; abstain = missing) =="
-    );
-    let _ = writeln!(
-        s,
-        "steps judged by ≥2 reviewers: {}; percent agreement {}; Cohen's κ {}; Fleiss' κ {}; Krippendorff's α {} {}",
-        a.pairable_units,
-        a.percent
-            .map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
-        opt(a.cohen.map(|k| k.value), 3),
-        opt(a.fleiss.map(|k| k.value), 3),
-        opt(a.krippendorff, 3),
-        a.krippendorff_ci
-            .map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
-    );
+    s.push_str(&super::render_more::agreement_section(t));
     if !t.blinding.is_empty() {
         let _ = writeln!(
             s,
@@ -458,12 +447,21 @@ pub fn render_table(t: &Tally) -> String {
             .map(|b| {
                 vec![
                     b.reviewer.clone(),
-                    b.correct.full(),
-                    b.p_value.map_or("n/a".into(), p_text),
+                    b.correct.labelled(),
+                    b.p_value.map_or("n/a (no guesses)".into(), p_text),
+                    b.p_cluster.map_or("-".into(), p_text),
                 ]
             })
             .collect();
-        s.push_str(&table(&["reviewer", "correct guesses", "p"], &rows));
+        s.push_str(&table(
+            &[
+                "reviewer",
+                "correct guesses",
+                "p (binomial)",
+                "p (items, sign-flip)",
+            ],
+            &rows,
+        ));
     }
     let _ = writeln!(s, "\n== progress ==");
     let rows: Vec<Vec<String>> = t
@@ -478,5 +476,6 @@ pub fn render_table(t: &Tally) -> String {
         })
         .collect();
     s.push_str(&table(&["reviewer", "items done", "steps judged"], &rows));
+    s.push_str(&super::render_more::plan_and_notes(t));
     s
 }

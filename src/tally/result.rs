@@ -4,11 +4,13 @@
 //! Must not: compute anything beyond trivial conversions; see `compute` and `agreement`.
 
 use super::input::ModelInfo;
-use crate::domain::ErrorMode;
+pub use super::result_more::*;
+use crate::domain::{AnalysisPlan, ErrorMode, PlanRecord};
 use crate::stats::Rate;
 use serde::Serialize;
 
-/// `k` of `n` with an estimate and a 95 % interval.
+/// `k` of `n` with an estimate and a 95 % Wilson interval (`lo`, `hi`), and for step- and
+/// reviewer-level rates a cluster-bootstrap interval over items (`cluster`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
 pub struct Metric {
     pub k: u64,
@@ -16,6 +18,9 @@ pub struct Metric {
     pub estimate: Option<f64>,
     pub lo: Option<f64>,
     pub hi: Option<f64>,
+    /// Percentile interval from resampling items (clusters) with replacement; `None` for
+    /// item-level rates, where Wilson already treats items as independent.
+    pub cluster: Option<Ci>,
 }
 
 impl Metric {
@@ -28,6 +33,7 @@ impl Metric {
                 estimate: r.estimate,
                 lo: r.lo,
                 hi: r.hi,
+                cluster: None,
             },
             Err(_) => Self {
                 k,
@@ -51,6 +57,31 @@ impl Metric {
     /// [`Metric::percent`] with the counts: `"30.6% [27.1, 34.4] (31/101)"`.
     pub fn full(&self) -> String {
         format!("{} ({}/{})", self.percent(), self.k, self.n)
+    }
+
+    /// The same metric carrying a cluster-bootstrap interval.
+    pub fn with_cluster(mut self, cluster: Option<Ci>) -> Self {
+        self.cluster = cluster;
+        self
+    }
+
+    /// Both intervals, labelled: `"30.6% Wilson [27.1, 34.4] cluster [25.0, 36.2] (31/101)"`.
+    pub fn labelled(&self) -> String {
+        let Some(e) = self.estimate else {
+            return format!("n/a ({}/{})", self.k, self.n);
+        };
+        let mut s = format!("{:.1}%", 100.0 * e);
+        if let (Some(lo), Some(hi)) = (self.lo, self.hi) {
+            s.push_str(&format!(" Wilson [{:.1}, {:.1}]", 100.0 * lo, 100.0 * hi));
+        }
+        if let Some(c) = self.cluster {
+            s.push_str(&format!(
+                " cluster [{:.1}, {:.1}]",
+                100.0 * c.lo,
+                100.0 * c.hi
+            ));
+        }
+        format!("{s} ({}/{})", self.k, self.n)
     }
 }
 
@@ -114,6 +145,13 @@ pub struct ModelTally {
     pub severity: SeverityMix,
     /// Steps flagged as a bad split / labelled steps (abstain included).
     pub bad_split: Metric,
+    /// Red flags recognised by the item's reviewers (tie rule; adjudication wins) / red flags
+    /// with a resolved value: the item-level version of `red_flag_recognition`.
+    pub red_flag_consensus: Metric,
+    /// Rank-aware scoring of differential answers (issue 15).
+    pub rank: RankTally,
+    /// Calibration of the option probabilities, when runs carry them.
+    pub calibration: Option<CalibrationTally>,
 }
 
 /// An exact McNemar test, A vs B on the same items.
@@ -132,6 +170,8 @@ pub struct PairedTest {
     pub p_holm: Option<f64>,
     /// p (or Holm-adjusted p) below the configured level.
     pub significant: bool,
+    /// Declared primary in the study plan.
+    pub primary: bool,
 }
 
 /// One group (overall, a specialty, an incidence tier or a reviewer).
@@ -145,6 +185,12 @@ pub struct GroupTally {
     /// `[A, B]`.
     pub models: [ModelTally; 2],
     pub paired: Vec<PairedTest>,
+    /// Paired permutation tests of per-item measures (step error rate, ranks, counts).
+    pub paired_measures: Vec<PairedMeasure>,
+    /// Disputed item outcomes per slot and how they were analysed.
+    pub resolution: Vec<ResolutionRow>,
+    /// Style control (overall group only).
+    pub style: Option<StyleControl>,
 }
 
 /// A kappa with what it rests on.
@@ -168,7 +214,20 @@ pub struct Agreement {
     /// Over the units rated by the most common number (≥ 2) of reviewers.
     pub fleiss: Option<KappaValue>,
     pub krippendorff: Option<f64>,
+    /// Percentile interval resampling items (cases), not steps.
     pub krippendorff_ci: Option<Ci>,
+    /// Items the Krippendorff interval resampled.
+    pub krippendorff_items: usize,
+    /// Cohen's κ for every reviewer pair on the steps both judged.
+    pub pairwise: Vec<PairKappa>,
+    /// How many units Fleiss' κ used, and why others were left out.
+    pub fleiss_note: String,
+    /// Why a statistic above is n/a: keys `percent`, `cohen`, `fleiss`, `krippendorff`.
+    pub why_na: std::collections::BTreeMap<String, String>,
+    /// Agreement on each error-mode tag (present / absent on steps both judged).
+    pub tags: Vec<FacetAgreement>,
+    /// Agreement on severity (minor / major / harmful) on steps both marked as errors.
+    pub severity: Option<FacetAgreement>,
 }
 
 /// One reviewer's guesses of which side was the student.
@@ -179,6 +238,9 @@ pub struct GuessTally {
     pub correct: Metric,
     /// Exact two-sided binomial test against 50 %; `None` without guesses.
     pub p_value: Option<f64>,
+    /// Item-clustered sign-flip permutation test (`all` row only): guesses on one item move
+    /// together.
+    pub p_cluster: Option<f64>,
 }
 
 /// A reviewer's progress.
@@ -197,8 +259,14 @@ pub struct Contrast {
     /// `[A, B]` reviewer-confirmed answer correct.
     pub answer_correct: [Metric; 2],
     pub step_error: [Metric; 2],
-    /// The slot whose answers are better while its steps are worse, if one is.
+    /// The slot whose answers are better while its steps are worse (point estimates).
     pub hidden_by_answers: Option<String>,
+    /// McNemar p of answer correctness and the paired permutation p of the per-item step
+    /// error rate; `None` when not computable.
+    pub answer_p: Option<f64>,
+    pub step_p: Option<f64>,
+    /// Both differences significant at α: only then does the tally state the contrast.
+    pub supported: bool,
 }
 
 /// The whole tally of a study.
@@ -216,6 +284,16 @@ pub struct Tally {
     /// Whether blinding held: only after unblinding, and only when one model is the student.
     pub blinding: Vec<GuessTally>,
     pub contrast: Option<Contrast>,
+    /// The analysis plan fixed at `study create` (latest version).
+    pub plan: AnalysisPlan,
+    /// Every recorded version of the plan, oldest first.
+    pub plan_history: Vec<PlanRecord>,
+    /// Where α came from: `study plan`, or a command-line override.
+    pub alpha_source: String,
+    /// Why figures are n/a when a computation failed (the error, not silence).
+    pub notes: Vec<String>,
+    /// Settings and provenance the methods paragraph cites.
+    pub method: MethodInfo,
 }
 
 impl Tally {

@@ -16,6 +16,7 @@
 //! [`crate::domain::QueueEntry`], which have no model, run or timing field.
 
 pub mod action;
+pub mod adjudicate;
 pub mod app;
 pub mod backend;
 pub mod badge;

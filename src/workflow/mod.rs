@@ -1,6 +1,7 @@
 //! Orchestration across the pure core and the store: import runs with their
 //! chains, create studies, build the demo. No SQL and no terminal here.
 
+pub mod adjudicate;
 pub mod demo;
 pub mod demo_feedback;
 pub mod generation;

@@ -4,6 +4,7 @@
 //! Knows HTTP and JSON only; never reads model files.
 
 mod client;
+pub mod logprobs;
 mod pool;
 mod wire;
 

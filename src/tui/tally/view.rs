@@ -4,6 +4,7 @@
 //! none).
 
 use super::TallyScreen;
+use crate::tally::render_more::format_p;
 use crate::tally::result::{GroupTally, Metric};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
@@ -76,13 +77,22 @@ impl TallyScreen {
             Span::raw(format!("{label:<16}")),
             Span::styled(format!("{} ", ["A", "B"][slot]), self.style(slot)),
             Span::styled(bar(m, lo, hi, width), self.style(slot)),
-            Span::raw(format!(" {} {}", pct(m), ci(lo, hi))),
+            Span::raw(match m.cluster {
+                Some(c) => format!(
+                    " {} Wilson {} cluster {}",
+                    pct(m),
+                    ci(lo, hi),
+                    ci(Some(c.lo), Some(c.hi))
+                ),
+                None if m.estimate.is_some() => format!(" {} Wilson {}", pct(m), ci(lo, hi)),
+                None => String::new(),
+            }),
         ])
     }
 
     fn group_lines(&self, g: &GroupTally, width: usize) -> Vec<Line<'static>> {
         let t = &self.tally;
-        let bar_w = width.saturating_sub(40).clamp(10, 60);
+        let bar_w = width.saturating_sub(66).clamp(8, 60);
         let mut lines = vec![Line::styled("Answer accuracy vs step error", self.bold())];
         for (i, m) in g.models.iter().enumerate() {
             lines.push(self.bar_line(
@@ -95,27 +105,38 @@ impl TallyScreen {
             ));
         }
         for (i, m) in g.models.iter().enumerate() {
-            let boot = m.step_error_cluster;
             lines.push(self.bar_line(
                 "step error",
                 i,
                 &m.step_error,
-                boot.map(|c| c.lo),
-                boot.map(|c| c.hi),
+                m.step_error.lo,
+                m.step_error.hi,
                 bar_w,
             ));
         }
         if let Some(c) = t.contrast.as_ref().filter(|_| g.by == "all") {
+            let p = |v: Option<f64>| v.map_or("n/a".into(), format_p);
             lines.push(Line::raw(match &c.hidden_by_answers {
+                Some(m) if c.supported => format!(
+                    "→ {m}: better answers, worse steps (p {} and {}): accuracy hides its reasoning errors.",
+                    p(c.answer_p),
+                    p(c.step_p)
+                ),
                 Some(m) => format!(
-                    "→ {m}: better answers, worse steps: accuracy hides its reasoning errors."
+                    "→ {m}: higher accuracy and higher step error, not significant at α = {} (p {} and {})",
+                    t.alpha,
+                    p(c.answer_p),
+                    p(c.step_p)
                 ),
                 None => "→ no model has both the better answers and the worse steps".into(),
             }));
         }
         lines.push(Line::raw(""));
         lines.push(Line::styled(
-            "Chains with each error mode (consensus), 95% Wilson",
+            format!(
+                "Chains with each error mode (tie rule {}), 95% Wilson",
+                t.plan.ties
+            ),
             self.bold(),
         ));
         for k in 0..g.models[0].modes.len() {
@@ -198,13 +219,31 @@ impl TallyScreen {
         for p in &g.paired {
             let p_shown = p.p_holm.unwrap_or(p.p_value);
             lines.push(Line::raw(format!(
-                "{:<16}pairs {:<5} A only {:<4} B only {:<4} p{} {:.4}{}",
+                "{:<16}pairs {:<5} A only {:<4} B only {:<4} p{} {}{}",
                 p.metric,
                 p.pairs,
                 p.a_only,
                 p.b_only,
                 if p.p_holm.is_some() { "(Holm)" } else { "" },
-                p_shown,
+                if p.a_only + p.b_only == 0 {
+                    "n/a (no discordant pairs)".to_string()
+                } else {
+                    format_p(p_shown)
+                },
+                if p.significant { "  significant" } else { "" }
+            )));
+        }
+        for p in &g.paired_measures {
+            lines.push(Line::raw(format!(
+                "{:<24}pairs {:<5} mean A−B {:+.3}  p {} (permutation){}",
+                p.metric,
+                p.pairs,
+                p.mean_difference,
+                if p.nonzero == 0 {
+                    "n/a (no item differs)".to_string()
+                } else {
+                    format_p(p.p_value)
+                },
                 if p.significant { "  significant" } else { "" }
             )));
         }
@@ -214,7 +253,11 @@ impl TallyScreen {
     fn common_lines(&self) -> Vec<Line<'static>> {
         let t = &self.tally;
         let a = &t.agreement;
-        let num = |v: Option<f64>| v.map_or("n/a".into(), |x| format!("{x:.3}"));
+        let num = |v: Option<f64>, k: &str| match (v, a.why_na.get(k)) {
+            (Some(x), _) => format!("{x:.3}"),
+            (None, Some(w)) => format!("n/a ({w})"),
+            (None, None) => "n/a".into(),
+        };
         let mut lines = vec![
             Line::raw(""),
             Line::styled("Agreement on step labels", self.bold()),
@@ -223,13 +266,27 @@ impl TallyScreen {
                 a.pairable_units,
                 a.percent
                     .map_or("n/a".into(), |p| format!("{:.1}%", 100.0 * p)),
-                num(a.cohen.map(|k| k.value)),
-                num(a.fleiss.map(|k| k.value)),
-                num(a.krippendorff),
-                a.krippendorff_ci
-                    .map_or(String::new(), |c| format!("[{:.3}, {:.3}]", c.lo, c.hi)),
+                num(a.cohen.map(|k| k.value), "cohen"),
+                num(a.fleiss.map(|k| k.value), "fleiss"),
+                num(a.krippendorff, "krippendorff"),
+                a.krippendorff_ci.map_or(String::new(), |c| format!(
+                    "[{:.3}, {:.3}] (items)",
+                    c.lo, c.hi
+                )),
             )),
         ];
+        for p in a.pairwise.iter().filter(|_| a.pairwise.len() > 1) {
+            lines.push(Line::raw(format!(
+                "  κ {} & {}: {} (n {})",
+                p.a,
+                p.b,
+                p.kappa.map_or_else(
+                    || format!("n/a ({})", p.why_na.clone().unwrap_or_default()),
+                    |k| format!("{k:.3}")
+                ),
+                p.units
+            )));
+        }
         if !t.blinding.is_empty() {
             lines.push(Line::raw(""));
             lines.push(Line::styled(
@@ -238,11 +295,20 @@ impl TallyScreen {
             ));
             for b in &t.blinding {
                 lines.push(Line::raw(format!(
-                    "{:<16}{}  p {}",
+                    "{:<16}{}  p {}{}",
                     b.reviewer,
-                    b.correct.full(),
-                    b.p_value.map_or("n/a".into(), |p| format!("{p:.4}"))
+                    b.correct.labelled(),
+                    b.p_value.map_or("n/a (no guesses)".into(), format_p),
+                    b.p_cluster
+                        .map_or(String::new(), |p| format!("  p (items) {}", format_p(p)))
                 )));
+            }
+        }
+        if !t.notes.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Notes", self.bold()));
+            for n in &t.notes {
+                lines.push(Line::raw(format!("- {n}")));
             }
         }
         lines.push(Line::raw(""));

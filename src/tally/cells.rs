@@ -1,6 +1,7 @@
-//! The tally's accumulator: each reviewer's verdicts on each item, summed once per slot
-//! (a [`Cell`] per item × reviewer). The per-model tally and the agreement/progress figures
-//! both read cells; neither depends on the other. Pure.
+//! One cell per assignment (item × reviewer): each reviewer's verdicts on each chain,
+//! summed once, so every later figure is a fold over cells.
+//!
+//! Must not: look at model names; slots only.
 
 use super::input::{CaseObs, TallyInput};
 use super::result::SeverityMix;
