@@ -14,6 +14,7 @@ use blindstep::domain::{
 };
 use blindstep::export::{ExportRequest, Profile, What, export, tally_study};
 use blindstep::ingest::LoadedCase;
+use blindstep::storage::testing::RawConnection;
 use blindstep::storage::{ImportMode, NewModel, NewRun, Store};
 use blindstep::tally::{GroupBy, TallyConfig};
 use blindstep::workflow::study::{StudySpec, create_study};

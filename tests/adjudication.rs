@@ -8,6 +8,7 @@
 
 use blindstep::domain::{CaseVerdict, ReviewerId};
 use blindstep::storage::Store;
+use blindstep::storage::testing::RawConnection;
 use blindstep::tui::adjudicate::AdjudicateScreen;
 use blindstep::workflow::adjudicate::adjudication_queue;
 use blindstep::workflow::demo::{self, STUDENT, TEACHER};

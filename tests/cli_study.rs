@@ -6,6 +6,7 @@
 
 use blindstep::domain::ReviewerId;
 use blindstep::storage::Store;
+use blindstep::storage::testing::RawConnection;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

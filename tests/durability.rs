@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blindstep::storage::Store;
+use blindstep::storage::testing::RawConnection;
 use blindstep::workflow::demo;
 use blindstep::workflow::study::{StudySpec, create_study};
 use std::io::{BufRead, BufReader};

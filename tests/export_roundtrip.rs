@@ -11,6 +11,7 @@ use blindstep::domain::{
 };
 use blindstep::export::{ExportRequest, Profile, What, export};
 use blindstep::storage::Slot;
+use blindstep::storage::testing::RawConnection;
 use blindstep::tally::TallyConfig;
 use blindstep::workflow::demo::{STUDENT, TEACHER};
 use report_support::{Demo, demo, judge, layout};

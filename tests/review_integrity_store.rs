@@ -7,6 +7,7 @@
 use blindstep::domain::{
     CaseVerdict, ErrorMode, ReviewerId, Severity, Side, StepLabel, StepVerdict, UndoneChange,
 };
+use blindstep::storage::testing::RawConnection;
 use blindstep::storage::{Base, Store, StoreError};
 use blindstep::tui::executor::drive;
 use blindstep::tui::{Action, App, StatusKind, run_replay};

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use blindstep::storage::testing::RawConnection;
 use blindstep::storage::{SCHEMA_VERSION, Store, StoreError};
 use rusqlite::Connection;
 use std::path::Path;

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use blindstep::storage::testing::RawConnection;
 use blindstep::storage::{APPLICATION_ID, Store};
 use rusqlite::Connection;
 

@@ -7,6 +7,7 @@ use blindstep::domain::{
     CaseVerdict, ErrorMode, Preference, ReviewerId, Severity, Side, StepLabel, StepVerdict,
 };
 use blindstep::storage::Store;
+use blindstep::storage::testing::RawConnection;
 use blindstep::workflow::demo;
 
 fn demo_store() -> (tempfile::TempDir, Store) {

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blindstep::domain::ReviewerId;
+use blindstep::storage::testing::RawConnection;
 use blindstep::storage::{SCHEMA_VERSION, Store};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};

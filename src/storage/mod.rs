@@ -19,6 +19,7 @@ mod review_save;
 mod runs;
 mod sqlmap;
 mod studies;
+pub mod testing;
 
 pub use analysis::{AdjudicationRow, ChainFacts};
 pub use cases::normalise_question;
@@ -45,11 +46,5 @@ impl Store {
     /// The database file this store was opened from.
     pub fn path(&self) -> &std::path::Path {
         &self.path
-    }
-
-    /// Direct access for read-only reporting queries in `export` and `stats`
-    /// adapters and for tests; writes go through the typed methods.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
     }
 }
