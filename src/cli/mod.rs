@@ -19,6 +19,7 @@ pub mod study;
 pub mod study_packs;
 pub mod table;
 pub mod tally;
+pub mod value_enums;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

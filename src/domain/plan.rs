@@ -7,7 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// How a non-unanimous item outcome (reviewers disagree, nobody adjudicated) is analysed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum TieRule {
     /// Only unanimous (or adjudicated) items count; every disagreement is left out.

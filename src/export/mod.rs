@@ -45,7 +45,7 @@ pub enum ExportError {
 }
 
 /// Which table to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum What {
     /// One row per current step verdict (every event with `history`).

@@ -22,7 +22,7 @@ use crate::domain::{Case, Incidence, Specialty};
 use std::path::{Path, PathBuf};
 
 /// `--format` of `cases import`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CaseFormat {
     /// Decide from the extension and the records' fields.
     #[default]

@@ -8,7 +8,7 @@ use crate::domain::{Provenance, SamplingParams};
 use serde_json::Value;
 use std::path::Path;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunFormat {
     Auto,
     /// blindstep run JSONL (SPEC §7).

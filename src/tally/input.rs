@@ -107,11 +107,10 @@ pub struct CaseObs {
 }
 
 /// A subgroup dimension.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupBy {
     /// `mcq`, `differential` or `plan`.
-    #[value(name = "task_kind", alias = "task-kind")]
     TaskKind,
     /// The case's source dataset.
     Source,
