@@ -34,6 +34,8 @@ fn input(unblinded: bool) -> TallyInput {
             red_flags: 1,
             steps: [5, 5],
             auto_correct: [Some(true), Some(i % 2 == 0)],
+            outcomes: Default::default(),
+            conflicts: [false; 2],
         })
         .collect();
     let mut steps = Vec::new();

@@ -3,7 +3,7 @@
 use super::{Global, OutputFormat, table};
 use crate::domain::RunId;
 use crate::ingest::run_formats::RunFormat;
-use crate::workflow::import_runs::{ImportOptions, import_runs};
+use crate::workflow::import_runs::{ChainSettings, ImportOptions, import_runs};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -29,6 +29,13 @@ pub enum RunsCommand {
         /// Import the records that match a case and list the rest, instead of failing.
         #[arg(long)]
         skip_unmatched: bool,
+        /// The token limit the outputs were generated under: a record whose
+        /// completion-token count equals it was cut off (truncated).
+        #[arg(long)]
+        max_tokens: Option<u64>,
+        /// At most this many steps per chain (adjacent steps are merged, nothing dropped).
+        #[arg(long, default_value_t = crate::strip::DEFAULT_MAX_STEPS)]
+        max_steps: usize,
     },
     /// List runs with their case, model and chain.
     List {
@@ -44,6 +51,9 @@ pub enum RunsCommand {
     Restrip {
         #[arg(long)]
         model: Option<String>,
+        /// At most this many steps per chain.
+        #[arg(long, default_value_t = crate::strip::DEFAULT_MAX_STEPS)]
+        max_steps: usize,
     },
     /// Show a run's raw output, chain and provenance.
     Show {
@@ -62,6 +72,8 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
             format,
             only_model,
             skip_unmatched,
+            max_tokens,
+            max_steps,
         } => {
             let model = store.model(&model)?;
             let out = import_runs(
@@ -72,6 +84,10 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     format,
                     only_model: only_model.as_deref(),
                     skip_unmatched,
+                    chains: ChainSettings {
+                        max_steps,
+                        max_tokens,
+                    },
                 },
             )?;
             if !out.superseded.is_empty() {
@@ -142,9 +158,15 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                 }
             }
         }
-        RunsCommand::Restrip { model } => {
-            let (made, current) =
-                crate::workflow::import_runs::restrip(&mut store, model.as_deref())?;
+        RunsCommand::Restrip { model, max_steps } => {
+            let (made, current) = crate::workflow::import_runs::restrip_with(
+                &mut store,
+                model.as_deref(),
+                &ChainSettings {
+                    max_steps,
+                    max_tokens: None,
+                },
+            )?;
             println!(
                 "{made} new chain(s) made with stripper {}; {current} run(s) already had one",
                 crate::strip::VERSION
@@ -205,8 +227,9 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     println!("\n--- raw output ---\n{}", run.output);
                     if let Some(chain) = chain {
                         println!(
-                            "\n--- chain ({} steps, stripper {}, {}) ---",
+                            "\n--- chain ({} steps from {} sentences, stripper {}, {}) ---",
                             chain.steps.len(),
+                            chain.sentences,
                             chain.stripper_version,
                             if chain.truncated {
                                 "truncated"
@@ -217,12 +240,22 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                         for s in &chain.steps {
                             println!("{:>3}. {}", s.index + 1, s.text);
                         }
+                        if chain.truncated {
+                            println!("     [cut off]");
+                        }
                         println!(
-                            "answer: {}",
+                            "answer: {} ({}{})",
                             chain
                                 .answer
+                                .as_ref()
                                 .map(|a| a.display())
-                                .unwrap_or_else(|| "-".into())
+                                .unwrap_or_else(|| "-".into()),
+                            chain.outcome.as_str(),
+                            if chain.conflict {
+                                "; conflicts with the reasoning's conclusion"
+                            } else {
+                                ""
+                            }
                         );
                     }
                 }

@@ -1,7 +1,7 @@
 //! `blindstep study create|list|show|unblind`.
 
 use super::{Global, OutputFormat, table};
-use crate::workflow::study::{StudySpec, actor, create_study};
+use crate::workflow::study::{StudyOptions, StudySpec, actor, create_study_with};
 use anyhow::bail;
 use clap::{Args, Subcommand};
 
@@ -37,6 +37,10 @@ pub enum StudyCommand {
         /// Create the study even though some chain text names a model.
         #[arg(long)]
         allow_named_models: bool,
+        /// Re-segment both chains of each item to a common step count (±1),
+        /// so that the number of steps does not tell the sides apart.
+        #[arg(long)]
+        equal_steps: bool,
     },
     /// List studies.
     List,
@@ -67,6 +71,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             overlap,
             seed,
             allow_named_models,
+            equal_steps,
         } => {
             let [a, b] = models.as_slice() else {
                 bail!(
@@ -80,7 +85,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 .filter(|r| !r.is_empty())
                 .collect();
             let who = actor();
-            let created = create_study(
+            let created = create_study_with(
                 &mut store,
                 &StudySpec {
                     name: &name,
@@ -93,6 +98,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                     actor: &who,
                     allow_named_models,
                 },
+                &StudyOptions { equal_steps },
             )?;
             println!(
                 "created study {name:?}: {} item(s), {} reviewer(s), overlap {overlap}, seed {}",

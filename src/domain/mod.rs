@@ -13,7 +13,7 @@ pub mod verdict;
 
 pub use blind::{BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, ReviewCursor};
 pub use case::{Case, RedFlag, Task};
-pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
+pub use chain::{AnswerOutcome, Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
     ErrorMode, Incidence, ParseEnumError, Preference, Role, Severity, Side, Specialty, StepLabel,
     TaskKind,

@@ -60,6 +60,8 @@ fn item_info(r: &ReportItem) -> ItemInfo {
         red_flags: r.case.red_flags.len(),
         steps: r.steps,
         auto_correct: [0, 1].map(|i| auto_correct(&r.case.task, r.answers[i].as_ref())),
+        outcomes: r.outcomes,
+        conflicts: r.conflicts,
     }
 }
 

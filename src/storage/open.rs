@@ -10,10 +10,16 @@ use std::path::Path;
 pub const APPLICATION_ID: i64 = 0x626c_7374;
 
 /// The numbered migrations, applied in order; index + 1 is the schema version.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_chain_outcomes",
+        include_str!("../../migrations/0002_chain_outcomes.sql"),
+    ),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -324,6 +324,25 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
         .filter(|s| matches!(s.kind, Kind::CoT | Kind::Chain | Kind::Other))
         .map(|s| out_region(s.start, s.end))
         .collect();
+    // After a closed think block, a short first paragraph that states an
+    // answer is the answer, whatever explanation follows it (R1: "B\n\nThe
+    // patient…").
+    if answer_region.is_none()
+        && close.is_some()
+        && let Some(first) = visible.first_mut()
+        && first.start >= vis_start
+    {
+        let (a, _) = trimmed(output, first.start, first.end);
+        let end = output[a..first.end].find("\n\n").map_or(first.end, |p| a + p);
+        let para = &output[a..end];
+        if end < first.end
+            && para.split_whitespace().count() <= 6
+            && answer::looks_like_answer(para, hint)
+        {
+            answer_region = Some(out_region(a, end));
+            *first = out_region(end, first.end);
+        }
+    }
     // No answer section: a short last paragraph that states an answer is the answer.
     if answer_region.is_none()
         && let Some(last) = visible.last_mut()

@@ -118,6 +118,31 @@ const PRONOUNS_D: &[&str] = &[
     "he", "i", "it", "she", "that", "there", "they", "we", "who", "you",
 ];
 
+/// Past participles after which "'s" is "has" ("she's had", "he's lost"),
+/// never "is". For "it"/"that"/"there" only the few that cannot be passive.
+const PERFECT_ALWAYS: &[&str] = &["been", "got", "gotten", "had", "become", "come", "gone"];
+const PERFECT_PERSON: &[&str] = &[
+    "begun", "brought", "done", "drunk", "eaten", "fallen", "felt", "given", "grown", "kept",
+    "known", "left", "lost", "made", "noticed", "run", "seen", "shown", "taken", "thrown",
+    "tried", "undergone", "woken",
+];
+/// -ed words that are states after "he's"/"she's" ("she's tired").
+const STATE_ADJECTIVES: &[&str] = &[
+    "admitted", "alert", "ashamed", "concerned", "confused", "depressed", "distressed",
+    "embarrassed", "engaged", "exhausted", "intubated", "married", "scared", "sedated", "stressed",
+    "supposed", "tired", "unmarried", "used", "ventilated", "worried",
+];
+
+fn is_perfect_participle(next: &str, person: bool) -> bool {
+    let w = next.trim_matches(|c: char| !c.is_alphabetic());
+    if PERFECT_ALWAYS.contains(&w) {
+        return true;
+    }
+    person
+        && (PERFECT_PERSON.contains(&w)
+            || w.len() > 4 && w.ends_with("ed") && !STATE_ADJECTIVES.contains(&w))
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -371,14 +396,20 @@ fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> Option<Strin
         } else if suffix == "s" && lower_base == "let" {
             Some(format!("{base} us"))
         } else if suffix == "s" && PRONOUNS_S.contains(&lower_base.as_str()) {
-            let verb = if next_word == "been" || next_word == "got" {
+            let person = matches!(lower_base.as_str(), "he" | "she" | "who");
+            let verb = if is_perfect_participle(&next_word, person) {
                 "has"
             } else {
                 "is"
             };
             Some(format!("{base} {verb}"))
         } else if suffix == "d" && PRONOUNS_D.contains(&lower_base.as_str()) {
-            Some(format!("{base} would"))
+            let verb = if is_perfect_participle(&next_word, true) {
+                "had"
+            } else {
+                "would"
+            };
+            Some(format!("{base} {verb}"))
         } else {
             let full = match suffix.as_str() {
                 "m" if lower_base == "i" => Some("am"),

@@ -219,7 +219,9 @@ fn group_tally(
         };
         let auto: Vec<Option<bool>> = outcomes
             .iter()
-            .map(|(i, _)| Some(info(*i).and_then(|x| x.auto_correct[s]).unwrap_or(false)))
+            // Only given answers are right or wrong; none given and cut off
+            // are reported apart (answer outcomes), not counted as wrong.
+            .map(|(i, _)| info(*i).and_then(|x| x.auto_correct[s]))
             .collect();
         let modes = ErrorMode::ALL
             .iter()

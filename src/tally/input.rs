@@ -28,6 +28,10 @@ pub struct ItemInfo {
     /// The chain's extracted answer scored against gold (MCQ letter; top-5 for differentials);
     /// `None` when the chain gave no answer.
     pub auto_correct: [Option<bool>; 2],
+    /// Given, none given, or cut off before an answer.
+    pub outcomes: [crate::domain::AnswerOutcome; 2],
+    /// The final answer contradicts the reasoning's own conclusion.
+    pub conflicts: [bool; 2],
 }
 
 /// One reviewer's current verdict on one step. `item` and `reviewer` index

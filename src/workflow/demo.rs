@@ -123,6 +123,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
                 format: RunFormat::Jsonl,
                 only_model: None,
                 skip_unmatched: false,
+                chains: Default::default(),
             },
         )
         .with_context(|| format!("importing the shipped demo runs {file}"))?;
