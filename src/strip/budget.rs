@@ -13,7 +13,7 @@ use crate::domain::Step;
 const ACROSS_UNITS: usize = 25;
 
 /// Removed-marker ids that mean a sentence revises the one before it.
-const REVISION_MARKERS: &[&str] = &["filler_wait", "filler_but_wait"];
+const REVISION_MARKERS: &[&str] = &["filler_wait", "filler_but_wait", "filler_no"];
 
 fn merge_into(a: &mut DetailedStep, b: DetailedStep) {
     a.step.text = if a.step.text.is_empty() {
@@ -38,9 +38,8 @@ fn reindex(steps: &mut [DetailedStep]) {
 fn revises(s: &DetailedStep) -> bool {
     s.removed
         .iter()
-        .take_while(|r| !r.starts_with("dropped: ") && !r.starts_with("title: "))
+        .filter(|r| !r.contains(": "))
         .any(|r| REVISION_MARKERS.contains(&r.as_str()))
-        || s.step.text.starts_with("No, ")
 }
 
 /// Keep each revision with the claim it revises.

@@ -683,11 +683,23 @@ pub fn is_eg(text: &str, start: usize, end: usize) -> bool {
         && text[end..].starts_with('.')
 }
 
+/// "No," opening a sentence ("No, wait.") is an interjection, not a
+/// negation of a finding (the stripper removes it as a filler).
+pub fn is_interjection_no(text: &str, start: usize, end: usize) -> bool {
+    text[start..end].eq_ignore_ascii_case("no")
+        && text[end..].starts_with(',')
+        && text[..start]
+            .trim_end_matches([' ', '*', '_', '"', '\''])
+            .chars()
+            .next_back()
+            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '\r' | '>'))
+}
+
 /// Every clinical token of `text`, in order.
 pub fn clinical_tokens(text: &str) -> Vec<ClinicalToken> {
     let mut out = Vec::new();
     for_each_word(text, |start, end| {
-        if is_eg(text, start, end) {
+        if is_eg(text, start, end) || is_interjection_no(text, start, end) {
             return;
         }
         if let Some(kind) = classify_raw(&text[start..end]) {
@@ -720,7 +732,11 @@ pub fn has_clinical(text: &str) -> bool {
     }
     let mut found = false;
     for_each_word(text, |s, e| {
-        if !found && !is_eg(text, s, e) && classify_raw(&text[s..e]).is_some() {
+        if !found
+            && !is_eg(text, s, e)
+            && !is_interjection_no(text, s, e)
+            && classify_raw(&text[s..e]).is_some()
+        {
             found = true;
         }
     });

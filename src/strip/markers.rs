@@ -187,6 +187,7 @@ pub static MARKERS: &[StyleMarker] = &[
     m("filler_well", "well", C::Filler, R::LeadComma, FILLER),
     m("filler_but_wait", "but wait", C::Filler, R::Lead, FILLER),
     m("filler_wait", "wait", C::Filler, R::Lead, FILLER),
+    m("filler_no", "no", C::Filler, R::LeadComma, FILLER),
     m("filler_right", "right", C::Filler, R::LeadComma, FILLER),
     m("filler_yeah", "yeah", C::Filler, R::Lead, FILLER),
     m("filler_anyway", "anyway", C::Filler, R::Lead, FILLER),

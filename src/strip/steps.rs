@@ -112,6 +112,16 @@ impl Builder<'_> {
         }
     }
 
+    /// Is the raw sentence at `start` an imperative plan about the task
+    /// ("Try to work through this question step by step.")?
+    fn unit_opening_plan(&self, start: usize) -> bool {
+        let w = self.raw[start..]
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or_default();
+        matches!(w, "Try" | "Let" | "Now")
+    }
+
     fn sentence(&mut self, start: usize, end: usize) {
         let (text, ids) = style::strip_sentence(&self.raw[start..end]);
         let mut removed: Vec<String> = std::mem::take(&mut self.notes);
@@ -124,7 +134,8 @@ impl Builder<'_> {
             (c, Some(k))
         };
         let keep = has_content
-            && !(self_talk && content::is_task_plan(&text))
+            && !((self_talk || self.unit_opening_plan(start)) && content::is_task_plan(&text))
+            && !content::is_personal_aside(&text)
             && !content::is_self_identification(&self.raw[start..end]);
         if !keep && !self.raw[start..end].trim().is_empty() {
             removed.push(format!("dropped: {}", snippet(&self.raw[start..end])));
@@ -581,7 +592,7 @@ mod tests {
     }
 
     #[test]
-    fn titles_without_clinical_tokens_go() {
+    fn titles_without_clinical_tokens_go_and_labels_stay_as_subjects() {
         let raw = "<step 1> **Patient Overview**\nThe patient is 36 and takes 100 mg thyroxine daily.\n\
                    <step 2> **Hypokalemia**: needs IV KCl now.\n\
                    <step 3> Assess the defect: The graft must cover the shaft.";
@@ -589,8 +600,8 @@ mod tests {
             steps_of(raw),
             vec![
                 "The patient is 36 and takes 100 mg thyroxine daily.",
-                "Hypokalemia. Needs IV KCl now.",
-                "The graft must cover the shaft.",
+                "Hypokalemia: needs IV KCl now.",
+                "Assess the defect: the graft must cover the shaft.",
             ]
         );
     }
