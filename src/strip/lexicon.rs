@@ -686,13 +686,22 @@ pub fn is_eg(text: &str, start: usize, end: usize) -> bool {
 /// "No," opening a sentence ("No, wait.") is an interjection, not a
 /// negation of a finding (the stripper removes it as a filler).
 pub fn is_interjection_no(text: &str, start: usize, end: usize) -> bool {
-    text[start..end].eq_ignore_ascii_case("no")
-        && text[end..].starts_with(',')
-        && text[..start]
-            .trim_end_matches([' ', '*', '_', '"', '\''])
-            .chars()
-            .next_back()
-            .is_none_or(|c| matches!(c, '.' | '!' | '?' | ':' | '\n' | '\r' | '>'))
+    if !(text[start..end].eq_ignore_ascii_case("no") && text[end..].starts_with([',', '—', '–'])) {
+        return false;
+    }
+    // Only fillers before it in its sentence ("Hmm, no,", "Wait, no,").
+    let before = &text[..start];
+    let from = before
+        .rfind(['.', '!', '?', ':', '\n', '>'])
+        .map_or(0, |p| p + 1);
+    before[from..]
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            ["hmm", "wait", "oh", "okay", "ok", "but", "so", "well", "ah", "actually", "and"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(w))
+        })
 }
 
 /// Every clinical token of `text`, in order.
