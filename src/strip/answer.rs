@@ -208,7 +208,7 @@ fn option_is_the_answer(letter: &str, after: &str, hint: &AnswerHint<'_>) -> boo
         AnswerHint::Options(map) => map
             .get(letter)
             .is_some_and(|t| norm(t) == norm(a) || norm(a).starts_with(&norm(t)) && a.len() <= t.len() + 2),
-        _ => a.split_whitespace().count() <= 8 && !a.contains(": ") && !a.contains(" - "),
+        _ => super::segment::word_count(a) <= 8 && !a.contains(": ") && !a.contains(" - "),
     }
 }
 
@@ -292,7 +292,7 @@ pub fn looks_like_answer(text: &str, hint: &AnswerHint<'_>) -> bool {
         return false;
     }
     let p = plain(text);
-    let whole = letter_at(&p, hint).is_some() && p.split_whitespace().count() <= 4;
+    let whole = letter_at(&p, hint).is_some() && super::segment::word_count(&p) <= 4;
     whole || from_statement(&p, hint).is_some()
 }
 

@@ -135,7 +135,7 @@ fn header(line: &str, differential: bool) -> Option<(Kind, usize)> {
     if hashes == 0 && !has_colon && !(bold && rest_trim.trim().is_empty()) {
         return None;
     }
-    if label.is_empty() || label.split_whitespace().count() > 6 {
+    if label.is_empty() || super::segment::word_count(label) > 6 {
         return None;
     }
     let mut l = label.to_ascii_lowercase();
@@ -336,7 +336,7 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
         let end = output[a..first.end].find("\n\n").map_or(first.end, |p| a + p);
         let para = &output[a..end];
         if end < first.end
-            && para.split_whitespace().count() <= 6
+            && super::segment::word_count(para) <= 6
             && answer::looks_like_answer(para, hint)
         {
             answer_region = Some(out_region(a, end));
@@ -356,7 +356,7 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
             .map_or(line_start, |&(s, _)| line_start + s);
         for (start, max_words) in [(a, 6), (sentence_start, 30)] {
             let para = &output[start..b];
-            if para.split_whitespace().count() <= max_words && answer::looks_like_answer(para, hint)
+            if super::segment::word_count(para) <= max_words && answer::looks_like_answer(para, hint)
             {
                 answer_region = Some(out_region(start, b));
                 *last = out_region(last.start, start);

@@ -29,6 +29,8 @@
 
 pub mod answer;
 pub mod content;
+pub mod contraction;
+pub mod detect;
 pub mod extract;
 pub mod idiom;
 pub mod lexicon;
@@ -37,6 +39,7 @@ pub mod markup;
 pub mod segment;
 pub mod steps;
 pub mod style;
+pub mod tidy;
 
 pub mod budget;
 

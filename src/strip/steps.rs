@@ -276,9 +276,7 @@ fn is_meta_label(raw: &str) -> bool {
         || t.starts_with("step ") && t[5..].trim().bytes().all(|b| b.is_ascii_digit())
 }
 
-pub(crate) fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
-}
+pub(crate) use super::segment::word_count;
 
 /// "Ferritin." + "Normal or increased." → "Ferritin: normal or increased."
 /// The second text loses its capital unless its first word is an acronym
