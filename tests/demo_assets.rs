@@ -101,11 +101,18 @@ fn the_students_keyed_error_share_is_realistic() {
         .collect();
     let errors = student.iter().filter(|k| k.label == "error").count();
     let share = errors as f64 / student.len() as f64;
-    println!("student: {errors} errors of {} keyed steps ({:.0} %)", student.len(), share * 100.0);
+    println!(
+        "student: {errors} errors of {} keyed steps ({:.0} %)",
+        student.len(),
+        share * 100.0
+    );
     assert!(share <= 0.30, "{share}");
     // Every severity still occurs in the student's errors.
     for sev in ["minor", "major", "harmful"] {
-        assert!(student.iter().any(|k| k.severity.as_deref() == Some(sev)), "{sev}");
+        assert!(
+            student.iter().any(|k| k.severity.as_deref() == Some(sev)),
+            "{sev}"
+        );
     }
 }
 
@@ -119,7 +126,10 @@ fn the_three_disputed_labels_are_fixed() {
             .unwrap_or_else(|| panic!("{needle}"))
     };
     let mtx = find("methotrexate");
-    assert_eq!((mtx.label.as_str(), mtx.tags.contains(&"red_flag".into())), ("error", true));
+    assert_eq!(
+        (mtx.label.as_str(), mtx.tags.contains(&"red_flag".into())),
+        ("error", true)
+    );
     let abx = find("oral antibiotics at home");
     assert_eq!(abx.severity.as_deref(), Some("harmful"));
     let ich = find("excluded on clinical grounds");
@@ -128,7 +138,9 @@ fn the_three_disputed_labels_are_fixed() {
 
 #[test]
 fn no_stripped_demo_step_carries_a_tell() {
-    let person = ["I", "I'm", "we", "We", "us", "let's", "Let us", "you", "You", "our"];
+    let person = [
+        "I", "I'm", "we", "We", "us", "let's", "Let us", "you", "You", "our",
+    ];
     for ((case, model), out) in runs() {
         for s in chain(&out).steps {
             let t = &s.text;

@@ -42,10 +42,17 @@ fn equal_steps_gives_both_sides_one_step_count() -> anyhow::Result<()> {
         let (ca, cb) = (store.chain(*ea)?, store.chain(*eb)?);
         let (xa, xb) = (ca.steps.len(), cb.steps.len());
         assert!(xa.abs_diff(xb) <= 1, "{case}: {xa} vs {xb}");
-        assert!(xa >= na.min(nb) && xa <= na.max(nb), "{case}: {xa} not in {na}..{nb}");
+        assert!(
+            xa >= na.min(nb) && xa <= na.max(nb),
+            "{case}: {xa} not in {na}..{nb}"
+        );
         if na != nb {
             differed += 1;
-            assert!(ca.stripper_version.contains("/eq"), "{}", ca.stripper_version);
+            assert!(
+                ca.stripper_version.contains("/eq"),
+                "{}",
+                ca.stripper_version
+            );
             // Same words, regrouped.
             let words = |c: &blindstep::domain::Chain| {
                 c.steps
@@ -60,7 +67,10 @@ fn equal_steps_gives_both_sides_one_step_count() -> anyhow::Result<()> {
             assert_eq!((pa, pb), (ea, eb));
         }
     }
-    assert!(differed > 3, "only {differed} items had different step counts");
+    assert!(
+        differed > 3,
+        "only {differed} items had different step counts"
+    );
     // The natural chains stay the newest for new studies without the flag.
     let again = create_study_with(&mut store, &spec("again"), &StudyOptions::default())?;
     assert_eq!(again.chains, plain.chains);

@@ -113,7 +113,9 @@ fn answers_agree_with_the_hand_checked_list() {
 
 #[test]
 fn every_cut_off_qwq_output_is_truncated_and_keeps_its_last_words() {
-    let Some(outputs) = load("QwQ-32B") else { return };
+    let Some(outputs) = load("QwQ-32B") else {
+        return;
+    };
     let (mut cut, mut cut_kept) = (0, 0);
     for o in &outputs {
         let unclosed = o.text.contains("<think>") && !o.text.contains("</think>");
@@ -152,7 +154,9 @@ fn every_cut_off_qwq_output_is_truncated_and_keeps_its_last_words() {
 
 #[test]
 fn a_token_count_at_the_limit_marks_a_closed_output_truncated() {
-    let Some(outputs) = load("QwQ-32B") else { return };
+    let Some(outputs) = load("QwQ-32B") else {
+        return;
+    };
     // QwQ stopped at 512 completion tokens; strip the think tags as a file
     // without them would have it, and say what the import knows.
     let o = outputs
@@ -170,12 +174,20 @@ fn a_token_count_at_the_limit_marks_a_closed_output_truncated() {
         completion_tokens: o.completion_tokens,
         ..Default::default()
     };
-    assert!(blindstep::workflow::import_runs::stopped_at_limit(&p, Some(512)));
-    assert!(!blindstep::workflow::import_runs::stopped_at_limit(&p, Some(1024)));
+    assert!(blindstep::workflow::import_runs::stopped_at_limit(
+        &p,
+        Some(512)
+    ));
+    assert!(!blindstep::workflow::import_runs::stopped_at_limit(
+        &p,
+        Some(1024)
+    ));
     p.sampling.max_tokens = Some(512);
     assert!(blindstep::workflow::import_runs::stopped_at_limit(&p, None));
     p.extra = serde_json::json!({"stop_reason": "end_of_sequence"});
-    assert!(!blindstep::workflow::import_runs::stopped_at_limit(&p, None));
+    assert!(!blindstep::workflow::import_runs::stopped_at_limit(
+        &p, None
+    ));
     p.extra = serde_json::json!({"stop_reason": "context_full"});
     p.completion_tokens = Some(3);
     assert!(blindstep::workflow::import_runs::stopped_at_limit(&p, None));
@@ -188,8 +200,16 @@ fn steps_stay_within_the_budget_on_every_medbullets_output() {
         let (mut counts, mut over60, mut steps) = (Vec::new(), 0usize, 0usize);
         for o in &outputs {
             let chain = strip::strip_run(&o.text, None, AnswerHint::Options(&o.options));
-            assert!(chain.steps.len() <= strip::DEFAULT_MAX_STEPS, "{model}/{}", o.realidx);
-            assert!(chain.sentences >= chain.steps.len(), "{model}/{}", o.realidx);
+            assert!(
+                chain.steps.len() <= strip::DEFAULT_MAX_STEPS,
+                "{model}/{}",
+                o.realidx
+            );
+            assert!(
+                chain.sentences >= chain.steps.len(),
+                "{model}/{}",
+                o.realidx
+            );
             counts.push(chain.steps.len());
             steps += chain.steps.len();
             over60 += chain
@@ -201,7 +221,8 @@ fn steps_stay_within_the_budget_on_every_medbullets_output() {
                 max_steps: 8,
                 ..strip::Options::default()
             };
-            let small = strip::strip_run_with(&o.text, None, AnswerHint::Options(&o.options), &tight);
+            let small =
+                strip::strip_run_with(&o.text, None, AnswerHint::Options(&o.options), &tight);
             assert!(small.steps.len() <= 8, "{model}/{}", o.realidx);
             let words = |c: &blindstep::domain::Chain| {
                 c.steps

@@ -73,8 +73,10 @@ fn load() -> Option<Vec<Trace>> {
         ("QwQ-32B", "zero_shot", "completion"),
         ("gpt-4o", "cot", "raw_response"),
     ] {
-        let path = format!("{DIR}/medagents_traces_{model}-medbullets-test_hard-{style}_first30.json");
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
+        let path =
+            format!("{DIR}/medagents_traces_{model}-medbullets-test_hard-{style}_first30.json");
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).ok()?).ok()?;
         for r in v.as_array()? {
             out.push(Trace {
                 name: format!("{model}/medbullets/{}", r["realidx"]),

@@ -211,16 +211,15 @@ impl Store {
                     .transpose()
             };
             let answers = [answer(4)?, answer(5)?];
-            let outcome = |i: usize, truncated: bool, stored: Option<String>| {
-                match stored.as_deref() {
+            let outcome =
+                |i: usize, truncated: bool, stored: Option<String>| match stored.as_deref() {
                     Some(s) => crate::domain::AnswerOutcome::parse(s)
                         .ok_or_else(|| StoreError::corrupt(format!("chain outcome {s:?}"))),
                     None => Ok(crate::domain::AnswerOutcome::of(
                         answers[i].as_ref(),
                         truncated,
                     )),
-                }
-            };
+                };
             let outcomes = [
                 outcome(0, r.get(8)?, r.get(10)?)?,
                 outcome(1, r.get(9)?, r.get(11)?)?,

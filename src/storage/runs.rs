@@ -4,8 +4,7 @@
 use super::cases::sha256_hex;
 use super::{Store, StoreError};
 use crate::domain::{
-    AnswerOutcome, CaseId, Chain, ChainId, FinalAnswer, ModelId, Provenance, Run, RunId, Span,
-    Step,
+    AnswerOutcome, CaseId, Chain, ChainId, FinalAnswer, ModelId, Provenance, Run, RunId, Span, Step,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -197,7 +196,14 @@ impl Store {
     }
 
     pub fn chain(&self, id: ChainId) -> Result<Chain, StoreError> {
-        type Head = (String, Option<String>, bool, Option<String>, Option<bool>, Option<i64>);
+        type Head = (
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+        );
         let (version, answer, truncated, outcome, conflict, sentences): Head = self
             .conn
             .query_row(
@@ -233,9 +239,7 @@ impl Store {
             .transpose()?;
         let outcome = outcome_of(outcome.as_deref(), answer.as_ref(), truncated)?;
         Ok(Chain {
-            sentences: sentences
-                .and_then(|n| usize::try_from(n).ok())
-                .unwrap_or(0),
+            sentences: sentences.and_then(|n| usize::try_from(n).ok()).unwrap_or(0),
             steps,
             answer,
             truncated,

@@ -184,7 +184,11 @@ fn option_line<'t>(p: &'t str, hint: &AnswerHint<'_>) -> Option<(String, &'t str
     } else {
         return None;
     };
-    Some((l, rest.trim_start_matches([':', ' ', '*']).trim_end_matches(['*', ' '])))
+    Some((
+        l,
+        rest.trim_start_matches([':', ' ', '*'])
+            .trim_end_matches(['*', ' ']),
+    ))
 }
 
 /// Does `p` read as the answer itself rather than an item of a restated
@@ -197,17 +201,25 @@ fn option_is_the_answer(letter: &str, after: &str, hint: &AnswerHint<'_>) -> boo
         return true;
     }
     let lower = a.to_ascii_lowercase();
-    if ["is the ", "is correct", "is most", "is best", "would be", "is our", "is right"]
-        .iter()
-        .any(|v| lower.starts_with(v))
+    if [
+        "is the ",
+        "is correct",
+        "is most",
+        "is best",
+        "would be",
+        "is our",
+        "is right",
+    ]
+    .iter()
+    .any(|v| lower.starts_with(v))
     {
         return true;
     }
     // The option's own text, nothing more.
     match hint {
-        AnswerHint::Options(map) => map
-            .get(letter)
-            .is_some_and(|t| norm(t) == norm(a) || norm(a).starts_with(&norm(t)) && a.len() <= t.len() + 2),
+        AnswerHint::Options(map) => map.get(letter).is_some_and(|t| {
+            norm(t) == norm(a) || norm(a).starts_with(&norm(t)) && a.len() <= t.len() + 2
+        }),
         _ => super::segment::word_count(a) <= 8 && !a.contains(": ") && !a.contains(" - "),
     }
 }
@@ -250,7 +262,8 @@ pub fn from_ending(text: &str, hint: &AnswerHint<'_>) -> Option<(FinalAnswer, us
             continue;
         }
         // An option given by its text alone, right after "… is:".
-        if i > 0 && cue(&plains[i - 1])
+        if i > 0
+            && cue(&plains[i - 1])
             && let Some(l) = hint.letter_for_text(p.trim_end_matches('.'))
         {
             return Some((FinalAnswer::Letter(l), a, b));
@@ -271,9 +284,7 @@ pub fn conclusion<'a>(
 ) -> Option<String> {
     let thinking = chain
         .iter()
-        .filter(|r| {
-            answer.is_none_or(|s| r.field != s.field || r.end <= s.start)
-        })
+        .filter(|r| answer.is_none_or(|s| r.field != s.field || r.end <= s.start))
         .last()?;
     let text = &raw_of(thinking.field)[thinking.start..thinking.end];
     let mut start = text.len().saturating_sub(1500);
@@ -366,8 +377,22 @@ fn diagnosis_name(item: &str) -> String {
     .filter_map(|c| s.find(c))
     .min()
     .unwrap_or(s.len());
-    plain(&s[..cut])
-        .trim_end_matches(['.', ',', ';', ':'])
+    let name = plain(&s[..cut]);
+    // A sentence, not a name ("Septic shock is less likely given…"): keep
+    // the words before its verb or clause.
+    let name = if super::segment::word_count(&name) > 8 {
+        let stop = [
+            ". ", " is ", " are ", " was ", " which ", " that ", " could ", " would ",
+        ]
+        .iter()
+        .filter_map(|c| name.find(c))
+        .min()
+        .unwrap_or(name.len());
+        name[..stop].to_string()
+    } else {
+        name
+    };
+    name.trim_end_matches(['.', ',', ';', ':'])
         .trim()
         .to_string()
 }
@@ -450,6 +475,13 @@ mod tests {
         assert_eq!(
             differential("Pneumonia; pulmonary embolism"),
             vec!["Pneumonia", "pulmonary embolism"]
+        );
+        // Entries are names, not sentences; the sentences stay in the chain.
+        assert_eq!(
+            differential(
+                "1. Septic shock from a urinary source is possible but the lactate is normal and the urine is clear\n2. Addisonian crisis"
+            ),
+            vec!["Septic shock from a urinary source", "Addisonian crisis"]
         );
     }
 }

@@ -113,10 +113,7 @@ pub fn share_over(steps: &[Step], words: usize) -> f64 {
     if steps.is_empty() {
         return 0.0;
     }
-    let over = steps
-        .iter()
-        .filter(|s| word_count(&s.text) > words)
-        .count();
+    let over = steps.iter().filter(|s| word_count(&s.text) > words).count();
     over as f64 / steps.len() as f64
 }
 
@@ -147,7 +144,12 @@ mod tests {
         let g = group(vec![
             st(0, "The pain is pleuritic.", 0, &[]),
             st(1, "It is pericarditis.", 1, &[]),
-            st(2, "No, pericarditis pain eases sitting forward.", 2, &["filler_wait"]),
+            st(
+                2,
+                "No, pericarditis pain eases sitting forward.",
+                2,
+                &["filler_wait"],
+            ),
         ]);
         assert_eq!(g.len(), 2);
         assert_eq!(
@@ -166,12 +168,18 @@ mod tests {
         let c = cap(steps, 5);
         assert_eq!(c.len(), 5);
         assert_eq!(
-            c.iter().map(|s| s.step.text.clone()).collect::<Vec<_>>().join(" "),
+            c.iter()
+                .map(|s| s.step.text.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
             all.join(" ")
         );
         assert_eq!(c.iter().map(|s| s.step.spans.len()).sum::<usize>(), 10);
         // Neighbours of one paragraph go together first.
-        assert_eq!(c[0].step.text, "Finding 0 is present. Finding 1 is present.");
+        assert_eq!(
+            c[0].step.text,
+            "Finding 0 is present. Finding 1 is present."
+        );
         assert!(c.iter().enumerate().all(|(i, s)| s.step.index == i));
     }
 

@@ -14,15 +14,53 @@ const PRONOUNS_D: &[&str] = &[
 /// never "is". For "it"/"that"/"there" only the few that cannot be passive.
 const PERFECT_ALWAYS: &[&str] = &["been", "got", "gotten", "had", "become", "come", "gone"];
 const PERFECT_PERSON: &[&str] = &[
-    "begun", "brought", "done", "drunk", "eaten", "fallen", "felt", "given", "grown", "kept",
-    "known", "left", "lost", "made", "noticed", "run", "seen", "shown", "taken", "thrown",
-    "tried", "undergone", "woken",
+    "begun",
+    "brought",
+    "done",
+    "drunk",
+    "eaten",
+    "fallen",
+    "felt",
+    "given",
+    "grown",
+    "kept",
+    "known",
+    "left",
+    "lost",
+    "made",
+    "noticed",
+    "run",
+    "seen",
+    "shown",
+    "taken",
+    "thrown",
+    "tried",
+    "undergone",
+    "woken",
 ];
 /// -ed words that are states after "he's"/"she's" ("she's tired").
 const STATE_ADJECTIVES: &[&str] = &[
-    "admitted", "alert", "ashamed", "concerned", "confused", "depressed", "distressed",
-    "embarrassed", "engaged", "exhausted", "intubated", "married", "scared", "sedated", "stressed",
-    "supposed", "tired", "unmarried", "used", "ventilated", "worried",
+    "admitted",
+    "alert",
+    "ashamed",
+    "concerned",
+    "confused",
+    "depressed",
+    "distressed",
+    "embarrassed",
+    "engaged",
+    "exhausted",
+    "intubated",
+    "married",
+    "scared",
+    "sedated",
+    "stressed",
+    "supposed",
+    "tired",
+    "unmarried",
+    "used",
+    "ventilated",
+    "worried",
 ];
 
 fn is_perfect_participle(next: &str, person: bool) -> bool {
@@ -103,4 +141,3 @@ pub(super) fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> O
     out.push_str(&s[last..]);
     Some(out)
 }
-

@@ -54,4 +54,3 @@ pub fn find_markers(text: &str) -> Vec<&'static str> {
     }
     hits
 }
-

@@ -333,7 +333,9 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
         && first.start >= vis_start
     {
         let (a, _) = trimmed(output, first.start, first.end);
-        let end = output[a..first.end].find("\n\n").map_or(first.end, |p| a + p);
+        let end = output[a..first.end]
+            .find("\n\n")
+            .map_or(first.end, |p| a + p);
         let para = &output[a..end];
         if end < first.end
             && super::segment::word_count(para) <= 6
@@ -356,7 +358,8 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
             .map_or(line_start, |&(s, _)| line_start + s);
         for (start, max_words) in [(a, 6), (sentence_start, 30)] {
             let para = &output[start..b];
-            if super::segment::word_count(para) <= max_words && answer::looks_like_answer(para, hint)
+            if super::segment::word_count(para) <= max_words
+                && answer::looks_like_answer(para, hint)
             {
                 answer_region = Some(out_region(start, b));
                 *last = out_region(last.start, start);

@@ -287,7 +287,8 @@ pub fn is_eg(text: &str, start: usize, end: usize) -> bool {
 /// "No," opening a sentence ("No, wait.") is an interjection, not a
 /// negation of a finding (the stripper removes it as a filler).
 pub fn is_interjection_no(text: &str, start: usize, end: usize) -> bool {
-    if !(text[start..end].eq_ignore_ascii_case("no") && text[end..].starts_with([',', '—', '–'])) {
+    if !(text[start..end].eq_ignore_ascii_case("no") && text[end..].starts_with([',', '—', '–']))
+    {
         return false;
     }
     // Only fillers before it in its sentence ("Hmm, no,", "Wait, no,").
@@ -299,9 +300,11 @@ pub fn is_interjection_no(text: &str, start: usize, end: usize) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
         .all(|w| {
-            ["hmm", "wait", "oh", "okay", "ok", "but", "so", "well", "ah", "actually", "and"]
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(w))
+            [
+                "hmm", "wait", "oh", "okay", "ok", "but", "so", "well", "ah", "actually", "and",
+            ]
+            .iter()
+            .any(|f| f.eq_ignore_ascii_case(w))
         })
 }
 

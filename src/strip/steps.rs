@@ -142,7 +142,10 @@ impl Builder<'_> {
         }
         // A line ending in a colon introduces what follows ("… is:" then
         // "(A) …"); it is not a step of its own.
-        let opens = keep && self.raw[start..end].trim_end_matches(['*', '_', ' ']).ends_with(':');
+        let opens = keep
+            && self.raw[start..end]
+                .trim_end_matches(['*', '_', ' '])
+                .ends_with(':');
         self.pieces.push(Piece {
             unit: self.unit,
             spans: vec![self.span(start, end)],
@@ -272,8 +275,7 @@ fn is_meta_label(raw: &str) -> bool {
         "summary",
         "thought process",
     ];
-    META.contains(&t)
-        || t.starts_with("step ") && t[5..].trim().bytes().all(|b| b.is_ascii_digit())
+    META.contains(&t) || t.starts_with("step ") && t[5..].trim().bytes().all(|b| b.is_ascii_digit())
 }
 
 pub(crate) use super::segment::word_count;

@@ -4,8 +4,8 @@
 //! markers left in a text. Pure; never drops a clinical token (no marker is a
 //! clinical word, and removals skip words after a negation).
 
-use super::markers::{MARKERS, Rule, StyleMarker};
 use super::contraction::expand_contractions;
+use super::markers::{MARKERS, Rule, StyleMarker};
 use super::markup;
 use super::tidy::{short_quotes, tidy, tidy_spaces};
 use std::borrow::Cow;
@@ -269,7 +269,10 @@ fn prev_word_lower(s: &str) -> String {
 
 /// In-sentence word markers. `None` when a sentence marker drops the
 /// sentence; borrowed when nothing matched.
-pub(super) fn word_markers<'s>(s: &'s str, removed: &mut Vec<&'static str>) -> Option<Cow<'s, str>> {
+pub(super) fn word_markers<'s>(
+    s: &'s str,
+    removed: &mut Vec<&'static str>,
+) -> Option<Cow<'s, str>> {
     // `out` holds the rewritten text up to `s[last..]`; filled from the
     // first match on.
     let mut out = String::new();

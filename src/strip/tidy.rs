@@ -156,4 +156,3 @@ pub(super) fn tidy_spaces(s: &str) -> Option<String> {
     }
     Some(t)
 }
-

@@ -63,11 +63,13 @@ fn footer_lines(chain: &BlindChain, w: usize) -> Vec<String> {
     if chain.cut_off {
         lines.extend(wrap_hanging("", "", CUT_OFF, w, 3));
     }
-    lines.extend(match (chain.answer.as_deref(), chain.differential.is_empty()) {
-        (Some(answer), _) => wrap_hanging("⇒ answer: ", "", answer, w, 3),
-        (None, true) => wrap_hanging("⇒ answer: ", "", "(none found)", w, 3),
-        (None, false) => Vec::new(),
-    });
+    lines.extend(
+        match (chain.answer.as_deref(), chain.differential.is_empty()) {
+            (Some(answer), _) => wrap_hanging("⇒ answer: ", "", answer, w, 3),
+            (None, true) => wrap_hanging("⇒ answer: ", "", "(none found)", w, 3),
+            (None, false) => Vec::new(),
+        },
+    );
     if !chain.differential.is_empty() {
         let diff = chain
             .differential

@@ -185,9 +185,10 @@ fn equalise(store: &mut Store, a: ChainId, b: ChainId) -> anyhow::Result<(ChainI
             cut_off,
             exact_steps: None,
         };
-        splittable[i] = crate::strip::strip_run_with(&run.output, run.reasoning.as_deref(), hint, &uncapped)
-            .steps
-            .len();
+        splittable[i] =
+            crate::strip::strip_run_with(&run.output, run.reasoning.as_deref(), hint, &uncapped)
+                .steps
+                .len();
         runs.push((run, case, cut_off));
     }
     let target = common_step_count(natural, splittable);
