@@ -4,6 +4,8 @@
 //! flag use, the setting recorded in the study; and chain outcomes, conflict
 //! flags and sentence counts survive the store.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use blindstep::domain::AnswerOutcome;
 use blindstep::storage::Store;
 use blindstep::workflow::demo::ensure_demo;

@@ -7,6 +7,8 @@
 //! record that has no unclosed think tag. Skips with a note when the fixtures
 //! are absent.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use blindstep::domain::{AnswerOutcome, FinalAnswer};
 use blindstep::strip::{self, AnswerHint};
 use std::collections::BTreeMap;

@@ -246,7 +246,6 @@ pub fn from_ending(text: &str, hint: &AnswerHint<'_>) -> Option<(FinalAnswer, us
         if let Some(ans) = from_statement(p, hint) {
             return Some((ans, a, b));
         }
-        let lower = p.to_ascii_lowercase();
         let cue = |q: &str| {
             let q = q.trim_end_matches(['*', ' ']);
             q.ends_with(':')
@@ -268,7 +267,6 @@ pub fn from_ending(text: &str, hint: &AnswerHint<'_>) -> Option<(FinalAnswer, us
         {
             return Some((FinalAnswer::Letter(l), a, b));
         }
-        let _ = lower;
     }
     None
 }
@@ -284,8 +282,7 @@ pub fn conclusion<'a>(
 ) -> Option<String> {
     let thinking = chain
         .iter()
-        .filter(|r| answer.is_none_or(|s| r.field != s.field || r.end <= s.start))
-        .last()?;
+        .rfind(|r| answer.is_none_or(|s| r.field != s.field || r.end <= s.start))?;
     let text = &raw_of(thinking.field)[thinking.start..thinking.end];
     let mut start = text.len().saturating_sub(1500);
     while !text.is_char_boundary(start) {
