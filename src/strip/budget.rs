@@ -28,6 +28,17 @@ fn merge_into(a: &mut DetailedStep, b: DetailedStep) {
     a.removed.extend(b.removed);
 }
 
+/// Is `a b` still a fixpoint of the stripper? Every step is; two fixpoints
+/// joined are one unless a fragment reads differently beside its neighbour
+/// ("1." before "A…" reads as list numbering), so only short sides are checked.
+fn joins_cleanly(a: &str, b: &str) -> bool {
+    if word_count(a) >= 4 && word_count(b) >= 4 {
+        return true;
+    }
+    let joined = format!("{a} {b}");
+    super::strip_text(&joined) == joined
+}
+
 fn reindex(steps: &mut [DetailedStep]) {
     for (i, s) in steps.iter_mut().enumerate() {
         s.step.index = i;
@@ -47,7 +58,9 @@ pub fn group(steps: Vec<DetailedStep>) -> Vec<DetailedStep> {
     let mut out: Vec<DetailedStep> = Vec::with_capacity(steps.len());
     for s in steps {
         match out.last_mut() {
-            Some(last) if revises(&s) => merge_into(last, s),
+            Some(last) if revises(&s) && joins_cleanly(&last.step.text, &s.step.text) => {
+                merge_into(last, s)
+            }
             _ => out.push(s),
         }
     }
@@ -64,14 +77,19 @@ pub fn cap(steps: Vec<DetailedStep>, max: usize) -> Vec<DetailedStep> {
     let mut steps = steps;
     let mut words: Vec<usize> = steps.iter().map(|s| word_count(&s.step.text)).collect();
     while steps.len() > max {
-        let best = (0..steps.len() - 1).min_by_key(|&i| {
+        let cost = |i: usize| {
             let across = if steps[i].unit == steps[i + 1].unit {
                 0
             } else {
                 ACROSS_UNITS
             };
             (words[i] + words[i + 1] + across, i)
-        });
+        };
+        // Pairs that join cleanly first; any pair when none does.
+        let best = (0..steps.len() - 1)
+            .filter(|&i| joins_cleanly(&steps[i].step.text, &steps[i + 1].step.text))
+            .min_by_key(|&i| cost(i))
+            .or_else(|| (0..steps.len() - 1).min_by_key(|&i| cost(i)));
         let Some(i) = best else { break };
         let b = steps.remove(i + 1);
         let w = words.remove(i + 1);
