@@ -172,7 +172,7 @@ mod tests {
         assert_eq!(g.len(), 2);
         assert_eq!(
             g[1].step.text,
-            "It is probably pericarditis. Pericarditis pain eases sitting forward."
+            "It is acute pericarditis. Pericarditis pain eases sitting forward."
         );
         assert_eq!(g[1].step.spans.len(), 2);
     }
