@@ -161,10 +161,10 @@ mod tests {
     fn revisions_stay_with_the_claim_they_revise() {
         let g = group(vec![
             st(0, "The pain is pleuritic.", 0, &[]),
-            st(1, "It is pericarditis.", 1, &[]),
+            st(1, "It is acute pericarditis.", 1, &[]),
             st(
                 2,
-                "No, pericarditis pain eases sitting forward.",
+                "Pericarditis pain eases sitting forward.",
                 2,
                 &["filler_wait"],
             ),
