@@ -134,7 +134,14 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                                 } else {
                                     "no".into()
                                 },
-                                table::clip(r.answer.as_deref().unwrap_or("-"), 30),
+                                table::clip(
+                                    &match (&r.answer, r.conflict) {
+                                        (Some(a), true) => format!("{a} (conflict)"),
+                                        (Some(a), false) => a.clone(),
+                                        (None, _) => format!("({})", r.outcome.as_str()),
+                                    },
+                                    30,
+                                ),
                                 r.origin.clone(),
                             ]
                         })

@@ -244,7 +244,21 @@ fn group_tally(
             .filter(|(_, o)| o[s].answer == Some(true))
             .map(|(_, o)| o[s].has_error)
             .collect();
+        let mut answer_outcomes = [0u64; 3];
+        let mut answer_conflicts = 0u64;
+        for (i, _) in &outcomes {
+            if let Some(x) = info(*i) {
+                answer_outcomes[match x.outcomes[s] {
+                    crate::domain::AnswerOutcome::Given => 0,
+                    crate::domain::AnswerOutcome::None => 1,
+                    crate::domain::AnswerOutcome::Truncated => 2,
+                }] += 1;
+                answer_conflicts += u64::from(x.conflicts[s]);
+            }
+        }
         ModelTally {
+            answer_outcomes,
+            answer_conflicts,
             answer_correct: answers_of(None),
             mcq_accuracy: answers_of(Some(TaskKind::Mcq)),
             top5_inclusion: answers_of(Some(TaskKind::Differential)),
