@@ -76,6 +76,10 @@ pub fn cap(steps: Vec<DetailedStep>, max: usize) -> Vec<DetailedStep> {
     }
     let mut steps = steps;
     let mut words: Vec<usize> = steps.iter().map(|s| word_count(&s.step.text)).collect();
+    // Whether pair (i, i + 1) joins cleanly, kept up to date as pairs merge.
+    let joins =
+        |st: &[DetailedStep], i: usize| joins_cleanly(&st[i].step.text, &st[i + 1].step.text);
+    let mut clean: Vec<bool> = (0..steps.len() - 1).map(|i| joins(&steps, i)).collect();
     while steps.len() > max {
         let cost = |i: usize| {
             let across = if steps[i].unit == steps[i + 1].unit {
@@ -87,7 +91,7 @@ pub fn cap(steps: Vec<DetailedStep>, max: usize) -> Vec<DetailedStep> {
         };
         // Pairs that join cleanly first; any pair when none does.
         let best = (0..steps.len() - 1)
-            .filter(|&i| joins_cleanly(&steps[i].step.text, &steps[i + 1].step.text))
+            .filter(|&i| clean[i])
             .min_by_key(|&i| cost(i))
             .or_else(|| (0..steps.len() - 1).min_by_key(|&i| cost(i)));
         let Some(i) = best else { break };
@@ -95,6 +99,13 @@ pub fn cap(steps: Vec<DetailedStep>, max: usize) -> Vec<DetailedStep> {
         let w = words.remove(i + 1);
         merge_into(&mut steps[i], b);
         words[i] += w;
+        clean.remove(i);
+        if i > 0 {
+            clean[i - 1] = joins(&steps, i - 1);
+        }
+        if i + 1 < steps.len() {
+            clean[i] = joins(&steps, i);
+        }
     }
     reindex(&mut steps);
     steps
