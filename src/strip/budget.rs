@@ -35,7 +35,14 @@ fn joins_cleanly(a: &str, b: &str) -> bool {
     if word_count(a) >= 4 && word_count(b) >= 4 {
         return true;
     }
-    let joined = format!("{a} {b}");
+    // Only the boundary can read differently: a's last sentence beside b's first.
+    let last = super::segment::sentences(a)
+        .last()
+        .map_or(a, |&(x, y)| &a[x..y]);
+    let first = super::segment::sentences(b)
+        .first()
+        .map_or(b, |&(x, y)| &b[x..y]);
+    let joined = format!("{last} {first}");
     super::strip_text(&joined) == joined
 }
 
