@@ -122,6 +122,7 @@ const STATEMENTS: &[&str] = &[
     "answer is option",
     "go with",
     "i choose",
+    "so answer",
 ];
 
 /// An explicit answer statement ("the answer is B"), the last one in `text`.

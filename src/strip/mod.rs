@@ -266,6 +266,24 @@ mod tests {
     }
 
     #[test]
+    fn a_final_letter_against_the_reasoning_is_kept_and_flagged() {
+        let out = "<think>\nFever and neck stiffness suggest meningitis. So the answer is B.\n</think>\n\nC";
+        let c = strip_run(out, None, AnswerHint::Any);
+        assert_eq!(c.answer, Some(FinalAnswer::Letter("C".into())));
+        assert!(c.conflict);
+        assert_eq!(c.outcome, AnswerOutcome::Given);
+        let agree =
+            "<think>\nFever and neck stiffness suggest meningitis. So answer C.\n</think>\n\nC";
+        assert!(!strip_run(agree, None, AnswerHint::Any).conflict);
+        let none = strip_run(
+            "Fever and neck stiffness suggest meningitis.",
+            None,
+            AnswerHint::Any,
+        );
+        assert_eq!((none.answer, none.outcome), (None, AnswerOutcome::None));
+    }
+
+    #[test]
     fn truncated_think() {
         let c = strip_run(
             "<think>Fever and rash. The answer is B",
