@@ -33,6 +33,9 @@ fn chain(seed: usize, steps: usize) -> Chain {
         answer: None,
         truncated: false,
         stripper_version: "bench".into(),
+        outcome: Default::default(),
+        conflict: false,
+        sentences: 0,
     }
 }
 

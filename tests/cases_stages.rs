@@ -146,6 +146,8 @@ fn the_tally_groups_by_stage() {
             stage: stages[i],
             source: "test".into(),
             detail: Default::default(),
+            outcomes: Default::default(),
+            conflicts: [false; 2],
             task: TaskKind::Differential,
             red_flags: 1,
             steps: [1, 1],

@@ -286,6 +286,8 @@ fn summary(id: i64, case: &str) -> RunSummary {
         steps: 2,
         truncated: false,
         answer: Some("B".into()),
+        outcome: blindstep::domain::AnswerOutcome::Given,
+        conflict: false,
         origin: "candle".into(),
         created_at: "2026-01-01 10:00:00".into(),
     }
@@ -319,6 +321,9 @@ fn view() -> RunView {
             answer: None,
             truncated: false,
             stripper_version: "t".into(),
+            outcome: Default::default(),
+            conflict: false,
+            sentences: 0,
         }),
     }
 }

@@ -109,7 +109,11 @@ proptest! {
     #[test]
     fn steps_are_fixpoints(out in outputish()) {
         let chain = strip::strip_run(&out, None, AnswerHint::Any);
-        for s in &chain.steps {
+        for (i, s) in chain.steps.iter().enumerate() {
+            // A cut-off chain's last sentence gets no invented full stop.
+            if chain.truncated && i + 1 == chain.steps.len() {
+                continue;
+            }
             prop_assert_eq!(strip::strip_text(&s.text), s.text.clone());
         }
     }

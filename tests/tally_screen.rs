@@ -37,6 +37,8 @@ fn input(unblinded: bool) -> TallyInput {
             steps: [5, 5],
             auto_correct: [Some(true), Some(i % 2 == 0)],
             detail: Default::default(),
+            outcomes: Default::default(),
+            conflicts: [false; 2],
         })
         .collect();
     let mut steps = Vec::new();

@@ -23,6 +23,8 @@ fn item(i: i64, task: TaskKind, detail: ItemDetail) -> ItemInfo {
         incidence: None,
         stage: Default::default(),
         source: "test".into(),
+        outcomes: Default::default(),
+        conflicts: [false; 2],
         task,
         red_flags: 0,
         steps: [1, 1],

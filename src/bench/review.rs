@@ -72,6 +72,9 @@ fn chain(seed: usize, steps: usize) -> Chain {
         answer: None,
         truncated: false,
         stripper_version: "bench".into(),
+        outcome: Default::default(),
+        conflict: false,
+        sentences: 0,
     }
 }
 
@@ -233,6 +236,7 @@ fn big_item(steps: usize) -> BlindItem {
             .collect(),
         answer: Some("B".into()),
         differential: vec![],
+        cut_off: false,
     };
     BlindItem {
         item: crate::domain::ItemId(1),

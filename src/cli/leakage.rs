@@ -34,6 +34,10 @@ pub struct LeakageArgs {
     pub format: OutputFormat,
     #[arg(long, default_value_t = 20261121)]
     pub seed: u64,
+    /// Also measure the stripped chains re-segmented to a common step count
+    /// per case, as `study create --equal-steps` makes them (files only).
+    #[arg(long)]
+    pub equal_steps: bool,
 }
 
 const SETS: [FeatureSet; 4] = [
@@ -48,11 +52,7 @@ const SETS: [FeatureSet; 4] = [
 type Doc = (String, String);
 
 /// Raw text (reasoning then output) and stripped chain text of each record.
-fn load(
-    file: &Path,
-    format: RunFormat,
-    model: Option<&str>,
-) -> anyhow::Result<(Vec<Doc>, Vec<Doc>)> {
+fn load(file: &Path, format: RunFormat, model: Option<&str>) -> anyhow::Result<Vec<RawRun>> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let records = read_records(file, &text)?;
@@ -63,39 +63,90 @@ fn load(
             bail!("{}: no record has model {m:?}", file.display());
         }
     }
-    let case = |i: usize, r: &RawRun| r.case_key.clone().unwrap_or_else(|| format!("record-{i}"));
-    let raw = runs
-        .iter()
+    Ok(runs)
+}
+
+fn case_of(i: usize, r: &RawRun) -> String {
+    r.case_key.clone().unwrap_or_else(|| format!("record-{i}"))
+}
+
+fn raw_docs(runs: &[RawRun]) -> Vec<Doc> {
+    runs.iter()
         .enumerate()
         .map(|(i, r)| {
             let text = match &r.reasoning {
                 Some(x) => format!("{x}\n{}", r.output),
                 None => r.output.clone(),
             };
-            (case(i, r), text)
+            (case_of(i, r), text)
         })
-        .collect();
-    let stripped = runs
+        .collect()
+}
+
+fn strip_one(r: &RawRun, opts: &crate::strip::Options) -> crate::domain::Chain {
+    crate::strip::strip_run_with(
+        &r.output,
+        r.reasoning.as_deref(),
+        crate::strip::AnswerHint::Any,
+        opts,
+    )
+}
+
+fn joined(chain: &crate::domain::Chain) -> String {
+    chain
+        .steps
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let chain = crate::strip::strip_run(
-                &r.output,
-                r.reasoning.as_deref(),
-                crate::strip::AnswerHint::Any,
-            );
-            (
-                case(i, r),
-                chain
-                    .steps
-                    .iter()
-                    .map(|s| s.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        })
-        .collect();
-    Ok((raw, stripped))
+        .map(|s| s.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Stripped docs of both sides; with `equal`, the two chains of each case
+/// shared by both sides are re-segmented to their common step count.
+fn stripped_docs(a: &[RawRun], b: &[RawRun], equal: bool) -> (Vec<Doc>, Vec<Doc>) {
+    let opts = crate::strip::Options::default();
+    let mut chains_a: Vec<crate::domain::Chain> = a.iter().map(|r| strip_one(r, &opts)).collect();
+    let mut chains_b: Vec<crate::domain::Chain> = b.iter().map(|r| strip_one(r, &opts)).collect();
+    if equal {
+        let uncapped = crate::strip::Options {
+            max_steps: 0,
+            ..opts
+        };
+        let index_b: std::collections::HashMap<String, usize> = b
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (case_of(i, r), i))
+            .collect();
+        for (i, ra) in a.iter().enumerate() {
+            let Some(&j) = index_b.get(&case_of(i, ra)) else {
+                continue;
+            };
+            let natural = [chains_a[i].steps.len(), chains_b[j].steps.len()];
+            if natural[0] == natural[1] {
+                continue;
+            }
+            let splittable = [
+                strip_one(ra, &uncapped).steps.len(),
+                strip_one(&b[j], &uncapped).steps.len(),
+            ];
+            let target = crate::workflow::study::common_step_count(natural, splittable);
+            let exact = crate::strip::Options {
+                exact_steps: Some(target),
+                max_steps: 0,
+                ..opts
+            };
+            chains_a[i] = strip_one(ra, &exact);
+            chains_b[j] = strip_one(&b[j], &exact);
+        }
+    }
+    let docs = |runs: &[RawRun], chains: &[crate::domain::Chain]| {
+        runs.iter()
+            .zip(chains)
+            .enumerate()
+            .map(|(i, (r, c))| (case_of(i, r), joined(c)))
+            .collect::<Vec<Doc>>()
+    };
+    (docs(a, &chains_a), docs(b, &chains_b))
 }
 
 fn docs(d: &[Doc]) -> Vec<LeakageDoc<'_>> {
@@ -148,13 +199,20 @@ pub fn run(args: LeakageArgs, global: &Global) -> anyhow::Result<()> {
         let (Some(fa), Some(fb)) = (&args.a, &args.b) else {
             bail!("give --a FILE and --b FILE, or --study NAME");
         };
-        let (raw_a, str_a) = load(fa, args.input_format, args.a_model.as_deref())?;
-        let (raw_b, str_b) = load(fb, args.input_format, args.b_model.as_deref())?;
-        for r in run_sets(&raw_a, &raw_b, &SETS, args.seed)? {
+        let runs_a = load(fa, args.input_format, args.a_model.as_deref())?;
+        let runs_b = load(fb, args.input_format, args.b_model.as_deref())?;
+        for r in run_sets(&raw_docs(&runs_a), &raw_docs(&runs_b), &SETS, args.seed)? {
             rows.push(("raw".into(), r));
         }
+        let (str_a, str_b) = stripped_docs(&runs_a, &runs_b, false);
         for r in run_sets(&str_a, &str_b, &SETS, args.seed)? {
             rows.push(("stripped".into(), r));
+        }
+        if args.equal_steps {
+            let (eq_a, eq_b) = stripped_docs(&runs_a, &runs_b, true);
+            for r in run_sets(&eq_a, &eq_b, &SETS, args.seed)? {
+                rows.push(("stripped, equal steps".into(), r));
+            }
         }
     }
     match args.format {

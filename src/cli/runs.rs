@@ -3,7 +3,7 @@
 use super::{Global, OutputFormat, table};
 use crate::domain::RunId;
 use crate::ingest::run_formats::RunFormat;
-use crate::workflow::import_runs::{ImportOptions, import_runs};
+use crate::workflow::import_runs::{ChainSettings, ImportOptions, import_runs};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -32,6 +32,13 @@ pub enum RunsCommand {
         /// Read the file through a mapping (TOML with a [run] table) instead of --format.
         #[arg(long, value_name = "MAP.toml", conflicts_with = "format")]
         mapping: Option<PathBuf>,
+        /// The token limit the outputs were generated under: a record whose
+        /// completion-token count equals it was cut off (truncated).
+        #[arg(long)]
+        max_tokens: Option<u64>,
+        /// At most this many steps per chain (adjacent steps are merged, nothing dropped).
+        #[arg(long, default_value_t = crate::strip::DEFAULT_MAX_STEPS)]
+        max_steps: usize,
     },
     /// List runs with their case, model and chain.
     List {
@@ -51,6 +58,9 @@ pub enum RunsCommand {
     Restrip {
         #[arg(long)]
         model: Option<String>,
+        /// At most this many steps per chain.
+        #[arg(long, default_value_t = crate::strip::DEFAULT_MAX_STEPS)]
+        max_steps: usize,
     },
     /// Calibration scoring pass: store each MCQ run's option-letter probabilities
     /// (the prompt, the output, "Final answer:", then the next-token distribution).
@@ -79,6 +89,8 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
             only_model,
             skip_unmatched,
             mapping,
+            max_tokens,
+            max_steps,
         } => {
             let model = store.model(&model)?;
             let mapping = mapping
@@ -93,6 +105,10 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     only_model: only_model.as_deref(),
                     skip_unmatched,
                     mapping: mapping.as_ref(),
+                    chains: ChainSettings {
+                        max_steps,
+                        max_tokens,
+                    },
                 },
             )?;
             if !out.superseded.is_empty() {
@@ -148,7 +164,14 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                                 } else {
                                     "no".into()
                                 },
-                                table::clip(r.answer.as_deref().unwrap_or("-"), 30),
+                                table::clip(
+                                    &match (&r.answer, r.conflict) {
+                                        (Some(a), true) => format!("{a} (conflict)"),
+                                        (Some(a), false) => a.clone(),
+                                        (None, _) => format!("({})", r.outcome.as_str()),
+                                    },
+                                    30,
+                                ),
                                 r.origin.clone(),
                             ]
                         })
@@ -172,9 +195,15 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                 }
             }
         }
-        RunsCommand::Restrip { model } => {
-            let (made, current) =
-                crate::workflow::import_runs::restrip(&mut store, model.as_deref())?;
+        RunsCommand::Restrip { model, max_steps } => {
+            let (made, current) = crate::workflow::import_runs::restrip_with(
+                &mut store,
+                model.as_deref(),
+                &ChainSettings {
+                    max_steps,
+                    max_tokens: None,
+                },
+            )?;
             println!(
                 "{made} new chain(s) made with stripper {}; {current} run(s) already had one",
                 crate::strip::VERSION
@@ -243,8 +272,9 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                     println!("\n--- raw output ---\n{}", run.output);
                     if let Some(chain) = chain {
                         println!(
-                            "\n--- chain ({} steps, stripper {}, {}) ---",
+                            "\n--- chain ({} steps from {} sentences, stripper {}, {}) ---",
                             chain.steps.len(),
+                            chain.sentences,
                             chain.stripper_version,
                             if chain.truncated {
                                 "truncated"
@@ -255,12 +285,22 @@ pub fn run(args: RunsArgs, global: &Global) -> anyhow::Result<()> {
                         for s in &chain.steps {
                             println!("{:>3}. {}", s.index + 1, s.text);
                         }
+                        if chain.truncated {
+                            println!("     [cut off]");
+                        }
                         println!(
-                            "answer: {}",
+                            "answer: {} ({}{})",
                             chain
                                 .answer
+                                .as_ref()
                                 .map(|a| a.display())
-                                .unwrap_or_else(|| "-".into())
+                                .unwrap_or_else(|| "-".into()),
+                            chain.outcome.as_str(),
+                            if chain.conflict {
+                                "; conflicts with the reasoning's conclusion"
+                            } else {
+                                ""
+                            }
                         );
                     }
                 }

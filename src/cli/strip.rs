@@ -34,6 +34,9 @@ pub struct StripArgs {
     /// Read the answer as a ranked differential list.
     #[arg(long)]
     pub differential: bool,
+    /// At most this many steps (adjacent steps are merged, nothing dropped); 0: no budget.
+    #[arg(long, default_value_t = strip::DEFAULT_MAX_STEPS)]
+    pub max_steps: usize,
 }
 
 fn read_input(path: Option<&PathBuf>) -> anyhow::Result<String> {
@@ -96,7 +99,11 @@ pub fn render(output: &str, reasoning: Option<&str>, args: &StripArgs) -> anyhow
     } else {
         AnswerHint::Any
     };
-    let d = strip::strip_run_detailed(output, reasoning, hint);
+    let opts = strip::Options {
+        max_steps: args.max_steps,
+        ..strip::Options::default()
+    };
+    let d = strip::strip_run_detailed_with(output, reasoning, hint, &opts);
     match args.format {
         Format::Json => Ok(json(&d, output, reasoning, args.show_raw)? + "\n"),
         Format::Text => Ok(text(&d, output, reasoning, args.show_raw)),
@@ -137,6 +144,9 @@ fn json(
         "stripper_version": d.chain.stripper_version,
         "source": d.source,
         "truncated": d.chain.truncated,
+        "outcome": d.chain.outcome,
+        "conflict": d.chain.conflict,
+        "sentences": d.chain.sentences,
         "answer": d.chain.answer,
         "answer_span": d.answer_span,
         "steps": steps,
@@ -151,16 +161,26 @@ fn text(d: &Detailed, output: &str, reasoning: Option<&str>, show_raw: bool) -> 
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     out.push_str(&format!(
-        "{}  source: {source}  truncated: {}\n",
+        "{}  source: {source}  truncated: {}  steps: {} from {} sentences\n",
         d.chain.stripper_version,
-        if d.chain.truncated { "yes" } else { "no" }
+        if d.chain.truncated { "yes" } else { "no" },
+        d.chain.steps.len(),
+        d.chain.sentences
     ));
     let answer = d
         .chain
         .answer
         .as_ref()
         .map_or("(none)".to_string(), |a| a.display());
-    out.push_str(&format!("answer: {answer}\n\n"));
+    let conflict = if d.chain.conflict {
+        ", conflicts with the reasoning's conclusion"
+    } else {
+        ""
+    };
+    out.push_str(&format!(
+        "answer: {answer} ({}{conflict})\n\n",
+        d.chain.outcome.as_str()
+    ));
     for (s, removed) in d.chain.steps.iter().zip(&d.removed) {
         out.push_str(&format!("{:>3}. {}\n", s.index + 1, s.text));
         if show_raw {
@@ -194,6 +214,7 @@ mod tests {
             reasoning: None,
             letters: Some("ABC".into()),
             differential: false,
+            max_steps: strip::DEFAULT_MAX_STEPS,
         }
     }
 
@@ -202,7 +223,7 @@ mod tests {
     #[test]
     fn text_lists_steps_and_raw() {
         let t = render(RAW, None, &args(Format::Text, true)).unwrap_or_default();
-        assert!(t.contains("answer: B\n"), "{t}");
+        assert!(t.contains("answer: B (given)\n"), "{t}");
         assert!(t.contains("  1. K+ is 2.9 mmol/L. Hypokalemia.\n"), "{t}");
         assert!(
             t.contains("raw output[8..47]: Okay, so K+ is 2.9 mmol/L! Hypokalemia."),

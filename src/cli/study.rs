@@ -3,7 +3,7 @@
 
 use super::{Global, OutputFormat, table};
 use crate::domain::{AnalysisPlan, TieRule};
-use crate::workflow::study::{StudySpec, actor, create_study};
+use crate::workflow::study::{StudyOptions, StudySpec, actor, create_study_with};
 use anyhow::bail;
 use clap::{Args, Subcommand};
 
@@ -42,6 +42,10 @@ pub enum StudyCommand {
         /// Create the study even though some chain text names a model.
         #[arg(long)]
         allow_named_models: bool,
+        /// Re-segment both chains of each item to a common step count (±1),
+        /// so that the number of steps does not tell the sides apart.
+        #[arg(long)]
+        equal_steps: bool,
         /// How reviewer disagreement on a binary outcome is analysed until adjudicated.
         #[arg(long, value_enum, default_value = "majority-else-exclude")]
         ties: TieRule,
@@ -152,6 +156,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
             ties,
             alpha,
             primary,
+            equal_steps,
         } => {
             let plan = AnalysisPlan {
                 ties,
@@ -171,7 +176,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                 .filter(|r| !r.is_empty())
                 .collect();
             let who = actor();
-            let created = create_study(
+            let created = create_study_with(
                 &mut store,
                 &StudySpec {
                     name: &name,
@@ -185,6 +190,7 @@ pub fn run(args: StudyArgs, global: &Global) -> anyhow::Result<()> {
                     actor: &who,
                     allow_named_models,
                 },
+                &StudyOptions { equal_steps },
             )?;
             store.record_plan(created.id, &plan, &who, None)?;
             println!(

@@ -15,6 +15,9 @@ pub struct BlindChain {
     pub answer: Option<String>,
     /// The ranked differential, when the chain has one.
     pub differential: Vec<String>,
+    /// Generation was cut off; the screen says so at the chain's end, in the
+    /// same words on either side.
+    pub cut_off: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

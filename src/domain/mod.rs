@@ -22,7 +22,7 @@ pub use blind::{
     BlindChain, BlindItem, BlindStep, ItemStatus, QueueEntry, ReviewCursor, VerdictEvents,
 };
 pub use case::{Case, RedFlag, Task};
-pub use chain::{Chain, FinalAnswer, RawField, Span, Step};
+pub use chain::{AnswerOutcome, Chain, FinalAnswer, RawField, Span, Step};
 pub use enums::{
     ErrorMode, Incidence, ParseEnumError, PlanRating, Preference, Role, Severity, Side, Specialty,
     Stage, StepLabel, TaskKind,

@@ -109,6 +109,8 @@ fn item_info(r: &ReportItem, detail: ItemDetail) -> ItemInfo {
         steps: r.steps,
         auto_correct: [0, 1].map(|i| auto_correct(&r.case.task, r.answers[i].as_ref())),
         detail,
+        outcomes: r.outcomes,
+        conflicts: r.conflicts,
     }
 }
 

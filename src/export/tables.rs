@@ -62,6 +62,8 @@ pub const CASE_COLUMNS: &[&str] = &[
     "answer_extracted",
     "answer_gold",
     "answer_auto_correct",
+    "answer_outcome",
+    "answer_conflict",
     "answer_correct",
     "plan_rating",
     "red_flags_recognised",
@@ -264,6 +266,8 @@ pub fn write_cases(
                 out.opt_text(answer.map(|a| a.display()).as_deref())?;
                 out.text(&it.case.task.gold_display())?;
                 out.opt_bool(auto_correct(&it.case.task, answer))?;
+                out.text(it.outcomes[slot.index()].as_str())?;
+                out.opt_bool(Some(it.conflicts[slot.index()]))?;
                 out.opt_bool(r.verdict.answer_correct[i])?;
                 // Treatment-planning cases: adequate / partly / inadequate; empty otherwise.
                 out.opt_text(r.verdict.plan[i].map(|p| p.as_str()))?;

@@ -203,6 +203,9 @@ mod tests {
             answer: None,
             truncated: false,
             stripper_version: "t".into(),
+            outcome: Default::default(),
+            conflict: false,
+            sentences: 0,
         };
         let o = Owners::of(Some(&chain));
         assert_eq!(o.owner(RawField::Output, 0), Some(0));

@@ -16,6 +16,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0001_initial.sql"),
     ),
     (
+        "0002_chain_outcomes",
+        include_str!("../../migrations/0002_chain_outcomes.sql"),
+    ),
+    (
         "0003_review_integrity",
         include_str!("../../migrations/0003_review_integrity.sql"),
     ),

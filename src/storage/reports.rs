@@ -26,6 +26,10 @@ pub struct ReportItem {
     pub chains: [ChainId; 2],
     /// The answers the stripper extracted from each chain.
     pub answers: [Option<FinalAnswer>; 2],
+    /// Given, none given, or cut off before an answer, per chain.
+    pub outcomes: [crate::domain::AnswerOutcome; 2],
+    /// The final answer contradicts the reasoning's own conclusion, per chain.
+    pub conflicts: [bool; 2],
     /// Number of steps in each chain.
     pub steps: [usize; 2],
 }
@@ -155,7 +159,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT i.id, c.body, i.chain_a, i.chain_b, ca.answer, cb.answer,
                 (SELECT count(*) FROM steps s WHERE s.chain_id = i.chain_a),
-                (SELECT count(*) FROM steps s WHERE s.chain_id = i.chain_b)
+                (SELECT count(*) FROM steps s WHERE s.chain_id = i.chain_b),
+                ca.truncated, cb.truncated, ca.outcome, cb.outcome, ca.conflict, cb.conflict
              FROM items i JOIN cases c ON c.id = i.case_id
              JOIN chains ca ON ca.id = i.chain_a JOIN chains cb ON cb.id = i.chain_b
              WHERE i.study_id = ?1 ORDER BY i.id",
@@ -170,11 +175,31 @@ impl Store {
                     .map(|a| serde_json::from_str(&a).map_err(StoreError::from))
                     .transpose()
             };
+            let answers = [answer(4)?, answer(5)?];
+            let outcome =
+                |i: usize, truncated: bool, stored: Option<String>| match stored.as_deref() {
+                    Some(s) => crate::domain::AnswerOutcome::parse(s)
+                        .ok_or_else(|| StoreError::corrupt(format!("chain outcome {s:?}"))),
+                    None => Ok(crate::domain::AnswerOutcome::of(
+                        answers[i].as_ref(),
+                        truncated,
+                    )),
+                };
+            let outcomes = [
+                outcome(0, r.get(8)?, r.get(10)?)?,
+                outcome(1, r.get(9)?, r.get(11)?)?,
+            ];
+            let conflicts = [
+                r.get::<_, Option<bool>>(12)?.unwrap_or(false),
+                r.get::<_, Option<bool>>(13)?.unwrap_or(false),
+            ];
             out.push(ReportItem {
                 item,
                 case,
                 chains: [ChainId(r.get(2)?), ChainId(r.get(3)?)],
-                answers: [answer(4)?, answer(5)?],
+                answers,
+                outcomes,
+                conflicts,
                 steps: [
                     non_negative(r.get(6)?, "step count")? as usize,
                     non_negative(r.get(7)?, "step count")? as usize,

@@ -130,6 +130,7 @@ impl Store {
             }
             verdicts.push(v);
             chains.push(BlindChain {
+                cut_off: chain.truncated,
                 steps: chain
                     .steps
                     .into_iter()

@@ -4,7 +4,7 @@
 use super::cases::sha256_hex;
 use super::{Store, StoreError};
 use crate::domain::{
-    CaseId, Chain, ChainId, FinalAnswer, ModelId, Provenance, Run, RunId, Span, Step,
+    AnswerOutcome, CaseId, Chain, ChainId, FinalAnswer, ModelId, Provenance, Run, RunId, Span, Step,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
@@ -38,6 +38,9 @@ pub struct RunSummary {
     pub steps: usize,
     pub truncated: bool,
     pub answer: Option<String>,
+    /// given / none / truncated.
+    pub outcome: AnswerOutcome,
+    pub conflict: bool,
     pub origin: String,
     pub created_at: String,
 }
@@ -164,7 +167,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT max(id) FROM chains WHERE run_id = ?1",
+                "SELECT max(id) FROM chains WHERE run_id = ?1 AND stripper_version NOT LIKE '%/eq%'",
                 [run.0],
                 |r| r.get::<_, Option<i64>>(0),
             )?
@@ -174,7 +177,7 @@ impl Store {
     /// The newest chain of the newest run of `model` on each case that has one.
     pub fn latest_chains(&self, model: ModelId) -> Result<Vec<(CaseId, ChainId)>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT r.case_id, (SELECT max(c.id) FROM chains c WHERE c.run_id = r.id)
+            "SELECT r.case_id, (SELECT max(c.id) FROM chains c WHERE c.run_id = r.id AND c.stripper_version NOT LIKE '%/eq%')
              FROM runs r
              WHERE r.model_id = ?1 AND r.id = (SELECT max(r2.id) FROM runs r2 WHERE r2.model_id = r.model_id AND r2.case_id = r.case_id)
              ORDER BY r.case_id",
@@ -193,12 +196,20 @@ impl Store {
     }
 
     pub fn chain(&self, id: ChainId) -> Result<Chain, StoreError> {
-        let (version, answer, truncated): (String, Option<String>, bool) = self
+        type Head = (
+            String,
+            Option<String>,
+            bool,
+            Option<String>,
+            Option<bool>,
+            Option<i64>,
+        );
+        let (version, answer, truncated, outcome, conflict, sentences): Head = self
             .conn
             .query_row(
-                "SELECT stripper_version, answer, truncated FROM chains WHERE id = ?1",
+                "SELECT stripper_version, answer, truncated, outcome, conflict, sentences FROM chains WHERE id = ?1",
                 [id.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("no chain {id}")))?;
@@ -223,13 +234,18 @@ impl Store {
                 duplicates: serde_json::from_str::<Vec<Span>>(&dups)?,
             });
         }
+        let answer = answer
+            .map(|a| serde_json::from_str::<FinalAnswer>(&a))
+            .transpose()?;
+        let outcome = outcome_of(outcome.as_deref(), answer.as_ref(), truncated)?;
         Ok(Chain {
+            sentences: sentences.and_then(|n| usize::try_from(n).ok()).unwrap_or(0),
             steps,
-            answer: answer
-                .map(|a| serde_json::from_str::<FinalAnswer>(&a))
-                .transpose()?,
+            answer,
             truncated,
             stripper_version: version,
+            outcome,
+            conflict: conflict.unwrap_or(false),
         })
     }
 
@@ -240,9 +256,10 @@ impl Store {
     ) -> Result<Vec<RunSummary>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT r.id, r.case_id, m.name, c.id, (SELECT count(*) FROM steps s WHERE s.chain_id = c.id),
-                    c.truncated, c.answer, json_extract(r.provenance, '$.origin'), r.created_at
+                    c.truncated, c.answer, json_extract(r.provenance, '$.origin'), r.created_at,
+                    c.outcome, c.conflict
              FROM runs r JOIN models m ON m.id = r.model_id
-             LEFT JOIN chains c ON c.id = (SELECT max(id) FROM chains WHERE run_id = r.id)
+             LEFT JOIN chains c ON c.id = (SELECT max(id) FROM chains WHERE run_id = r.id AND stripper_version NOT LIKE '%/eq%')
              WHERE (?1 IS NULL OR m.name = ?1) AND (?2 IS NULL OR r.case_id = ?2)
              ORDER BY r.case_id, m.name, r.id",
         )?;
@@ -257,28 +274,49 @@ impl Store {
                 r.get::<_, Option<String>>(6)?,
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, String>(8)?,
+                r.get::<_, Option<String>>(9)?,
+                r.get::<_, Option<bool>>(10)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, case_id, model, chain, steps, truncated, answer, origin, created_at) = row?;
+            let (id, case_id, model, chain, steps, truncated, answer, origin, created_at, oc, cf) =
+                row?;
             let answer = answer
                 .map(|a| serde_json::from_str::<FinalAnswer>(&a))
-                .transpose()?
-                .map(|a| a.display());
+                .transpose()?;
+            let truncated = truncated.unwrap_or(false);
+            let outcome = outcome_of(oc.as_deref(), answer.as_ref(), truncated)?;
+            let answer = answer.map(|a| a.display());
             out.push(RunSummary {
                 id: RunId(id),
                 case_id: CaseId(case_id),
                 model,
                 chain: chain.map(ChainId),
                 steps: usize::try_from(steps).unwrap_or(0),
-                truncated: truncated.unwrap_or(false),
+                truncated,
                 answer,
+                outcome,
+                conflict: cf.unwrap_or(false),
                 origin: origin.unwrap_or_default(),
                 created_at,
             });
         }
         Ok(out)
+    }
+}
+
+/// A chain's stored outcome, or the one its answer and truncation flag give
+/// (chains made before the outcome column).
+fn outcome_of(
+    stored: Option<&str>,
+    answer: Option<&FinalAnswer>,
+    truncated: bool,
+) -> Result<AnswerOutcome, StoreError> {
+    match stored {
+        Some(s) => AnswerOutcome::parse(s)
+            .ok_or_else(|| StoreError::corrupt(format!("chain outcome {s:?}"))),
+        None => Ok(AnswerOutcome::of(answer, truncated)),
     }
 }
 
@@ -322,7 +360,8 @@ fn save_chain_raw(tx: &Transaction<'_>, run: RunId, chain: &Chain) -> Result<Cha
         return Ok(ChainId(id));
     }
     tx.execute(
-        "INSERT INTO chains (run_id, stripper_version, answer, truncated) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO chains (run_id, stripper_version, answer, truncated, outcome, conflict, sentences)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             run.0,
             chain.stripper_version,
@@ -331,7 +370,10 @@ fn save_chain_raw(tx: &Transaction<'_>, run: RunId, chain: &Chain) -> Result<Cha
                 .as_ref()
                 .map(serde_json::to_string)
                 .transpose()?,
-            chain.truncated
+            chain.truncated,
+            chain.outcome.as_str(),
+            chain.conflict,
+            i64::try_from(chain.sentences).unwrap_or(i64::MAX)
         ],
     )?;
     let id = tx.last_insert_rowid();

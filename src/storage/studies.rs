@@ -21,6 +21,8 @@ pub struct NewStudy {
     /// Who created it (recorded in the audit trail).
     pub actor: String,
     pub detail: serde_json::Value,
+    /// Both chains of every item re-segmented to a common step count.
+    pub equal_steps: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,8 +95,8 @@ impl Store {
         }
         // SQLite integers are signed: store the seed's bits.
         tx.execute(
-            "INSERT INTO studies (name, model_a, model_b, seed, overlap) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![s.name, s.model_a.0, s.model_b.0, s.seed as i64, s.overlap],
+            "INSERT INTO studies (name, model_a, model_b, seed, overlap, equal_steps) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![s.name, s.model_a.0, s.model_b.0, s.seed as i64, s.overlap, s.equal_steps],
         )?;
         let study = tx.last_insert_rowid();
         for r in &s.reviewers {

@@ -112,6 +112,10 @@ fn letter_at(s: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> {
 
 const STATEMENTS: &[&str] = &[
     "answer is",
+    "correct option is",
+    "correct choice is",
+    "best option is",
+    "best choice is",
     "answer:",
     "answer would be",
     "answer should be",
@@ -120,6 +124,7 @@ const STATEMENTS: &[&str] = &[
     "answer is option",
     "go with",
     "i choose",
+    "so answer",
 ];
 
 /// An explicit answer statement ("the answer is B"), the last one in `text`.
@@ -139,13 +144,166 @@ pub fn from_statement(text: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> 
     best.map(|(_, a)| a)
 }
 
+/// Lines of `text` that hold something: (start, end) of the line body.
+fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if !body.trim().is_empty() {
+            let lead = body.len() - body.trim_start().len();
+            out.push((pos + lead, pos + body.trim_end().len()));
+        }
+        pos += line.len();
+    }
+    out
+}
+
+/// The option letter an option line opens with ("(A) Acetazolamide",
+/// "**(D) wrist extension**", "B) text", "C. text"), and what follows it.
+fn option_line<'t>(p: &'t str, hint: &AnswerHint<'_>) -> Option<(String, &'t str)> {
+    let t = p.trim_start_matches([' ', '-', '*', '>']);
+    let (paren, t) = match t.strip_prefix('(') {
+        Some(r) => (true, r),
+        None => (false, t),
+    };
+    let t = t
+        .strip_prefix("Option ")
+        .or_else(|| t.strip_prefix("option "))
+        .unwrap_or(t);
+    let mut cs = t.char_indices();
+    let (_, c) = cs.next()?;
+    let l = c.to_ascii_uppercase().to_string();
+    if !c.is_ascii_uppercase() || !hint.is_letter(&l) {
+        return None;
+    }
+    let rest = &t[c.len_utf8()..];
+    let rest = if paren {
+        rest.strip_prefix(')')?
+    } else if let Some(r) = rest.strip_prefix([')', '.', ':']) {
+        r
+    } else if rest.trim().is_empty() {
+        rest
+    } else {
+        return None;
+    };
+    Some((
+        l,
+        rest.trim_start_matches([':', ' ', '*'])
+            .trim_end_matches(['*', ' ']),
+    ))
+}
+
+/// Does `p` read as the answer itself rather than an item of a restated
+/// option list: only the option (its letter, its text, or both), or the
+/// option with a verb saying it is the choice ("(A) is the most appropriate
+/// next step")?
+fn option_is_the_answer(letter: &str, after: &str, hint: &AnswerHint<'_>) -> bool {
+    let a = after.trim().trim_end_matches(['.', '*']).trim();
+    if a.is_empty() {
+        return true;
+    }
+    let lower = a.to_ascii_lowercase();
+    if [
+        "is the ",
+        "is correct",
+        "is most",
+        "is best",
+        "would be",
+        "is our",
+        "is right",
+    ]
+    .iter()
+    .any(|v| lower.starts_with(v))
+    {
+        return true;
+    }
+    // The option's own text, nothing more.
+    match hint {
+        AnswerHint::Options(map) => map.get(letter).is_some_and(|t| {
+            norm(t) == norm(a) || norm(a).starts_with(&norm(t)) && a.len() <= t.len() + 2
+        }),
+        _ => super::segment::word_count(a) <= 8 && !a.contains(": ") && !a.contains(" - "),
+    }
+}
+
+/// The answer as stated near the end of `text`, with the byte range of the
+/// line it was read from. Reads "the answer is X" (also with X on the next
+/// line after a colon), a lone option line ("(A) Acetazolamide" in bold or
+/// not) when it is not one item of a restated list of options, and
+/// "(A) is the most appropriate next step". The last such line wins.
+pub fn from_ending(text: &str, hint: &AnswerHint<'_>) -> Option<(FinalAnswer, usize, usize)> {
+    if matches!(hint, AnswerHint::Differential) {
+        return None;
+    }
+    let lines = line_ranges(text);
+    let floor = text.len().saturating_sub(4000);
+    let plains: Vec<String> = lines.iter().map(|&(a, b)| plain(&text[a..b])).collect();
+    let is_opt = |j: usize| option_line(&plains[j], hint).map(|(l, _)| l);
+    for i in (0..lines.len()).rev() {
+        let (a, b) = lines[i];
+        if b < floor {
+            break;
+        }
+        let p = &plains[i];
+        if let Some(ans) = from_statement(p, hint) {
+            return Some((ans, a, b));
+        }
+        let cue = |q: &str| {
+            let q = q.trim_end_matches(['*', ' ']);
+            q.ends_with(':')
+        };
+        if let Some((l, after)) = option_line(p, hint) {
+            let prev = i.checked_sub(1).and_then(is_opt);
+            let next = (i + 1 < lines.len()).then(|| is_opt(i + 1)).flatten();
+            let in_list = prev.is_some_and(|x| x != l) || next.is_some_and(|x| x != l);
+            let after_cue = i > 0 && cue(&plains[i - 1]);
+            if !in_list && (after_cue || option_is_the_answer(&l, after, hint)) {
+                return Some((FinalAnswer::Letter(l), a, b));
+            }
+            continue;
+        }
+        // An option given by its text alone, right after "… is:".
+        if i > 0
+            && cue(&plains[i - 1])
+            && let Some(l) = hint.letter_for_text(p.trim_end_matches('.'))
+        {
+            return Some((FinalAnswer::Letter(l), a, b));
+        }
+    }
+    None
+}
+
+/// The letter the reasoning itself concludes with: the last explicit answer
+/// statement ("so the answer is B") in the thinking before the answer span.
+/// `None` when the thinking states none.
+pub fn conclusion<'a>(
+    chain: &[super::extract::Region],
+    raw_of: &dyn Fn(crate::domain::RawField) -> &'a str,
+    hint: &AnswerHint<'_>,
+    answer: Option<crate::domain::Span>,
+) -> Option<String> {
+    let thinking = chain
+        .iter()
+        .rfind(|r| answer.is_none_or(|s| r.field != s.field || r.end <= s.start))?;
+    let text = &raw_of(thinking.field)[thinking.start..thinking.end];
+    let mut start = text.len().saturating_sub(1500);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    match from_statement(&text[start..], hint)? {
+        FinalAnswer::Letter(l) => Some(l),
+        _ => None,
+    }
+}
+
 /// Does a short paragraph state an answer (so it is not reasoning)?
 pub fn looks_like_answer(text: &str, hint: &AnswerHint<'_>) -> bool {
     if matches!(hint, AnswerHint::Differential) {
         return false;
     }
     let p = plain(text);
-    let whole = letter_at(&p, hint).is_some() && p.split_whitespace().count() <= 4;
+    let whole = letter_at(&p, hint).is_some() && super::segment::word_count(&p) <= 4;
     whole || from_statement(&p, hint).is_some()
 }
 
@@ -219,8 +377,22 @@ fn diagnosis_name(item: &str) -> String {
     .filter_map(|c| s.find(c))
     .min()
     .unwrap_or(s.len());
-    plain(&s[..cut])
-        .trim_end_matches(['.', ',', ';', ':'])
+    let name = plain(&s[..cut]);
+    // A sentence, not a name ("Septic shock is less likely given…"): keep
+    // the words before its verb or clause.
+    let name = if super::segment::word_count(&name) > 8 {
+        let stop = [
+            ". ", " is ", " are ", " was ", " which ", " that ", " could ", " would ",
+        ]
+        .iter()
+        .filter_map(|c| name.find(c))
+        .min()
+        .unwrap_or(name.len());
+        name[..stop].to_string()
+    } else {
+        name
+    };
+    name.trim_end_matches(['.', ',', ';', ':'])
         .trim()
         .to_string()
 }
@@ -303,6 +475,13 @@ mod tests {
         assert_eq!(
             differential("Pneumonia; pulmonary embolism"),
             vec!["Pneumonia", "pulmonary embolism"]
+        );
+        // Entries are names, not sentences; the sentences stay in the chain.
+        assert_eq!(
+            differential(
+                "1. Septic shock from a urinary source is possible but the lactate is normal and the urine is clear\n2. Addisonian crisis"
+            ),
+            vec!["Septic shock from a urinary source", "Addisonian crisis"]
         );
     }
 }

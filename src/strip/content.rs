@@ -76,6 +76,8 @@ const META: &[&str] = &[
     "okay",
     "option",
     "options",
+    "overcomplicating",
+    "overthinking",
     "parse",
     "part",
     "patient",
@@ -99,6 +101,7 @@ const META: &[&str] = &[
     "starting",
     "step",
     "steps",
+    "stuck",
     "summary",
     "sure",
     "tackle",
@@ -214,6 +217,7 @@ const TASK_VERBS: &[&str] = &[
     "examine",
     "figure",
     "focus",
+    "follow",
     "go",
     "look",
     "make",
@@ -225,10 +229,28 @@ const TASK_VERBS: &[&str] = &[
     "review",
     "see",
     "start",
+    "tackle",
     "think",
+    "try",
     "understand",
     "verify",
+    "walk",
+    "work",
 ];
+
+/// Words that make a sentence about the speaker or the listener.
+const PERSONS: &[&str] = &[
+    "i", "i'm", "me", "my", "myself", "we", "us", "our", "you", "your", "yourself",
+];
+
+/// A first- or second-person aside with no clinical token ("I am a bit torn
+/// between A and D.", "I am stuck in a loop."): it makes no claim to judge.
+pub fn is_personal_aside(text: &str) -> bool {
+    let personal = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .any(|w| PERSONS.iter().any(|p| p.eq_ignore_ascii_case(w)));
+    personal && !lexicon::has_clinical(text)
+}
 
 /// A self-talk plan with no clinical token: "Recall what the score measures."
 pub fn is_task_plan(text: &str) -> bool {

@@ -135,7 +135,7 @@ fn header(line: &str, differential: bool) -> Option<(Kind, usize)> {
     if hashes == 0 && !has_colon && !(bold && rest_trim.trim().is_empty()) {
         return None;
     }
-    if label.is_empty() || label.split_whitespace().count() > 6 {
+    if label.is_empty() || super::segment::word_count(label) > 6 {
         return None;
     }
     let mut l = label.to_ascii_lowercase();
@@ -324,6 +324,27 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
         .filter(|s| matches!(s.kind, Kind::CoT | Kind::Chain | Kind::Other))
         .map(|s| out_region(s.start, s.end))
         .collect();
+    // After a closed think block, a short first paragraph that states an
+    // answer is the answer, whatever explanation follows it (R1: "B\n\nThe
+    // patient…").
+    if answer_region.is_none()
+        && close.is_some()
+        && let Some(first) = visible.first_mut()
+        && first.start >= vis_start
+    {
+        let (a, _) = trimmed(output, first.start, first.end);
+        let end = output[a..first.end]
+            .find("\n\n")
+            .map_or(first.end, |p| a + p);
+        let para = &output[a..end];
+        if end < first.end
+            && super::segment::word_count(para) <= 6
+            && answer::looks_like_answer(para, hint)
+        {
+            answer_region = Some(out_region(a, end));
+            *first = out_region(end, first.end);
+        }
+    }
     // No answer section: a short last paragraph that states an answer is the answer.
     if answer_region.is_none()
         && let Some(last) = visible.last_mut()
@@ -337,7 +358,8 @@ pub fn extract(output: &str, reasoning: Option<&str>, hint: &answer::AnswerHint<
             .map_or(line_start, |&(s, _)| line_start + s);
         for (start, max_words) in [(a, 6), (sentence_start, 30)] {
             let para = &output[start..b];
-            if para.split_whitespace().count() <= max_words && answer::looks_like_answer(para, hint)
+            if super::segment::word_count(para) <= max_words
+                && answer::looks_like_answer(para, hint)
             {
                 answer_region = Some(out_region(start, b));
                 *last = out_region(last.start, start);

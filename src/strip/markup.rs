@@ -211,7 +211,7 @@ pub fn bold_title(s: &str) -> Option<Title> {
 pub fn plain_label(s: &str) -> Option<(usize, usize)> {
     let colon = s.find(": ")?;
     let label = &s[..colon];
-    let words = label.split_whitespace().count();
+    let words = super::segment::word_count(label);
     if words == 0 || words > 6 || label.contains(['.', '?', '!', ',', ';', '(', '"']) {
         return None;
     }

@@ -29,6 +29,8 @@
 
 pub mod answer;
 pub mod content;
+pub mod contraction;
+pub mod detect;
 pub mod extract;
 pub mod idiom;
 pub mod lexicon;
@@ -37,15 +39,45 @@ pub mod markup;
 pub mod segment;
 pub mod steps;
 pub mod style;
+pub mod tidy;
+
+pub mod budget;
 
 pub use answer::AnswerHint;
 pub use extract::Source;
 pub use markers::{Category, StyleMarker, style_markers};
 
-use crate::domain::{Chain, FinalAnswer, RawField, Span, Step};
+use crate::domain::{AnswerOutcome, Chain, FinalAnswer, RawField, Span, Step};
 
 /// The stripper/segmenter version; bump when output changes.
-pub const VERSION: &str = "strip-3";
+pub const VERSION: &str = "strip-4";
+
+/// The default step budget of a chain (`--max-steps`).
+pub const DEFAULT_MAX_STEPS: usize = 30;
+
+/// How to strip one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// At most this many steps: adjacent steps are merged to meet it (never
+    /// dropped). 0 means no budget.
+    pub max_steps: usize,
+    /// Generation is known to have been cut off (provenance says it stopped at
+    /// the token limit or a full context), whatever the text shows.
+    pub cut_off: bool,
+    /// Re-segment to exactly this many steps when the sentences allow (a
+    /// study's `--equal-steps`); overrides `max_steps`.
+    pub exact_steps: Option<usize>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_steps: DEFAULT_MAX_STEPS,
+            cut_off: false,
+            exact_steps: None,
+        }
+    }
+}
 
 /// A chain with what was removed from each step, for researchers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,56 +100,108 @@ pub fn strip_run(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>) ->
     strip_run_detailed(output, reasoning, hint).chain
 }
 
+/// [`strip_run`] with options (step budget, known truncation).
+pub fn strip_run_with(
+    output: &str,
+    reasoning: Option<&str>,
+    hint: AnswerHint<'_>,
+    opts: &Options,
+) -> Chain {
+    strip_run_detailed_with(output, reasoning, hint, opts).chain
+}
+
 /// [`strip_run`] with the removed markers per step and the extraction source.
 pub fn strip_run_detailed(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>) -> Detailed {
+    strip_run_detailed_with(output, reasoning, hint, &Options::default())
+}
+
+/// [`strip_run_detailed`] with options.
+pub fn strip_run_detailed_with(
+    output: &str,
+    reasoning: Option<&str>,
+    hint: AnswerHint<'_>,
+    opts: &Options,
+) -> Detailed {
     let ex = extract::extract(output, reasoning, &hint);
-    let detailed = steps::build(output, reasoning, &ex.chain);
+    let truncated = ex.truncated || opts.cut_off;
+    let sentence_steps = steps::build(output, reasoning, &ex.chain);
+    let sentences = sentence_steps.len();
+    let mut detailed = budget::group(sentence_steps);
+    match opts.exact_steps {
+        Some(n) => detailed = budget::to_count(detailed, n),
+        None if opts.max_steps > 0 => detailed = budget::cap(detailed, opts.max_steps),
+        None => {}
+    }
     let raw_of = |f: RawField| match f {
         RawField::Output => output,
         RawField::Reasoning => reasoning.unwrap_or_default(),
     };
+    if truncated {
+        budget::no_invented_stop(&mut detailed, &raw_of);
+    }
+    let mut answer_span = ex.answer.map(|r| Span {
+        field: r.field,
+        start: r.start,
+        end: r.end,
+    });
     let answer = match ex.answer {
         Some(r) => answer::extract(&raw_of(r.field)[r.start..r.end], &hint),
         None if ex.truncated => None,
-        None => fallback_answer(&ex.chain, &raw_of, &hint),
+        None => match fallback_answer(&ex.chain, &raw_of, &hint) {
+            Some((a, span)) => {
+                answer_span = Some(span);
+                Some(a)
+            }
+            None => None,
+        },
+    };
+    let conflict = match &answer {
+        Some(FinalAnswer::Letter(final_letter)) if ex.source == Source::Thinking => {
+            answer::conclusion(&ex.chain, &raw_of, &hint, answer_span)
+                .is_some_and(|l| &l != final_letter)
+        }
+        _ => false,
     };
     let (steps, removed): (Vec<Step>, Vec<Vec<String>>) =
         detailed.into_iter().map(|d| (d.step, d.removed)).unzip();
     Detailed {
         chain: Chain {
             steps,
+            outcome: AnswerOutcome::of(answer.as_ref(), truncated),
             answer,
-            truncated: ex.truncated,
+            truncated,
             stripper_version: VERSION.to_string(),
+            conflict,
+            sentences,
         },
         removed,
         source: ex.source,
-        answer_span: ex.answer.map(|r| Span {
-            field: r.field,
-            start: r.start,
-            end: r.end,
-        }),
+        answer_span,
     }
 }
 
-/// No answer part: an explicit "the answer is X" near the end of the chain.
+/// No answer part: the answer stated near the end of the chain ("the
+/// answer is X", an option line after "… is:", "(A) is the most appropriate
+/// next step"), never a letter of a restated option list.
 fn fallback_answer<'a>(
     chain: &[extract::Region],
     raw_of: &dyn Fn(RawField) -> &'a str,
     hint: &AnswerHint<'_>,
-) -> Option<FinalAnswer> {
+) -> Option<(FinalAnswer, Span)> {
     if matches!(hint, AnswerHint::Differential) {
         return None;
     }
     let last = chain.last()?;
     let text = &raw_of(last.field)[last.start..last.end];
-    // The last two paragraphs, and at most the last 2,000 bytes.
-    let mut tail_start = text.rmatch_indices("\n\n").nth(1).map_or(0, |(i, _)| i);
-    tail_start = tail_start.max(text.len().saturating_sub(2000));
-    while !text.is_char_boundary(tail_start) {
-        tail_start += 1;
-    }
-    answer::from_statement(&text[tail_start..], hint)
+    let (a, start, end) = answer::from_ending(text, hint)?;
+    Some((
+        a,
+        Span {
+            field: last.field,
+            start: last.start + start,
+            end: last.start + end,
+        },
+    ))
 }
 
 /// One pass: every line's sentences, style-stripped, joined by spaces.
@@ -179,6 +263,24 @@ mod tests {
         );
         assert!(!c.truncated);
         assert_eq!(c.stripper_version, VERSION);
+    }
+
+    #[test]
+    fn a_final_letter_against_the_reasoning_is_kept_and_flagged() {
+        let out = "<think>\nFever and neck stiffness suggest meningitis. So the answer is B.\n</think>\n\nC";
+        let c = strip_run(out, None, AnswerHint::Any);
+        assert_eq!(c.answer, Some(FinalAnswer::Letter("C".into())));
+        assert!(c.conflict);
+        assert_eq!(c.outcome, AnswerOutcome::Given);
+        let agree =
+            "<think>\nFever and neck stiffness suggest meningitis. So answer C.\n</think>\n\nC";
+        assert!(!strip_run(agree, None, AnswerHint::Any).conflict);
+        let none = strip_run(
+            "Fever and neck stiffness suggest meningitis.",
+            None,
+            AnswerHint::Any,
+        );
+        assert_eq!((none.answer, none.outcome), (None, AnswerOutcome::None));
     }
 
     #[test]

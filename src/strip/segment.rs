@@ -128,7 +128,9 @@ pub fn split_run_on(s: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn word_count(s: &str) -> usize {
+/// Words as the stripper counts them everywhere (step sizes, run-ons, the
+/// budget): runs of non-whitespace.
+pub(crate) fn word_count(s: &str) -> usize {
     s.split_whitespace().count()
 }
 

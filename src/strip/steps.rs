@@ -28,6 +28,9 @@ pub struct DetailedStep {
     /// Marker ids removed from its sentences, and `dropped: …` / `title: …`
     /// notes for raw text dropped just before it.
     pub removed: Vec<String>,
+    /// The paragraph or list item it came from (merging prefers neighbours
+    /// of one unit).
+    pub unit: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +43,9 @@ struct Piece {
     /// `content::key_and_clinical(&text)` when known (cleared when the text
     /// changes).
     key: Option<Key>,
+    /// A heading, a label or a line ending in a colon: it opens the piece
+    /// after it and is merged into it ("Ferritin: normal or increased.").
+    opens: bool,
 }
 
 /// A near-duplicate key and the clinical set (see `content::key_and_clinical`).
@@ -70,16 +76,26 @@ impl Builder<'_> {
         }
     }
 
-    /// A title or label: kept as text when it holds a clinical token.
-    fn title(&mut self, start: usize, end: usize) {
+    /// A title or label: kept as text when it holds a clinical token (or,
+    /// for a label, when it names what the text after it is about), and
+    /// merged into the piece it heads.
+    fn title(&mut self, start: usize, end: usize, label: bool) {
         let raw = &self.raw[start..end];
-        if lexicon::has_clinical(raw) {
+        let meta = is_meta_label(raw);
+        if !meta && (label || lexicon::has_clinical(raw)) {
+            let n = self.pieces.len();
             for (a, b) in segment::sentences(raw) {
                 self.sentence(start + a, start + b);
                 if let Some(p) = self.pieces.last_mut() {
                     p.text = sentence_case(&p.text);
                     p.key = None;
+                    if label && !p.text.is_empty() {
+                        p.keep = true;
+                    }
                 }
+            }
+            if let Some(p) = self.pieces.get_mut(n..).and_then(<[Piece]>::last_mut) {
+                p.opens = true;
             }
         } else if !raw.trim().is_empty() {
             // Kept aside (not judged) so a chain of titles alone still shows something.
@@ -91,8 +107,19 @@ impl Builder<'_> {
                 removed: vec![format!("title: {}", snippet(raw))],
                 keep: false,
                 key: None,
+                opens: false,
             });
         }
+    }
+
+    /// Is the raw sentence at `start` an imperative plan about the task
+    /// ("Try to work through this question step by step.")?
+    fn unit_opening_plan(&self, start: usize) -> bool {
+        let w = self.raw[start..]
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or_default();
+        matches!(w, "Try" | "Let" | "Now")
     }
 
     fn sentence(&mut self, start: usize, end: usize) {
@@ -107,11 +134,18 @@ impl Builder<'_> {
             (c, Some(k))
         };
         let keep = has_content
-            && !(self_talk && content::is_task_plan(&text))
+            && !((self_talk || self.unit_opening_plan(start)) && content::is_task_plan(&text))
+            && !content::is_personal_aside(&text)
             && !content::is_self_identification(&self.raw[start..end]);
         if !keep && !self.raw[start..end].trim().is_empty() {
             removed.push(format!("dropped: {}", snippet(&self.raw[start..end])));
         }
+        // A line ending in a colon introduces what follows ("… is:" then
+        // "(A) …"); it is not a step of its own.
+        let opens = keep
+            && self.raw[start..end]
+                .trim_end_matches(['*', '_', ' '])
+                .ends_with(':');
         self.pieces.push(Piece {
             unit: self.unit,
             spans: vec![self.span(start, end)],
@@ -119,6 +153,7 @@ impl Builder<'_> {
             removed,
             keep,
             key,
+            opens,
         });
     }
 
@@ -129,18 +164,18 @@ impl Builder<'_> {
         if first {
             match markup::bold_title(s) {
                 Some(Title::Whole(a, b)) => {
-                    self.title(start + a, start + b);
+                    self.title(start + a, start + b, false);
                     return;
                 }
                 Some(Title::Label(a, b, rest)) => {
-                    self.title(start + a, start + b);
+                    self.title(start + a, start + b, true);
                     start += rest;
                 }
                 // Plain labels only open list items ("1. Stabilise: Give…");
                 // in prose "X: Y" is usually a claim.
                 None if item => {
                     if let Some((colon, rest)) = markup::plain_label(s) {
-                        self.title(start, start + colon);
+                        self.title(start, start + colon, true);
                         start += rest;
                     }
                 }
@@ -169,7 +204,7 @@ impl Builder<'_> {
                     self.unit += 1;
                     let (a, b) = (cs, ce);
                     let t = self.raw[a..b].trim_end_matches([':', ' ', '#']);
-                    self.title(a, a + t.len());
+                    self.title(a, a + t.len(), false);
                     new_unit = true;
                 }
                 LineKind::Item | LineKind::Text => {
@@ -214,8 +249,94 @@ fn sentence_case(text: &str) -> String {
         .join(" ")
 }
 
-fn word_count(s: &str) -> usize {
-    s.split_whitespace().count()
+/// Labels that name a part of the answer, not a clinical point
+/// ("**Conclusion**:", "Step 2:", "Analysis"): they go with the markup.
+fn is_meta_label(raw: &str) -> bool {
+    let t = raw
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_ascii_lowercase();
+    let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    const META: &[&str] = &[
+        "analysis",
+        "answer",
+        "approach",
+        "assessment",
+        "conclusion",
+        "considerations",
+        "explanation",
+        "final answer",
+        "final thoughts",
+        "interpretation",
+        "key findings",
+        "key points",
+        "note",
+        "overview",
+        "reasoning",
+        "summary",
+        "thought process",
+    ];
+    META.contains(&t) || t.starts_with("step ") && t[5..].trim().bytes().all(|b| b.is_ascii_digit())
+}
+
+pub(crate) use super::segment::word_count;
+
+/// "Ferritin." + "Normal or increased." → "Ferritin: normal or increased."
+/// The second text loses its capital unless its first word is an acronym
+/// or a name (mixed case).
+pub(crate) fn join_opened(head: &str, rest: &str) -> String {
+    let h = head.trim_end_matches(['.', ':', ' ']);
+    if h.is_empty() {
+        return rest.to_string();
+    }
+    if rest.is_empty() {
+        return head.to_string();
+    }
+    let first = rest.split(' ').next().unwrap_or_default();
+    let mut cs = first.chars();
+    let plain_capital = cs.next().is_some_and(char::is_uppercase)
+        && cs.clone().next().is_some()
+        && cs.all(|c| !c.is_alphabetic() || c.is_lowercase())
+        && first != "I";
+    if plain_capital {
+        let mut out = format!("{h}: ");
+        let mut rc = rest.chars();
+        if let Some(c) = rc.next() {
+            out.extend(c.to_lowercase());
+        }
+        out.push_str(rc.as_str());
+        out
+    } else {
+        format!("{h}: {rest}")
+    }
+}
+
+/// Merge every kept piece that opens the next (a heading, a label, a line
+/// ending in a colon) into the kept piece after it.
+fn attach_openers(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut head: Option<Piece> = None;
+    for mut p in pieces {
+        if let Some(h) = head.take() {
+            p.text = join_opened(&h.text, &p.text);
+            p.key = None;
+            let mut spans = h.spans;
+            spans.extend(p.spans);
+            p.spans = spans;
+            let mut removed = h.removed;
+            removed.extend(p.removed);
+            p.removed = removed;
+        }
+        if p.opens {
+            p.opens = false;
+            head = Some(p);
+        } else {
+            out.push(p);
+        }
+    }
+    if let Some(h) = head {
+        out.push(h);
+    }
+    out
 }
 
 fn join(a: &str, b: &str) -> String {
@@ -360,7 +481,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         }
     }
     notes.extend(trailing_notes);
-    let merged = merge_short(kept);
+    let merged = merge_short(attach_openers(kept));
 
     let mut steps: Vec<DetailedStep> = Vec::new();
     let mut keys: Vec<(Vec<String>, Vec<String>)> = Vec::new();
@@ -425,6 +546,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
                 duplicates: Vec::new(),
             },
             removed: p.removed,
+            unit: p.unit,
         });
     }
     if let Some(last) = steps.last_mut() {
@@ -470,7 +592,7 @@ mod tests {
     }
 
     #[test]
-    fn titles_without_clinical_tokens_go() {
+    fn titles_without_clinical_tokens_go_and_labels_stay_as_subjects() {
         let raw = "<step 1> **Patient Overview**\nThe patient is 36 and takes 100 mg thyroxine daily.\n\
                    <step 2> **Hypokalemia**: needs IV KCl now.\n\
                    <step 3> Assess the defect: The graft must cover the shaft.";
@@ -478,8 +600,8 @@ mod tests {
             steps_of(raw),
             vec![
                 "The patient is 36 and takes 100 mg thyroxine daily.",
-                "Hypokalemia. Needs IV KCl now.",
-                "The graft must cover the shaft.",
+                "Hypokalemia: needs IV KCl now.",
+                "Assess the defect: the graft must cover the shaft.",
             ]
         );
     }

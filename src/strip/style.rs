@@ -4,8 +4,10 @@
 //! markers left in a text. Pure; never drops a clinical token (no marker is a
 //! clinical word, and removals skip words after a negation).
 
+use super::contraction::expand_contractions;
 use super::markers::{MARKERS, Rule, StyleMarker};
 use super::markup;
+use super::tidy::{short_quotes, tidy, tidy_spaces};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -111,14 +113,7 @@ fn markers_opened_by(w: &[u8]) -> &'static [&'static StyleMarker] {
 }
 
 const NEGATORS: &[&str] = &["never", "no", "nor", "not", "without"];
-const PRONOUNS_S: &[&str] = &[
-    "he", "here", "how", "it", "she", "that", "there", "what", "where", "who",
-];
-const PRONOUNS_D: &[&str] = &[
-    "he", "i", "it", "she", "that", "there", "they", "we", "who", "you",
-];
-
-fn is_word_char(c: char) -> bool {
+pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
@@ -159,7 +154,7 @@ fn starts_word(s: &str, at: usize) -> bool {
         .is_some_and(|c| is_word_char(c) || c == '-' || c == '\'')
 }
 
-fn trim_lead(s: &str) -> &str {
+pub(super) fn trim_lead(s: &str) -> &str {
     let mut t = s.trim_start();
     loop {
         let before = t.len();
@@ -175,7 +170,7 @@ fn trim_lead(s: &str) -> &str {
 }
 
 /// One leading marker at the start of `s`: (bytes consumed, replacement, id).
-fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
+pub(super) fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
     let first = s.bytes().next()?.to_ascii_lowercase();
     let cands = LEAD_BY_LETTER.get(usize::from(first.wrapping_sub(b'a')))?;
     for m in cands {
@@ -213,7 +208,7 @@ fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
         if let Rule::LeadReplaceClause(r) = m.rule {
             let closed = rest
                 .find(',')
-                .is_some_and(|stop| rest[..stop].split_whitespace().count() <= 12);
+                .is_some_and(|stop| super::segment::word_count(&rest[..stop]) <= 12);
             if !closed {
                 continue;
             }
@@ -223,7 +218,7 @@ fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
             let Some(stop) = rest.find([',', ':']) else {
                 continue;
             };
-            if rest[..stop].split_whitespace().count() > 8 {
+            if super::segment::word_count(&rest[..stop]) > 8 {
                 continue;
             }
             return Some((s.len() - trim_after_marker(&rest[stop..]).len(), "", m.id));
@@ -251,7 +246,7 @@ fn trim_after_marker(rest: &str) -> &str {
     }
 }
 
-fn match_case(replacement: &str, original: &str) -> String {
+pub(super) fn match_case(replacement: &str, original: &str) -> String {
     let upper = original.chars().next().is_some_and(char::is_uppercase);
     let mut out = String::with_capacity(replacement.len());
     for (i, c) in replacement.chars().enumerate() {
@@ -274,7 +269,10 @@ fn prev_word_lower(s: &str) -> String {
 
 /// In-sentence word markers. `None` when a sentence marker drops the
 /// sentence; borrowed when nothing matched.
-fn word_markers<'s>(s: &'s str, removed: &mut Vec<&'static str>) -> Option<Cow<'s, str>> {
+pub(super) fn word_markers<'s>(
+    s: &'s str,
+    removed: &mut Vec<&'static str>,
+) -> Option<Cow<'s, str>> {
     // `out` holds the rewritten text up to `s[last..]`; filled from the
     // first match on.
     let mut out = String::new();
@@ -341,196 +339,6 @@ fn word_markers<'s>(s: &'s str, removed: &mut Vec<&'static str>) -> Option<Cow<'
     Some(Cow::Owned(out))
 }
 
-/// Expand contractions ("isn't" → "is not", "it's" → "it is", "let's" → "let
-/// us"); `None` when there is none.
-fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
-    if !s.contains('\'') {
-        return None;
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    let mut last = 0;
-    for (start, end) in super::lexicon::words(s) {
-        let w = &s[start..end];
-        let Some(apos) = w.rfind('\'') else { continue };
-        let (base, suffix) = (&w[..apos], w[apos + 1..].to_ascii_lowercase());
-        let lower_base = base.to_ascii_lowercase();
-        let next_word = s[end..]
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let expanded: Option<String> = if suffix == "t" && lower_base.ends_with('n') {
-            let stem = &base[..base.len() - 1];
-            Some(match lower_base.as_str() {
-                "can" => format!("{base}not"),
-                "won" => format!("{}ill not", &base[..1]),
-                "shan" => format!("{}all not", &base[..2]),
-                "ain" => match_case("is not", base),
-                _ => format!("{stem} not"),
-            })
-        } else if suffix == "s" && lower_base == "let" {
-            Some(format!("{base} us"))
-        } else if suffix == "s" && PRONOUNS_S.contains(&lower_base.as_str()) {
-            let verb = if next_word == "been" || next_word == "got" {
-                "has"
-            } else {
-                "is"
-            };
-            Some(format!("{base} {verb}"))
-        } else if suffix == "d" && PRONOUNS_D.contains(&lower_base.as_str()) {
-            Some(format!("{base} would"))
-        } else {
-            let full = match suffix.as_str() {
-                "m" if lower_base == "i" => Some("am"),
-                "re" => Some("are"),
-                "ve" => Some("have"),
-                "ll" => Some("will"),
-                _ => None,
-            };
-            full.filter(|_| base.chars().all(char::is_alphabetic))
-                .map(|f| format!("{base} {f}"))
-        };
-        if let Some(e) = expanded {
-            removed.push("contraction");
-            out.push_str(&s[last..start]);
-            out.push_str(&e);
-            last = end;
-        }
-    }
-    if last == 0 {
-        return None;
-    }
-    out.push_str(&s[last..]);
-    Some(out)
-}
-
-/// Remove straight double quotes around one to three words, and single
-/// quotes used the same way; `None` when there is none.
-fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
-    let mut out: Option<String> = None;
-    for q in ['"', '\''] {
-        let cur = out.as_deref().unwrap_or(s);
-        if !cur.contains(q) {
-            continue;
-        }
-        let before = removed.len();
-        let mut res = String::with_capacity(cur.len());
-        let mut rest = cur;
-        while let Some(open) = rest.find(q) {
-            let after = &rest[open + 1..];
-            let opens_word = q == '"'
-                || (!rest[..open].chars().next_back().is_some_and(is_word_char)
-                    && after.chars().next().is_some_and(is_word_char));
-            let close = if opens_word { after.find(q) } else { None };
-            match close {
-                Some(close)
-                    if {
-                        let inner = &after[..close];
-                        let words = inner.split_whitespace().count();
-                        let closes_word = q == '"'
-                            || (inner
-                                .chars()
-                                .next_back()
-                                .is_some_and(|c| c.is_alphanumeric() || c == '.')
-                                && !after[close + 1..].chars().next().is_some_and(is_word_char));
-                        (1..=3).contains(&words) && closes_word && !inner.contains('\'')
-                    } =>
-                {
-                    removed.push("quote_short");
-                    res.push_str(&rest[..open]);
-                    res.push_str(&after[..close]);
-                    rest = &after[close + 1..];
-                }
-                _ => {
-                    let skip = match close {
-                        Some(c) if q == '"' => open + 1 + c + 1,
-                        _ => open + 1,
-                    };
-                    res.push_str(&rest[..skip]);
-                    rest = &rest[skip..];
-                }
-            }
-        }
-        res.push_str(rest);
-        if removed.len() > before {
-            out = Some(res);
-        }
-    }
-    out
-}
-
-/// Spacing, punctuation left behind by removals, capitalisation, a final stop.
-fn tidy(s: String) -> String {
-    let mut t = tidy_spaces(&s).unwrap_or(s);
-    // Punctuation left behind by removals (rare: check before rewriting).
-    let needs_fix = t.as_bytes().windows(2).any(|w| {
-        matches!(
-            w,
-            [b' ', b',' | b'.' | b';' | b':' | b'?' | b')' | b' ']
-                | [b'(', b' ' | b')']
-                | [b',' | b'.' | b';' | b':' | b'?', b',' | b'.' | b';' | b':']
-        )
-    });
-    if needs_fix {
-        loop {
-            let before = t.len();
-            for (from, to) in [
-                (" ,", ","),
-                (" .", "."),
-                (" ;", ";"),
-                (" :", ":"),
-                (" ?", "?"),
-                (" )", ")"),
-                ("( ", "("),
-                (",,", ","),
-                (",.", "."),
-                (".,", "."),
-                (",;", ";"),
-                (";,", ";"),
-                (":,", ":"),
-                (",:", ":"),
-                ("?.", "?"),
-                ("()", ""),
-                ("  ", " "),
-            ] {
-                if t.contains(from) {
-                    t = t.replace(from, to);
-                }
-            }
-            if t.len() == before {
-                break;
-            }
-        }
-    }
-
-    let lead = t.len() - trim_lead(&t).len();
-    let end = lead + trim_lead(&t).trim_end().len();
-    t.truncate(end);
-    t.drain(..lead);
-    if !t.chars().any(char::is_alphanumeric) {
-        return String::new();
-    }
-    // Capitalise an all-lowercase first word.
-    let first_word: &str = t
-        .split(' ')
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches([',', '.', ';', ':', '?', ')', '"', '\'']);
-    if !first_word.is_empty() && first_word.bytes().all(|b| b.is_ascii_lowercase()) {
-        t[..1].make_ascii_uppercase();
-    }
-    // A final full stop.
-    while t.ends_with([',', ';', ':']) {
-        t.pop();
-        t = t.trim_end().to_string();
-    }
-    let core = t.trim_end_matches(['"', ')', '\'', ']']);
-    if !core.ends_with(['.', '?']) {
-        t.push('.');
-    }
-    t
-}
-
 /// Replace `t` by what `f` makes of it, when it makes something.
 fn apply(t: &mut String, f: impl FnOnce(&str) -> Option<String>) {
     if let Some(u) = f(t) {
@@ -578,33 +386,6 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
     tidy(t)
 }
 
-/// Runs of whitespace as one space, trimmed; `None` when already so.
-fn tidy_spaces(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    // Branch-free folds (vectorised): \t \n \x0b \x0c \r are 9..=13.
-    let control = b.iter().fold(false, |a, &c| a | (c.wrapping_sub(9) < 5));
-    let double = b
-        .iter()
-        .zip(b.iter().skip(1))
-        .fold(false, |a, (&x, &y)| a | ((x == b' ') & (y == b' ')));
-    let clean = !b.first().is_some_and(u8::is_ascii_whitespace)
-        && !b.last().is_some_and(u8::is_ascii_whitespace)
-        && !control
-        && !double
-        && (s.is_ascii() || !s.chars().any(|c| c.is_whitespace() && c != ' '));
-    if clean {
-        return None;
-    }
-    let mut t = String::with_capacity(s.len());
-    for w in s.split_whitespace() {
-        if !t.is_empty() {
-            t.push(' ');
-        }
-        t.push_str(w);
-    }
-    Some(t)
-}
-
 /// Style-strip one sentence to a fixpoint; returns the text and the ids of
 /// the markers removed.
 pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
@@ -636,54 +417,7 @@ pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
     (t, removed)
 }
 
-/// Ids of the style markers present in an already stripped `text` (one entry
-/// per occurrence). Used for the "markers per 1,000 words" metric.
-pub fn find_markers(text: &str) -> Vec<&'static str> {
-    let mut hits = Vec::new();
-    for line in text.lines() {
-        for (a, b) in super::segment::sentences(line) {
-            let s = &line[a..b];
-            if lead_marker(s).is_some() {
-                hits.push("lead");
-            }
-            if markup::peel(s).0 > 0 {
-                hits.push("list_or_header");
-            }
-            let mut quotes = Vec::new();
-            let _ = short_quotes(s, &mut quotes);
-            hits.extend(quotes);
-            let mut idioms = Vec::new();
-            let _ = super::idiom::rewrite(s, &mut idioms);
-            hits.extend(idioms);
-        }
-        let mut scratch = Vec::new();
-        if word_markers(line, &mut scratch).is_none() {
-            hits.push("signoff");
-        }
-        hits.extend(scratch.into_iter().filter(|id| *id != "contraction"));
-        for pat in [
-            "**", "__", "`", "!", "…", "...", "—", "\t", "  ", "<think", "</think", "<step",
-            "\\boxed", "](http",
-        ] {
-            hits.extend(line.matches(pat).map(|_| "markup"));
-        }
-        for c in line.chars() {
-            if matches!(
-                c,
-                '\u{201C}' | '\u{201D}' | '\u{2018}' | '\u{2019}' | '\u{00A0}' | '\u{200B}'
-            ) {
-                hits.push("char");
-            }
-            if markup::is_emoji(c) || markup::is_zero_width(c) {
-                hits.push("emoji_or_invisible");
-            }
-        }
-        let mut contractions = Vec::new();
-        let _ = expand_contractions(line, &mut contractions);
-        hits.extend(contractions);
-    }
-    hits
-}
+pub use super::detect::find_markers;
 
 #[cfg(test)]
 mod tests {

@@ -163,7 +163,9 @@ fn group_tally(
         };
         let auto: Vec<Option<bool>> = outcomes
             .iter()
-            .map(|(i, _)| Some(info(*i).and_then(|x| x.auto_correct[s]).unwrap_or(false)))
+            // Only given answers are right or wrong; none given and cut off
+            // are reported apart (answer outcomes), not counted as wrong.
+            .map(|(i, _)| info(*i).and_then(|x| x.auto_correct[s]))
             .collect();
         let modes = ErrorMode::ALL
             .iter()
@@ -198,7 +200,21 @@ fn group_tally(
             .filter(|(_, o)| o[s].answer.value == Some(true))
             .map(|(_, o)| o[s].has_error.value)
             .collect();
+        let mut answer_outcomes = [0u64; 3];
+        let mut answer_conflicts = 0u64;
+        for (i, _) in &outcomes {
+            if let Some(x) = info(*i) {
+                answer_outcomes[match x.outcomes[s] {
+                    crate::domain::AnswerOutcome::Given => 0,
+                    crate::domain::AnswerOutcome::None => 1,
+                    crate::domain::AnswerOutcome::Truncated => 2,
+                }] += 1;
+                answer_conflicts += u64::from(x.conflicts[s]);
+            }
+        }
         ModelTally {
+            answer_outcomes,
+            answer_conflicts,
             answer_correct: answers_of(None),
             mcq_accuracy: answers_of(Some(TaskKind::Mcq)),
             top5_inclusion: answers_of(Some(TaskKind::Differential)),

@@ -65,6 +65,10 @@ pub struct ItemInfo {
     /// `None` when the chain gave no answer.
     pub auto_correct: [Option<bool>; 2],
     pub detail: ItemDetail,
+    /// Given, none given, or cut off before an answer.
+    pub outcomes: [crate::domain::AnswerOutcome; 2],
+    /// The final answer contradicts the reasoning's own conclusion.
+    pub conflicts: [bool; 2],
 }
 
 /// One reviewer's current verdict on one step. `item` and `reviewer` index

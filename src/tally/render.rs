@@ -251,6 +251,17 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
             "answer correct (auto vs gold)".into(),
             both(&|m| m.auto_answer_correct.full()),
         ),
+        (
+            "  answers given / none / cut off".into(),
+            both(&|m| {
+                let [g, n, c] = m.answer_outcomes;
+                format!("{g} / {n} / {c}")
+            }),
+        ),
+        (
+            "  answer conflicts reasoning".into(),
+            both(&|m| m.answer_conflicts.to_string()),
+        ),
         ("step error rate".into(), both(&|m| m.step_error.labelled())),
         (
             "chains with ≥1 error".into(),

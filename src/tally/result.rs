@@ -127,8 +127,12 @@ pub struct ModelTally {
     pub mcq_accuracy: Metric,
     /// Reviewer-confirmed top-5 inclusion on differential items.
     pub top5_inclusion: Metric,
-    /// The chain's extracted answer scored against gold automatically.
+    /// The chain's extracted answer scored against gold automatically (given answers only).
     pub auto_answer_correct: Metric,
+    /// Chains whose answer was given / none given / cut off before an answer.
+    pub answer_outcomes: [u64; 3],
+    /// Chains whose final answer contradicts the reasoning's own conclusion.
+    pub answer_conflicts: u64,
     /// Error / (sound + neutral + error), pooled over reviewers; Wilson interval.
     pub step_error: Metric,
     /// Cluster-bootstrap interval of the step error rate, resampling items.

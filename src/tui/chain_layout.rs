@@ -52,14 +52,24 @@ fn step_lines(
     }
 }
 
+/// Shown at the end of a chain whose generation was cut off: the same words
+/// on either side, nothing about which model.
+pub const CUT_OFF: &str = "— this chain was cut off here —";
+
 /// The answer and differential under a chain. A chain that gave a differential and no separate
 /// answer shows only the differential: "(none found)" above a valid list would mislead.
 fn footer_lines(chain: &BlindChain, w: usize) -> Vec<String> {
-    let mut lines = match (chain.answer.as_deref(), chain.differential.is_empty()) {
-        (Some(answer), _) => wrap_hanging("⇒ answer: ", "", answer, w, 3),
-        (None, true) => wrap_hanging("⇒ answer: ", "", "(none found)", w, 3),
-        (None, false) => Vec::new(),
-    };
+    let mut lines = Vec::new();
+    if chain.cut_off {
+        lines.extend(wrap_hanging("", "", CUT_OFF, w, 3));
+    }
+    lines.extend(
+        match (chain.answer.as_deref(), chain.differential.is_empty()) {
+            (Some(answer), _) => wrap_hanging("⇒ answer: ", "", answer, w, 3),
+            (None, true) => wrap_hanging("⇒ answer: ", "", "(none found)", w, 3),
+            (None, false) => Vec::new(),
+        },
+    );
     if !chain.differential.is_empty() {
         let diff = chain
             .differential
@@ -191,6 +201,7 @@ mod tests {
                 .collect(),
             answer: Some("C".into()),
             differential: vec![],
+            cut_off: false,
         };
         BlindItem {
             item: ItemId(1),

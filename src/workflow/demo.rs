@@ -118,6 +118,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
                 only_model: None,
                 skip_unmatched: false,
                 mapping: None,
+                chains: Default::default(),
             },
         )
         .with_context(|| format!("importing the shipped demo runs {file}"))?;

@@ -3,7 +3,7 @@
 //! their runs carry the same record and the same settings key (which lets
 //! `generate` skip what the lab already ran).
 
-use super::import_runs::chain_for;
+use super::import_runs::{ChainSettings, chain_for_run};
 use crate::domain::{Case, Chain, Model, Provenance};
 use crate::inference::{Generation, GenerationConfig, ModelFormat, ModelIdentity};
 use crate::storage::NewRun;
@@ -81,7 +81,15 @@ pub fn finished_run(
 ) -> (NewRun, Chain) {
     let key = settings_key(id, cfg, prompt_template);
     let provenance = provenance(id, cfg, prompt_template, g, &key, via);
-    let chain = chain_for(case, &g.text, g.reasoning.as_deref());
+    // Provenance carries the stop reason: a stop at the token limit or a
+    // full context makes the chain truncated.
+    let chain = chain_for_run(
+        case,
+        &g.text,
+        g.reasoning.as_deref(),
+        &provenance,
+        &ChainSettings::default(),
+    );
     let run = NewRun {
         case_id: case.id.clone(),
         model_id: model.id,

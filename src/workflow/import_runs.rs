@@ -1,7 +1,7 @@
 //! Run import: parse a model-output file, join each record to a case, strip
 //! every run into its chain, and store everything in one transaction.
 
-use crate::domain::{Case, CaseId, Chain, Model};
+use crate::domain::{Case, CaseId, Chain, Model, Provenance};
 use crate::ingest::records::read_records;
 use crate::ingest::run_formats::{RawRun, RunFormat, parse_runs};
 use crate::storage::{NewRun, RunImportReport, Store};
@@ -9,13 +9,77 @@ use anyhow::{Context, bail};
 use std::collections::HashMap;
 use std::path::Path;
 
-/// The answer shape to extract for a case.
+/// How chains are made from runs: the step budget and a token limit the
+/// outputs were generated under (`--max-tokens` on `runs import`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChainSettings {
+    /// At most this many steps per chain (`--max-steps`); 0: no budget.
+    pub max_steps: usize,
+    /// A record whose completion-token count equals this stopped at the limit.
+    pub max_tokens: Option<u64>,
+}
+
+impl Default for ChainSettings {
+    fn default() -> Self {
+        ChainSettings {
+            max_steps: crate::strip::DEFAULT_MAX_STEPS,
+            max_tokens: None,
+        }
+    }
+}
+
+/// Did generation stop at the token limit or a full context? From the
+/// provenance's stop reason (`max_tokens`, `context_full`, OpenAI's
+/// `length`), or a completion-token count equal to the limit the run was
+/// generated under or the one the import names.
+pub fn stopped_at_limit(p: &Provenance, max_tokens: Option<u64>) -> bool {
+    let reason = ["stop_reason", "finish_reason"]
+        .iter()
+        .find_map(|k| p.extra.get(*k).and_then(serde_json::Value::as_str));
+    match reason {
+        Some("max_tokens" | "context_full" | "length" | "cancelled") => true,
+        // A stated natural stop is believed over a token count.
+        Some("end_of_sequence" | "stop_string" | "stop" | "eos") => false,
+        _ => {
+            let limits = [max_tokens, p.sampling.max_tokens];
+            p.completion_tokens
+                .is_some_and(|n| n > 0 && limits.iter().flatten().any(|&l| l == n))
+        }
+    }
+}
+
+/// The chain of `case`'s output with the default budget and nothing known
+/// about how generation stopped.
 pub fn chain_for(case: &Case, output: &str, reasoning: Option<&str>) -> Chain {
+    chain_for_run(
+        case,
+        output,
+        reasoning,
+        &Provenance::default(),
+        &ChainSettings::default(),
+    )
+}
+
+/// The chain of a run of `case`: the answer shape from the case's task, the
+/// step budget, and truncation from the text or the provenance.
+pub fn chain_for_run(
+    case: &Case,
+    output: &str,
+    reasoning: Option<&str>,
+    provenance: &Provenance,
+    settings: &ChainSettings,
+) -> Chain {
+    let opts = crate::strip::Options {
+        max_steps: settings.max_steps,
+        cut_off: stopped_at_limit(provenance, settings.max_tokens),
+        exact_steps: None,
+    };
     // An MCQ answer given as the option's text maps to its letter.
-    crate::strip::strip_run(
+    crate::strip::strip_run_with(
         output,
         reasoning,
         crate::strip::AnswerHint::for_task(&case.task),
+        &opts,
     )
 }
 
@@ -26,6 +90,8 @@ pub struct ImportOptions<'a> {
     pub skip_unmatched: bool,
     /// Read the file through this mapping instead of `format`.
     pub mapping: Option<&'a crate::ingest::mapping::Mapping>,
+    /// Step budget and token limit for the chains made.
+    pub chains: ChainSettings,
 }
 
 #[derive(Debug)]
@@ -112,7 +178,13 @@ pub fn import_runs_text(
     for r in &raw {
         match join(r, &cases, &by_question) {
             Some(case) => {
-                let chain = chain_for(case, &r.output, r.reasoning.as_deref());
+                let chain = chain_for_run(
+                    case,
+                    &r.output,
+                    r.reasoning.as_deref(),
+                    &r.provenance,
+                    &opts.chains,
+                );
                 batch.push((
                     NewRun {
                         case_id: case.id.clone(),
@@ -196,6 +268,15 @@ fn join<'a>(
 /// Give every run (of `model`, or all) a chain made by the current stripper
 /// version, leaving older chains as they are. Returns (made, already current).
 pub fn restrip(store: &mut Store, model: Option<&str>) -> anyhow::Result<(usize, usize)> {
+    restrip_with(store, model, &ChainSettings::default())
+}
+
+/// [`restrip`] with a step budget (`runs restrip --max-steps`).
+pub fn restrip_with(
+    store: &mut Store,
+    model: Option<&str>,
+    settings: &ChainSettings,
+) -> anyhow::Result<(usize, usize)> {
     let runs = store.list_runs(model, None)?;
     let cases: HashMap<CaseId, Case> = store
         .all_cases()?
@@ -219,7 +300,13 @@ pub fn restrip(store: &mut Store, model: Option<&str>) -> anyhow::Result<(usize,
         let case = cases.get(&run.case_id).with_context(|| {
             format!("run {} names case {} which is missing", run.id, run.case_id)
         })?;
-        let chain = chain_for(case, &run.output, run.reasoning.as_deref());
+        let chain = chain_for_run(
+            case,
+            &run.output,
+            run.reasoning.as_deref(),
+            &run.provenance,
+            settings,
+        );
         store.add_chain(run.id, &chain)?;
         made += 1;
     }

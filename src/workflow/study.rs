@@ -88,7 +88,79 @@ fn named_models(
     Ok(hits)
 }
 
+/// Study settings beyond the spec.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StudyOptions {
+    /// Re-segment both chains of an item to one step count (`--equal-steps`).
+    pub equal_steps: bool,
+}
+
 pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<CreatedStudy> {
+    create_study_with(store, spec, &StudyOptions::default())
+}
+
+/// The step count both chains of an item are re-segmented to: the midpoint
+/// of the two natural counts, no more than either side's sentence-steps
+/// allow (a side is split only at sentence boundaries).
+pub fn common_step_count(natural: [usize; 2], splittable: [usize; 2]) -> usize {
+    let mid = (natural[0] + natural[1]).div_ceil(2);
+    mid.min(splittable[0]).min(splittable[1]).max(1)
+}
+
+/// Re-segment the two chains of one item to a common step count; the new
+/// chains are stored beside the natural ones (stripper version
+/// `strip-N/eqK`), which stay as they are. Returns the chain ids to use.
+fn equalise(store: &mut Store, a: ChainId, b: ChainId) -> anyhow::Result<(ChainId, ChainId)> {
+    let chains = [store.chain(a)?, store.chain(b)?];
+    let natural = [chains[0].steps.len(), chains[1].steps.len()];
+    if natural[0] == natural[1] {
+        return Ok((a, b));
+    }
+    let mut runs = Vec::with_capacity(2);
+    let mut splittable = [0usize; 2];
+    for (i, id) in [a, b].into_iter().enumerate() {
+        let run_id = store
+            .run_of_chain(id)?
+            .ok_or_else(|| anyhow::anyhow!("chain {id} has no run"))?;
+        let run = store.run(run_id)?;
+        let case = store.case(&run.case_id)?;
+        let cut_off =
+            chains[i].truncated || super::import_runs::stopped_at_limit(&run.provenance, None);
+        let hint = crate::strip::AnswerHint::for_task(&case.task);
+        let uncapped = crate::strip::Options {
+            max_steps: 0,
+            cut_off,
+            exact_steps: None,
+        };
+        splittable[i] =
+            crate::strip::strip_run_with(&run.output, run.reasoning.as_deref(), hint, &uncapped)
+                .steps
+                .len();
+        runs.push((run, case, cut_off));
+    }
+    let target = common_step_count(natural, splittable);
+    let mut out = [a, b];
+    for (i, (run, case, cut_off)) in runs.iter().enumerate() {
+        let opts = crate::strip::Options {
+            max_steps: 0,
+            cut_off: *cut_off,
+            exact_steps: Some(target),
+        };
+        let hint = crate::strip::AnswerHint::for_task(&case.task);
+        let mut chain =
+            crate::strip::strip_run_with(&run.output, run.reasoning.as_deref(), hint, &opts);
+        chain.stripper_version = format!("{}/eq{target}", chain.stripper_version);
+        out[i] = store.add_chain(run.id, &chain)?;
+    }
+    Ok((out[0], out[1]))
+}
+
+/// [`create_study`] with options (`--equal-steps`).
+pub fn create_study_with(
+    store: &mut Store,
+    spec: &StudySpec<'_>,
+    opts: &StudyOptions,
+) -> anyhow::Result<CreatedStudy> {
     if spec.model_a == spec.model_b {
         bail!(
             "a study compares two different models; both are {:?}",
@@ -140,6 +212,13 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
             }
         );
     }
+    if opts.equal_steps {
+        for item in &mut items {
+            let (ea, eb) = equalise(store, item.1, item.2)?;
+            item.1 = ea;
+            item.2 = eb;
+        }
+    }
     let mut names = vec![a.name.clone(), b.name.clone()];
     names.extend(a.label.clone());
     names.extend(b.label.clone());
@@ -161,6 +240,7 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
     let detail = serde_json::json!({
         "model_a": spec.model_a, "model_b": spec.model_b, "cases": spec.cases, "match": spec.matching,
         "reviewers": spec.reviewers, "overlap": spec.overlap, "seed": seed, "items": items.len(),
+        "equal_steps": opts.equal_steps,
     });
     let id = store.create_study(&NewStudy {
         name: spec.name.to_string(),
@@ -173,6 +253,7 @@ pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<C
         draws,
         actor: spec.actor.to_string(),
         detail,
+        equal_steps: opts.equal_steps,
     })?;
     Ok(CreatedStudy {
         id,

@@ -92,6 +92,7 @@ pub fn site() -> Site {
                 only_model: None,
                 skip_unmatched: false,
                 mapping: None,
+                chains: Default::default(),
             },
         )
         .unwrap();

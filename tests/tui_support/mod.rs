@@ -157,6 +157,7 @@ fn chain(steps: &[&str], n: usize, answer: &str) -> BlindChain {
             .collect(),
         answer: Some(answer.to_string()),
         differential: vec![],
+        cut_off: false,
     }
 }
 

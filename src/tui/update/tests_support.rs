@@ -57,6 +57,7 @@ pub(crate) fn item(id: i64, left: usize, right: usize) -> BlindItem {
             .collect(),
         answer: Some(answer.into()),
         differential: vec![],
+        cut_off: false,
     };
     BlindItem {
         item: ItemId(id),
