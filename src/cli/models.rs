@@ -75,7 +75,7 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                     }
                     ModelSource::Local(std::fs::canonicalize(&p).unwrap_or(p))
                 }
-                (None, Some(u)) => ModelSource::Endpoint(u),
+                (None, Some(u)) => ModelSource::endpoint(&u, &name),
                 (None, None) => ModelSource::OutputsOnly,
             };
             store.add_model(&NewModel {
@@ -116,7 +116,9 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                             let src = match &m.source {
                                 ModelSource::OutputsOnly => "outputs only".to_string(),
                                 ModelSource::Local(p) => p.display().to_string(),
-                                ModelSource::Endpoint(u) => u.clone(),
+                                ModelSource::Endpoint { base, served } => {
+                                    ModelSource::endpoint_spec(base, served)
+                                }
                             };
                             vec![
                                 m.name.clone(),
@@ -183,7 +185,7 @@ fn parse_models_toml(file: &std::path::Path) -> anyhow::Result<Vec<NewModel>> {
                 }
                 ModelSource::Local(p)
             }
-            (None, Some(u)) => ModelSource::Endpoint(u),
+            (None, Some(u)) => ModelSource::endpoint(&u, &m.name),
             (None, None) => ModelSource::OutputsOnly,
         };
         out.push(NewModel {
