@@ -7,7 +7,8 @@
 //! `chat_template` (messages → prompt text), `gguf` / `safetensors` / `shards` (loading),
 //! `gguf_tokenizer` / `vocab` (tokenizers), `model` (candle families),
 //! `engine` (the decode loop), `sampler`, `detokenizer`, `stop`, `device`,
-//! `identity` (hashes, quantisation names), `openai` (HTTP client and pool).
+//! `identity` (hashes, quantisation names), `repack` (slow GGUF formats run as Q8_0),
+//! `openai` (HTTP client and pool).
 //!
 //! This module never downloads anything and never touches the database: the
 //! caller stores runs.
@@ -24,6 +25,7 @@ pub mod identity;
 pub mod model;
 pub mod openai;
 pub mod prompt;
+pub mod repack;
 pub mod safetensors;
 pub mod sampler;
 pub mod shards;

@@ -23,13 +23,21 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What makes two runs "the same settings": the weights, sampling, device and both templates.
 pub fn settings_key(id: &ModelIdentity, cfg: &GenerationConfig, prompt_template: &str) -> String {
-    let key = serde_json::json!({
+    let mut key = serde_json::json!({
         "model": id.sha256.clone().unwrap_or_else(|| format!("{}#{}", id.location, id.architecture)),
         "chat_template": id.chat_template_source,
         "prompt_template_sha256": hex(&Sha256::digest(prompt_template.as_bytes())),
         "sampling": cfg,
         "device": id.device,
     });
+    // Weights repacked at load run with other numbers than the file's own format.
+    if let Some(q) = id
+        .quantization
+        .as_deref()
+        .filter(|q| q.contains(", run as "))
+    {
+        key["run_as"] = serde_json::json!(q);
+    }
     hex(&Sha256::digest(key.to_string().as_bytes()))
 }
 
