@@ -7,10 +7,11 @@
 use super::chat_template::{ChatTemplate, FALLBACK_TEMPLATE};
 use super::device::{check_threads, open_device};
 use super::engine::CandleGenerator;
+use super::fast_llama::FastLlama;
 use super::gguf_tokenizer::tokenizer_from_gguf;
 use super::identity::{gguf_file_type_name, sha256_files};
 use super::model::{LocalModel, guard_panics};
-use super::repack::{Repack, repack_gguf};
+use super::repack::{Repack, is_slow, repack_gguf};
 use super::vocab::{Vocab, load_tokenizer_json};
 use super::{InferenceError, LoadOptions, ModelFormat, ModelIdentity};
 use candle_core::quantized::gguf_file::{Content, Value};
@@ -193,7 +194,7 @@ pub fn load_gguf(path: &Path, opts: &LoadOptions) -> Result<CandleGenerator, Inf
     load_gguf_with(path, opts, Repack::from_env())
 }
 
-/// Loads a GGUF file; `repack` says whether Q4_1/Q5_0/Q5_1 tensors run as Q8_0 (CPU only).
+/// Loads a GGUF file the way `repack` says (CPU only; other devices take the file as it is).
 pub fn load_gguf_with(
     path: &Path,
     opts: &LoadOptions,
@@ -297,8 +298,25 @@ pub fn load_gguf_with(
     // Repacking reads every tensor on the CPU; GPU back-ends take the file as it is.
     let repack = if dev.is_cpu() { repack } else { Repack::Off };
     let mut quantization = summary.quantization;
+    let slow = content
+        .tensor_infos
+        .values()
+        .any(|t| t.shape.rank() >= 2 && is_slow(t.ggml_dtype));
+    let max_positions = summary
+        .context_length
+        .unwrap_or(quantized_llama::MAX_SEQ_LEN)
+        .min(quantized_llama::MAX_SEQ_LEN);
     let model = match repack {
-        Repack::Q8_0 => match guard_panics(|| repack_gguf(&content, &mut reader))
+        Repack::Exact if FastLlama::supports(&content) => {
+            if slow {
+                quantization = format!("{quantization}, run on the Q8_0 kernel");
+            }
+            guard_panics(|| {
+                FastLlama::from_gguf(&content, &mut reader, max_positions, true)
+                    .map(|m| LocalModel::FastLlama(Box::new(m)))
+            })
+        }
+        Repack::Requantise => match guard_panics(|| repack_gguf(&content, &mut reader))
             .map_err(|d| load_err(format!("repacking: {d}")))?
         {
             Some((packed, mut data, done)) => {
@@ -307,7 +325,7 @@ pub fn load_gguf_with(
             }
             None => guard_panics(|| build(&arch, content, &mut reader, dev)),
         },
-        Repack::Off => guard_panics(|| build(&arch, content, &mut reader, dev)),
+        _ => guard_panics(|| build(&arch, content, &mut reader, dev)),
     }
     .map_err(load_err)?;
 

@@ -7,7 +7,8 @@
 //! `chat_template` (messages → prompt text), `gguf` / `safetensors` / `shards` (loading),
 //! `gguf_tokenizer` / `vocab` (tokenizers), `model` (candle families),
 //! `engine` (the decode loop), `sampler`, `detokenizer`, `stop`, `device`,
-//! `identity` (hashes, quantisation names), `repack` (slow GGUF formats run as Q8_0),
+//! `identity` (hashes, quantisation names), `repack` / `fast_llama` (slow GGUF formats
+//! on fast kernels, a leaner llama decode),
 //! `openai` (HTTP client and pool).
 //!
 //! This module never downloads anything and never touches the database: the
@@ -18,6 +19,7 @@ pub mod detokenizer;
 pub mod device;
 pub mod engine;
 pub mod error;
+pub mod fast_llama;
 pub mod generator;
 pub mod gguf;
 pub mod gguf_tokenizer;

@@ -9,6 +9,8 @@
 //!   block, about 1/16 of a Q4_1 step). `tests/inference_repack.rs` checks the bound and
 //!   `.ci/real-weights` that SmolLM2's greedy output is unchanged.
 //!
+//! This requantisation is opt-in (`BLINDSTEP_REPACK=requantise`, any family); by default
+//! llama files take [`super::fast_llama`]'s exact repack instead, and
 //! `BLINDSTEP_REPACK=off` loads the tensors as they are. Pure except for the reader given.
 
 use candle_core::quantized::gguf_file::{self, Content};
@@ -17,23 +19,29 @@ use candle_core::{Device, Result};
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read, Seek};
 
-/// Whether to repack slow formats at load.
+/// How to load GGUF weights on the CPU.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Repack {
-    /// Load every tensor as the file has it.
+    /// Every tensor as the file has it, through candle's own models.
     Off,
-    /// Q4_1, Q5_0 and Q5_1 tensors become Q8_0.
-    Q8_0,
+    /// The default: llama files run on [`super::fast_llama`], whose Q4_1/Q5_0/Q5_1 repack
+    /// changes no weight; other families load as they are.
+    Exact,
+    /// Every family: Q4_1/Q5_0/Q5_1 tensors requantised to Q8_0 (Q5_0 exactly, the others
+    /// within half a Q8_0 step), through candle's own models.
+    Requantise,
 }
 
 impl Repack {
-    /// `BLINDSTEP_REPACK=off` (or `0`, `no`) turns repacking off; it is on otherwise.
+    /// `BLINDSTEP_REPACK=off` (or `0`, `no`), `=requantise`; [`Repack::Exact`] otherwise.
     pub fn from_env() -> Repack {
-        match std::env::var("BLINDSTEP_REPACK") {
-            Ok(v) if matches!(v.trim().to_ascii_lowercase().as_str(), "off" | "0" | "no") => {
-                Repack::Off
-            }
-            _ => Repack::Q8_0,
+        match std::env::var("BLINDSTEP_REPACK")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref()
+        {
+            Ok("off" | "0" | "no") => Repack::Off,
+            Ok("requantise" | "requantize" | "q8_0") => Repack::Requantise,
+            _ => Repack::Exact,
         }
     }
 }
@@ -98,9 +106,9 @@ pub struct Repacked {
 }
 
 impl Repacked {
-    /// `Q4_1` → `Q4_1, run as Q8_0`.
+    /// `Q4_1` → `Q4_1, requantised to Q8_0`.
     pub fn describe(&self, quantization: &str) -> String {
-        format!("{quantization}, run as Q8_0")
+        format!("{quantization}, requantised to Q8_0")
     }
 }
 
