@@ -16,7 +16,7 @@
 //! Used for `llama` GGUF files without experts on the CPU; everything else loads through
 //! candle's own models.
 
-use super::repack::q5_0_to_q8_0;
+use super::repack::{is_slow, q5_0_to_q8_0};
 use candle_core::quantized::gguf_file::Content;
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor, ggml_file::qtensor_from_ggml};
 use candle_core::{D, DType, Device, IndexOp, Module, Result, Tensor};
@@ -113,7 +113,8 @@ fn convert(q: &QTensor, repack: bool) -> Result<Converted> {
 
 /// `x · Wᵀ` for a (possibly repacked, possibly fused) weight matrix.
 struct Linear {
-    mm: QMatMul,
+    /// The matrix, by row ranges (see [`split_rows`]); outputs are concatenated.
+    mms: Vec<QMatMul>,
     /// `blocks × rows`: the offsets, multiplied by the input's block sums.
     offsets: Option<Tensor>,
     cols: usize,
@@ -166,7 +167,16 @@ impl Linear {
                 }
             }
         }
-        let q = qtensor_from_ggml(dtype, &bytes, vec![rows, cols], &Device::Cpu)?;
+        let repacked = repack && parts.iter().any(|p| is_slow(p.dtype()));
+        let row_bytes = bytes.len() / rows.max(1);
+        let mut mms = Vec::new();
+        let mut at = 0;
+        for n in split_rows(dtype, rows, cols, repacked) {
+            let chunk = &bytes[at * row_bytes..(at + n) * row_bytes];
+            let q = qtensor_from_ggml(dtype, chunk, vec![n, cols], &Device::Cpu)?;
+            mms.push(QMatMul::from_qtensor(q)?);
+            at += n;
+        }
         let offsets = if any_offsets {
             Some(
                 Tensor::from_vec(offsets, (rows, cols / BLOCK), &Device::Cpu)?
@@ -176,19 +186,37 @@ impl Linear {
         } else {
             None
         };
-        Ok(Linear {
-            mm: QMatMul::from_qtensor(q)?,
-            offsets,
-            cols,
-        })
+        Ok(Linear { mms, offsets, cols })
     }
 
     fn forward(&self, x: &Tensor) -> Result<Tensor> {
-        let y = self.mm.forward(x)?;
+        let y = match self.mms.as_slice() {
+            [one] => one.forward(x)?,
+            many => {
+                let outs = many
+                    .iter()
+                    .map(|m| m.forward(x))
+                    .collect::<Result<Vec<_>>>()?;
+                Tensor::cat(&outs, D::Minus1)?
+            }
+        };
         match &self.offsets {
             None => Ok(y),
             Some(m) => y + block_sums(x, self.cols)?.broadcast_matmul(m)?,
         }
+    }
+}
+
+/// Row ranges for a matrix. candle's AVX-512 tile kernel for Q8_0 (taken when the rows are
+/// a multiple of 16 and the width of 256) quantises the input in blocks of 256 rather than
+/// 32, which is not what the repacked formats' own kernels do; a repacked matrix of that
+/// shape keeps its last 8 rows apart so both parts take the 32-block kernel and the
+/// repack stays exact.
+fn split_rows(dtype: GgmlDType, rows: usize, cols: usize, repacked: bool) -> Vec<usize> {
+    if repacked && dtype == GgmlDType::Q8_0 && cols % 256 == 0 && rows % 16 == 0 && rows > 8 {
+        vec![rows - 8, 8]
+    } else {
+        vec![rows]
     }
 }
 
@@ -475,6 +503,27 @@ mod tests {
                     "{dtype:?} {i}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn real_layers_match_the_file_kernels() {
+        let Some(path) = std::env::var_os("BLINDSTEP_SMOLLM2_GGUF") else {
+            return;
+        };
+        let mut f = std::io::BufReader::new(std::fs::File::open(path).unwrap());
+        let ct = Content::read(&mut f).unwrap();
+        for name in ["blk.0.attn_q.weight", "blk.0.ffn_down.weight", "blk.0.ffn_gate.weight"] {
+            let q = ct.tensor(&mut f, name, &Device::Cpu).unwrap();
+            let (_, k) = q.shape().dims2().unwrap();
+            let x: Vec<f32> = (0..2 * k).map(|i| ((i as f32) * 0.731).sin()).collect();
+            let x = Tensor::from_vec(x, (1, 2, k), &Device::Cpu).unwrap();
+            let lin = Linear::new(std::slice::from_ref(&q), true).unwrap();
+            let want = QMatMul::from_qtensor(q).unwrap().forward(&x).unwrap();
+            let got = lin.forward(&x).unwrap();
+            let d = (want - got).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            eprintln!("{name}: {d}");
+            assert!(d < 1e-3, "{name}: {d}");
         }
     }
 

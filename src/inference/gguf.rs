@@ -316,6 +316,10 @@ pub fn load_gguf_with(
                     .map(|m| LocalModel::FastLlama(Box::new(m)))
             })
         }
+        Repack::Lean if FastLlama::supports(&content) => guard_panics(|| {
+            FastLlama::from_gguf(&content, &mut reader, max_positions, false)
+                .map(|m| LocalModel::FastLlama(Box::new(m)))
+        }),
         Repack::Requantise => match guard_panics(|| repack_gguf(&content, &mut reader))
             .map_err(|d| load_err(format!("repacking: {d}")))?
         {

@@ -27,6 +27,9 @@ pub enum Repack {
     /// The default: llama files run on [`super::fast_llama`], whose Q4_1/Q5_0/Q5_1 repack
     /// changes no weight; other families load as they are.
     Exact,
+    /// The lean llama with the file's own kernels (no repack): isolates the two changes in
+    /// comparisons.
+    Lean,
     /// Every family: Q4_1/Q5_0/Q5_1 tensors requantised to Q8_0 (Q5_0 exactly, the others
     /// within half a Q8_0 step), through candle's own models.
     Requantise,
@@ -41,6 +44,7 @@ impl Repack {
         {
             Ok("off" | "0" | "no") => Repack::Off,
             Ok("requantise" | "requantize" | "q8_0") => Repack::Requantise,
+            Ok("lean") => Repack::Lean,
             _ => Repack::Exact,
         }
     }

@@ -30,11 +30,11 @@ pub fn settings_key(id: &ModelIdentity, cfg: &GenerationConfig, prompt_template:
         "sampling": cfg,
         "device": id.device,
     });
-    // Weights repacked at load run with other numbers than the file's own format.
+    // Weights repacked at load run through other kernels than the file's own format.
     if let Some(q) = id
         .quantization
         .as_deref()
-        .filter(|q| q.contains(", run as "))
+        .filter(|q| q.contains(", run on ") || q.contains(", requantised "))
     {
         key["run_as"] = serde_json::json!(q);
     }
