@@ -24,7 +24,9 @@ fn smollm2_answers_a_medical_question_in_english_deterministically() {
     let id = model.identity().clone();
     assert_eq!(id.architecture, "llama");
     assert!(
-        id.quantization.as_deref().is_some_and(|q| q.starts_with("Q4_1")),
+        id.quantization
+            .as_deref()
+            .is_some_and(|q| q.starts_with("Q4_1")),
         "{:?}",
         id.quantization
     );

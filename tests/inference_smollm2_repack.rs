@@ -54,7 +54,10 @@ fn smollm2_logits_agree_with_and_without_the_repack() {
         let gb = fast
             .generate_ids(&ids, &cfg, &mut |_| ControlFlow::Continue(()))
             .unwrap();
-        eprintln!("largest logit difference {d:.6}; texts equal: {}", ga.text == gb.text);
+        eprintln!(
+            "largest logit difference {d:.6}; texts equal: {}",
+            ga.text == gb.text
+        );
         assert!(d < 1.5, "logits differ by {d} for {p:?}");
         assert!(!gb.text.trim().is_empty());
     }

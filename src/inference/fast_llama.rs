@@ -213,7 +213,12 @@ impl Linear {
 /// shape keeps its last 8 rows apart so both parts take the 32-block kernel and the
 /// repack stays exact.
 fn split_rows(dtype: GgmlDType, rows: usize, cols: usize, repacked: bool) -> Vec<usize> {
-    if repacked && dtype == GgmlDType::Q8_0 && cols % 256 == 0 && rows % 16 == 0 && rows > 8 {
+    if repacked
+        && dtype == GgmlDType::Q8_0
+        && cols.is_multiple_of(256)
+        && rows.is_multiple_of(16)
+        && rows > 8
+    {
         vec![rows - 8, 8]
     } else {
         vec![rows]
@@ -513,7 +518,11 @@ mod tests {
         };
         let mut f = std::io::BufReader::new(std::fs::File::open(path).unwrap());
         let ct = Content::read(&mut f).unwrap();
-        for name in ["blk.0.attn_q.weight", "blk.0.ffn_down.weight", "blk.0.ffn_gate.weight"] {
+        for name in [
+            "blk.0.attn_q.weight",
+            "blk.0.ffn_down.weight",
+            "blk.0.ffn_gate.weight",
+        ] {
             let q = ct.tensor(&mut f, name, &Device::Cpu).unwrap();
             let (_, k) = q.shape().dims2().unwrap();
             let x: Vec<f32> = (0..2 * k).map(|i| ((i as f32) * 0.731).sin()).collect();
@@ -521,7 +530,14 @@ mod tests {
             let lin = Linear::new(std::slice::from_ref(&q), true).unwrap();
             let want = QMatMul::from_qtensor(q).unwrap().forward(&x).unwrap();
             let got = lin.forward(&x).unwrap();
-            let d = (want - got).unwrap().abs().unwrap().max_all().unwrap().to_scalar::<f32>().unwrap();
+            let d = (want - got)
+                .unwrap()
+                .abs()
+                .unwrap()
+                .max_all()
+                .unwrap()
+                .to_scalar::<f32>()
+                .unwrap();
             eprintln!("{name}: {d}");
             assert!(d < 1e-3, "{name}: {d}");
         }

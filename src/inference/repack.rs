@@ -116,13 +116,16 @@ impl Repacked {
     }
 }
 
+/// A repacked GGUF in memory: its header, its bytes, and what was repacked.
+pub type InMemoryGguf = (Content, Cursor<Vec<u8>>, Repacked);
+
 /// The tensors of a CPU model with its slow formats repacked, as a new in-memory GGUF
 /// (header and data) that candle's loaders read like the file. `None` when nothing needs
 /// repacking (the caller reads the file as usual).
 pub fn repack_gguf<R: Read + Seek>(
     content: &Content,
     reader: &mut R,
-) -> Result<Option<(Content, Cursor<Vec<u8>>, Repacked)>> {
+) -> Result<Option<InMemoryGguf>> {
     if !content
         .tensor_infos
         .values()

@@ -49,7 +49,7 @@ pub enum Engine {
     /// A served model with up to `concurrency` requests in flight; results arrive whole, in
     /// completion order.
     Pooled {
-        client: OpenAiClient,
+        client: Box<OpenAiClient>,
         concurrency: usize,
     },
 }
@@ -66,7 +66,7 @@ impl Engine {
     pub fn into_generator(self) -> Box<dyn Generator> {
         match self {
             Engine::Sequential(g) => g,
-            Engine::Pooled { client, .. } => Box::new(client),
+            Engine::Pooled { client, .. } => client,
         }
     }
 }
@@ -114,7 +114,7 @@ pub fn open_generator(model: &Model, opts: &OpenOptions) -> Result<Engine, OpenE
             let client = endpoint_client(base, served, opts);
             Ok(match opts.concurrency {
                 Some(n) => Engine::Pooled {
-                    client,
+                    client: Box::new(client),
                     concurrency: n.max(1),
                 },
                 None => Engine::Sequential(Box::new(client)),
