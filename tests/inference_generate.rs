@@ -196,7 +196,7 @@ fn endpoint_generate_keeps_reasoning() {
     );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
-    setup(&db, ModelSource::Endpoint(format!("{url}#served-id")));
+    setup(&db, ModelSource::endpoint(&format!("{url}#served-id"), "m"));
     let global = Global {
         db: Some(db.clone()),
         env_db: None,

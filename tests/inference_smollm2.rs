@@ -23,7 +23,13 @@ fn smollm2_answers_a_medical_question_in_english_deterministically() {
     let mut model = load_local(&path, &LoadOptions::default()).unwrap();
     let id = model.identity().clone();
     assert_eq!(id.architecture, "llama");
-    assert_eq!(id.quantization.as_deref(), Some("Q4_1"));
+    assert!(
+        id.quantization
+            .as_deref()
+            .is_some_and(|q| q.starts_with("Q4_1")),
+        "{:?}",
+        id.quantization
+    );
     assert_eq!(id.vocab_size, Some(49152));
     assert_eq!(id.chat_template_source, "gguf tokenizer.chat_template");
 

@@ -256,6 +256,12 @@ fn cancel_asks_once_and_the_cancelled_case_is_marked() {
     });
     a.update(Action::BatchFinished);
     let b = a.batch.as_ref().unwrap();
+    assert_eq!(
+        b.phase,
+        Phase::Cancelled,
+        "a cancelled batch is not shown as finished"
+    );
+    assert!(!a.busy());
     assert_eq!(b.outcomes[1], (id("im-001"), Outcome::Cancelled));
     assert!(
         a.status

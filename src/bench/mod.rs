@@ -3,6 +3,7 @@
 //! compared with its target side by side in one run.
 
 pub mod import;
+pub mod repack;
 pub mod review;
 
 /// Percentile of sorted samples (nearest rank).

@@ -26,6 +26,14 @@ pub enum BenchCommand {
         #[arg(long)]
         template: Option<PathBuf>,
     },
+    /// A GGUF file loaded the default way (repacked) against candle's own model with the
+    /// file's kernels: largest logit difference, greedy agreement, decode speed.
+    Repack {
+        model: PathBuf,
+        /// Greedy tokens decoded per prompt.
+        #[arg(long, default_value_t = 128)]
+        decode: usize,
+    },
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -71,6 +79,26 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 f.parse_s + f.import_s,
                 verdict(f.parse_s + f.import_s < 1.0)
             );
+        }
+        BenchCommand::Repack { model, decode } => {
+            let f = crate::bench::repack::run(&model, decode)?;
+            println!("repack bench: {} ({})", model.display(), f.quantization);
+            for (i, p) in f.prompts.iter().enumerate() {
+                println!(
+                    "prompt {} ({} tokens): largest logit difference {:.6}; greedy {} tokens {}; decode {:.1} tok/s file kernels, {:.1} tok/s repacked",
+                    i + 1,
+                    p.prompt_tokens,
+                    p.largest_logit_difference,
+                    p.decoded,
+                    if p.identical {
+                        "identical".to_string()
+                    } else {
+                        format!("differ after {} characters", p.common_chars)
+                    },
+                    p.file_kernels_tok_s,
+                    p.repacked_tok_s
+                );
+            }
         }
     }
     Ok(())

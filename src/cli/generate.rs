@@ -5,16 +5,15 @@
 //! redoes them); Ctrl-C stops after saving what is finished.
 
 use super::Global;
-use crate::domain::{Case, Model, ModelSource};
+use crate::domain::{Case, Model, ModelSource, RunId};
 use crate::inference::device::reexec_for_threads;
-use crate::inference::{
-    ChatMessage, DeviceChoice, Generation, GenerationConfig, Generator, LoadOptions, ModelIdentity,
-    OpenAiClient, OpenAiConfig, StopReason, build_prompt, load_local, load_prompt_template,
-    run_concurrent,
-};
+use crate::inference::{DeviceChoice, Generation, GenerationConfig, load_prompt_template};
 use crate::storage::Store;
-use crate::workflow::generation::{finished_run, settings_key};
-use anyhow::{Context, bail};
+use crate::workflow::generation::{
+    BatchSpec, CaseError, Engine, GenerationSink, OpenOptions, open_generator, run_batch,
+    settings_key,
+};
+use anyhow::bail;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::ops::ControlFlow;
@@ -22,7 +21,7 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -105,37 +104,6 @@ fn config(args: &GenerateArgs) -> GenerationConfig {
     }
 }
 
-/// Everything a saved run records besides the generation itself.
-struct RunContext<'a> {
-    model: &'a Model,
-    identity: &'a ModelIdentity,
-    cfg: &'a GenerationConfig,
-    template: &'a str,
-    key: &'a str,
-}
-
-fn save(
-    store: &mut Store,
-    ctx: &RunContext<'_>,
-    case: &Case,
-    g: &Generation,
-) -> anyhow::Result<()> {
-    let (run, chain) = finished_run(
-        ctx.model,
-        case,
-        ctx.identity,
-        ctx.cfg,
-        ctx.template,
-        g,
-        "generate",
-    );
-    debug_assert_eq!(run.settings_key.as_deref(), Some(ctx.key));
-    store
-        .save_run(&run, &chain)
-        .with_context(|| format!("saving the run of case {}", case.id))?;
-    Ok(())
-}
-
 fn progress(len: usize) -> ProgressBar {
     let bar = ProgressBar::new(len as u64);
     if let Ok(style) = ProgressStyle::with_template(
@@ -144,6 +112,65 @@ fn progress(len: usize) -> ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// The terminal front end of a batch: a progress bar, Ctrl-C as the stop, a failed save
+/// or prompt aborts (the error is returned), a failed generation is counted and reported.
+struct CliSink<'a> {
+    bar: ProgressBar,
+    flag: &'a AtomicBool,
+    /// Pieces of the current case and when it started, for the live rate.
+    pieces: usize,
+    started: Instant,
+    abort: Option<anyhow::Error>,
+}
+
+impl GenerationSink for CliSink<'_> {
+    fn stop_requested(&self) -> bool {
+        self.flag.load(Ordering::SeqCst)
+    }
+
+    fn case_started(&mut self, case: &Case) {
+        self.bar.set_message(format!("{} …", case.id));
+        self.pieces = 0;
+        self.started = Instant::now();
+    }
+
+    fn token(&mut self, case: &Case, _text: &str) -> ControlFlow<()> {
+        self.pieces += 1;
+        if self.pieces.is_multiple_of(16) {
+            let rate = self.pieces as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
+            self.bar
+                .set_message(format!("{} · ~{rate:.1} tok/s", case.id));
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn saved(&mut self, _case: &Case, _run: RunId, g: &Generation) {
+        self.bar
+            .set_message(format!("{:.1} tok/s", g.tokens_per_second));
+        self.bar.inc(1);
+    }
+
+    fn failed(&mut self, case: &Case, error: CaseError) -> ControlFlow<()> {
+        match error {
+            CaseError::Generate(e) => {
+                self.bar.println(format!("case {}: {e}", case.id));
+                self.bar.inc(1);
+                ControlFlow::Continue(())
+            }
+            CaseError::Prompt(e) => {
+                self.abort = Some(anyhow::Error::new(e).context(format!("case {}", case.id)));
+                ControlFlow::Break(())
+            }
+            CaseError::Save(e) => {
+                self.abort = Some(
+                    anyhow::Error::new(e).context(format!("saving the run of case {}", case.id)),
+                );
+                ControlFlow::Break(())
+            }
+        }
+    }
 }
 
 pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
@@ -178,7 +205,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
         let source = match &model.source {
             ModelSource::OutputsOnly => "outputs only (nothing to run)".to_string(),
             ModelSource::Local(p) => format!("local {}", p.display()),
-            ModelSource::Endpoint(u) => format!("endpoint {u}"),
+            ModelSource::Endpoint { base, served } => format!("endpoint {base} (model {served})"),
         };
         println!("dry run: model {:?} ({source})", model.name);
         println!(
@@ -200,165 +227,63 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
         return Ok(());
     }
     let template = load_prompt_template(args.sampling.prompt_template.as_deref())?;
-
-    match &model.source {
-        ModelSource::OutputsOnly => bail!(
-            "model {:?} has no local path or endpoint; import its runs with `blindstep runs import`",
-            model.name
-        ),
-        ModelSource::Local(path) => {
-            let opts = LoadOptions {
-                tokenizer: model.tokenizer.clone(),
-                chat_template: model.chat_template.clone(),
-                device: args.sampling.device,
-                threads: args.sampling.threads,
-            };
-            eprintln!("loading {} …", path.display());
-            let mut generator = load_local(path, &opts)
-                .with_context(|| format!("loading model {:?}", model.name))?;
-            let identity = generator.identity().clone();
-            let key = settings_key(&identity, &cfg, &template);
-            let todo = pending(&store, &model, cases, &key, args.force)?;
-            let ctx = RunContext {
-                model: &model,
-                identity: &identity,
-                cfg: &cfg,
-                template: &template,
-                key: &key,
-            };
-            eprintln!(
-                "{} {} · {} · {} · {} thread(s) · {} case(s) to run",
-                identity.architecture,
-                identity.quantization.as_deref().unwrap_or("?"),
-                identity.device,
-                identity.location,
-                identity.threads.unwrap_or(0),
-                todo.len()
-            );
-            let bar = progress(todo.len());
-            let (mut done, mut failed) = (0usize, 0usize);
-            for case in &todo {
-                if flag.load(Ordering::SeqCst) {
-                    break;
-                }
-                bar.set_message(format!("{} …", case.id));
-                let messages = build_prompt(case, &template)?;
-                let started = std::time::Instant::now();
-                let mut pieces = 0usize;
-                let result = generator.generate(&messages, &cfg, &mut |_| {
-                    pieces += 1;
-                    if pieces.is_multiple_of(16) {
-                        let rate = pieces as f64 / started.elapsed().as_secs_f64().max(1e-9);
-                        bar.set_message(format!("{} · {pieces} tok · {rate:.1} tok/s", case.id));
-                    }
-                    if flag.load(Ordering::SeqCst) {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                });
-                match result {
-                    Ok(g) if g.stopped == StopReason::Cancelled => break,
-                    Ok(g) => {
-                        save(&mut store, &ctx, case, &g)?;
-                        done += 1;
-                        bar.set_message(format!(
-                            "{} done · {} tok · {:.1} tok/s",
-                            case.id, g.completion_tokens, g.tokens_per_second
-                        ));
-                        bar.inc(1);
-                    }
-                    Err(e) => {
-                        failed += 1;
-                        bar.println(format!("case {}: {e}", case.id));
-                        bar.inc(1);
-                    }
-                }
-            }
-            bar.finish_and_clear();
-            report(done, failed, todo.len(), flag.load(Ordering::SeqCst))
-        }
-        ModelSource::Endpoint(url) => {
-            let (base, fragment) = match url.split_once('#') {
-                Some((b, f)) => (b.to_string(), Some(f.to_string())),
-                None => (url.clone(), None),
-            };
-            let served = args
-                .served_model
-                .clone()
-                .or(fragment)
-                .unwrap_or_else(|| model.name.clone());
-            let mut oc = OpenAiConfig::new(base, served);
-            oc.api_key = std::env::var(&args.api_key_env)
-                .ok()
-                .filter(|k| !k.is_empty());
-            oc.timeout = Duration::from_secs(args.timeout);
-            oc.retries = args.retries;
-            let client = OpenAiClient::new(oc);
-            let identity = client.identity().clone();
-            let key = settings_key(&identity, &cfg, &template);
-            let todo = pending(&store, &model, cases, &key, args.force)?;
-            let ctx = RunContext {
-                model: &model,
-                identity: &identity,
-                cfg: &cfg,
-                template: &template,
-                key: &key,
-            };
-            eprintln!(
-                "{} at {} · {} case(s) to run, {} at a time",
-                identity.architecture,
-                identity.location,
-                todo.len(),
-                args.concurrency
-            );
-            let jobs = todo
-                .iter()
-                .map(|c| Ok((c, build_prompt(c, &template)?)))
-                .collect::<anyhow::Result<Vec<(&Case, Vec<ChatMessage>)>>>()?;
-            let bar = progress(todo.len());
-            let (mut done, mut failed) = (0usize, 0usize);
-            let mut save_error: Option<anyhow::Error> = None;
-            run_concurrent(
-                &client,
-                jobs,
-                &cfg,
-                args.concurrency,
-                &mut |case, result| {
-                    match result {
-                        Ok(g) => match save(&mut store, &ctx, case, &g) {
-                            Ok(()) => {
-                                done += 1;
-                                bar.set_message(format!(
-                                    "{} · {} tok · {:.1} tok/s",
-                                    case.id, g.completion_tokens, g.tokens_per_second
-                                ));
-                            }
-                            Err(e) => {
-                                save_error = Some(e);
-                                return ControlFlow::Break(());
-                            }
-                        },
-                        Err(e) => {
-                            failed += 1;
-                            bar.println(format!("case {}: {e}", case.id));
-                        }
-                    }
-                    bar.inc(1);
-                    if flag.load(Ordering::SeqCst) {
-                        ControlFlow::Break(())
-                    } else {
-                        ControlFlow::Continue(())
-                    }
-                },
-            );
-            bar.finish_and_clear();
-            if let Some(e) = save_error {
-                return Err(e);
-            }
-            report(done, failed, todo.len(), flag.load(Ordering::SeqCst))
-        }
+    let opts = OpenOptions {
+        device: args.sampling.device,
+        threads: args.sampling.threads,
+        api_key_env: args.api_key_env.clone(),
+        timeout: Duration::from_secs(args.timeout),
+        retries: args.retries,
+        served_model: args.served_model.clone(),
+        concurrency: Some(args.concurrency),
+    };
+    if let ModelSource::Local(path) = &model.source {
+        eprintln!("loading {} …", path.display());
     }
+    let mut engine = open_generator(&model, &opts)?;
+    let identity = engine.identity().clone();
+    let key = settings_key(&identity, &cfg, &template);
+    let todo = pending(&store, &model, cases, &key, args.force)?;
+    match &engine {
+        Engine::Sequential(_) => eprintln!(
+            "{} {} · {} · {} · {} thread(s) · {} case(s) to run",
+            identity.architecture,
+            identity.quantization.as_deref().unwrap_or("?"),
+            identity.device,
+            identity.location,
+            identity.threads.unwrap_or(0),
+            todo.len()
+        ),
+        Engine::Pooled { concurrency, .. } => eprintln!(
+            "{} at {} · {} case(s) to run, {concurrency} at a time",
+            identity.architecture,
+            identity.location,
+            todo.len(),
+        ),
+    }
+    let spec = BatchSpec {
+        model: &model,
+        cfg: &cfg,
+        template: &template,
+        via: "generate",
+    };
+    let mut sink = CliSink {
+        bar: progress(todo.len()),
+        flag,
+        pieces: 0,
+        started: Instant::now(),
+        abort: None,
+    };
+    let outcome = run_batch(&mut engine, &mut store, &spec, &todo, &mut sink);
+    sink.bar.finish_and_clear();
+    if let Some(e) = sink.abort {
+        return Err(e);
+    }
+    report(
+        outcome.saved,
+        outcome.failed,
+        todo.len(),
+        flag.load(Ordering::SeqCst),
+    )
 }
 
 fn pending(

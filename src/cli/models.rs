@@ -81,7 +81,7 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                     super::models_check::validate_local(&name, &p, &tokenizer, &chat_template)?;
                     ModelSource::Local(p)
                 }
-                (None, Some(u)) => ModelSource::Endpoint(u),
+                (None, Some(u)) => ModelSource::endpoint(&u, &name),
                 (None, None) => ModelSource::OutputsOnly,
             };
             store.add_model(&NewModel {
@@ -122,7 +122,9 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
                             let src = match &m.source {
                                 ModelSource::OutputsOnly => "outputs only".to_string(),
                                 ModelSource::Local(p) => p.display().to_string(),
-                                ModelSource::Endpoint(u) => u.clone(),
+                                ModelSource::Endpoint { base, served } => {
+                                    ModelSource::endpoint_spec(base, served)
+                                }
                             };
                             vec![
                                 m.name.clone(),
@@ -189,7 +191,7 @@ fn parse_models_toml(file: &std::path::Path) -> anyhow::Result<Vec<NewModel>> {
                 }
                 ModelSource::Local(p)
             }
-            (None, Some(u)) => ModelSource::Endpoint(u),
+            (None, Some(u)) => ModelSource::endpoint(&u, &m.name),
             (None, None) => ModelSource::OutputsOnly,
         };
         out.push(NewModel {

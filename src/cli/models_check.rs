@@ -5,9 +5,8 @@
 
 use super::Global;
 use crate::domain::ModelSource;
-use crate::inference::{
-    ChatMessage, GenerationConfig, Generator, LoadOptions, OpenAiClient, OpenAiConfig, load_local,
-};
+use crate::inference::{ChatMessage, GenerationConfig, Generator, LoadOptions, load_local};
+use crate::workflow::generation::{OpenOptions, endpoint_client};
 use anyhow::{Context, bail};
 
 fn human(n: u64) -> String {
@@ -91,18 +90,13 @@ pub fn run(name: &str, global: &Global) -> anyhow::Result<()> {
             println!("sha256:         {}", id.sha256.as_deref().unwrap_or("-"));
             println!("ok");
         }
-        ModelSource::Endpoint(url) => {
-            let (base, served) = match url.split_once('#') {
-                Some((b, f)) => (b.to_string(), f.to_string()),
-                None => (url.clone(), model.name.clone()),
+        ModelSource::Endpoint { base, served } => {
+            let opts = OpenOptions {
+                retries: 0,
+                timeout: std::time::Duration::from_secs(60),
+                ..OpenOptions::default()
             };
-            let mut cfg = OpenAiConfig::new(base, served);
-            cfg.retries = 0;
-            cfg.timeout = std::time::Duration::from_secs(60);
-            cfg.api_key = std::env::var("OPENAI_API_KEY")
-                .ok()
-                .filter(|k| !k.is_empty());
-            let client = OpenAiClient::new(cfg);
+            let client = endpoint_client(base, served, &opts);
             let probe = GenerationConfig {
                 max_tokens: 8,
                 ..GenerationConfig::default()

@@ -21,8 +21,8 @@ pub fn score_runs(
 ) -> anyhow::Result<(usize, usize)> {
     let m = store.model(model)?;
     let template = load_prompt_template(prompt_template)?;
-    if let ModelSource::Endpoint(url) = &m.source {
-        let mut cfg = OpenAiConfig::new(url.clone(), m.name.clone());
+    if let ModelSource::Endpoint { base, served } = &m.source {
+        let mut cfg = OpenAiConfig::new(base.clone(), served.clone());
         cfg.api_key = std::env::var("OPENAI_API_KEY")
             .ok()
             .filter(|k| !k.is_empty());

@@ -165,6 +165,32 @@ impl CandleGenerator {
     }
 }
 
+impl CandleGenerator {
+    /// The logits after a prefill of `prompt` (no sampling): for comparing two loads of the
+    /// same weights, e.g. with and without repacking.
+    pub fn prompt_logits(&mut self, prompt: &[u32]) -> Result<Vec<f32>, InferenceError> {
+        if prompt.is_empty() || prompt.len() >= self.context_length {
+            return Err(InferenceError::Config(format!(
+                "{} prompt tokens do not fit the context of {}",
+                prompt.len(),
+                self.context_length
+            )));
+        }
+        self.model
+            .reset()
+            .map_err(|e| gen_err("resetting the cache", e))?;
+        let input = Tensor::new(prompt, &self.device)
+            .and_then(|t| t.unsqueeze(0))
+            .map_err(|e| gen_err("building the prompt tensor", e))?;
+        self.model
+            .forward(&input, 0)
+            .and_then(|l| l.flatten_all())
+            .and_then(|l| l.to_dtype(candle_core::DType::F32))
+            .and_then(|l| l.to_vec1::<f32>())
+            .map_err(|e| gen_err("prefill", e))
+    }
+}
+
 /// Raw model speed, for benchmarks.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SpeedReport {

@@ -7,9 +7,11 @@
 use super::chat_template::{ChatTemplate, FALLBACK_TEMPLATE};
 use super::device::{check_threads, open_device};
 use super::engine::CandleGenerator;
+use super::fast_llama::FastLlama;
 use super::gguf_tokenizer::tokenizer_from_gguf;
 use super::identity::{gguf_file_type_name, sha256_files};
 use super::model::{LocalModel, guard_panics};
+use super::repack::{Repack, is_slow, repack_gguf};
 use super::vocab::{Vocab, load_tokenizer_json};
 use super::{InferenceError, LoadOptions, ModelFormat, ModelIdentity};
 use candle_core::quantized::gguf_file::{Content, Value};
@@ -161,7 +163,43 @@ fn dominant_dtype(ct: &Content) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The candle model of family `arch` from a GGUF header and its data.
+fn build<R: Read + Seek>(
+    arch: &str,
+    content: Content,
+    reader: &mut R,
+    dev: &candle_core::Device,
+) -> candle_core::Result<LocalModel> {
+    Ok(match arch {
+        "llama" | "mistral" => LocalModel::QuantizedLlama(
+            quantized_llama::ModelWeights::from_gguf(content, reader, dev)?,
+        ),
+        "qwen2" => LocalModel::QuantizedQwen2(quantized_qwen2::ModelWeights::from_gguf(
+            content, reader, dev,
+        )?),
+        "qwen3" => LocalModel::QuantizedQwen3(quantized_qwen3::ModelWeights::from_gguf(
+            content, reader, dev,
+        )?),
+        "phi3" => LocalModel::QuantizedPhi3(quantized_phi3::ModelWeights::from_gguf(
+            false, content, reader, dev,
+        )?),
+        _ => LocalModel::QuantizedGemma3(quantized_gemma3::ModelWeights::from_gguf(
+            content, reader, dev,
+        )?),
+    })
+}
+
+/// Loads a GGUF file, repacking slow formats as `BLINDSTEP_REPACK` says (on by default).
 pub fn load_gguf(path: &Path, opts: &LoadOptions) -> Result<CandleGenerator, InferenceError> {
+    load_gguf_with(path, opts, Repack::from_env())
+}
+
+/// Loads a GGUF file the way `repack` says (CPU only; other devices take the file as it is).
+pub fn load_gguf_with(
+    path: &Path,
+    opts: &LoadOptions,
+    repack: Repack,
+) -> Result<CandleGenerator, InferenceError> {
     let (content, file_size) = read_header(path)?;
     let summary = summarize(path, &content, file_size)?;
     let arch = summary.architecture.clone();
@@ -253,45 +291,54 @@ pub fn load_gguf(path: &Path, opts: &LoadOptions) -> Result<CandleGenerator, Inf
     let file = std::fs::File::open(path).map_err(|e| InferenceError::io(path, e))?;
     let mut reader = BufReader::new(file);
     let dev = &device;
-    let model = guard_panics(|| {
-        Ok(match arch.as_str() {
-            "llama" | "mistral" => LocalModel::QuantizedLlama(
-                quantized_llama::ModelWeights::from_gguf(content, &mut reader, dev)?,
-            ),
-            "qwen2" => LocalModel::QuantizedQwen2(quantized_qwen2::ModelWeights::from_gguf(
-                content,
-                &mut reader,
-                dev,
-            )?),
-            "qwen3" => LocalModel::QuantizedQwen3(quantized_qwen3::ModelWeights::from_gguf(
-                content,
-                &mut reader,
-                dev,
-            )?),
-            "phi3" => LocalModel::QuantizedPhi3(quantized_phi3::ModelWeights::from_gguf(
-                false,
-                content,
-                &mut reader,
-                dev,
-            )?),
-            _ => LocalModel::QuantizedGemma3(quantized_gemma3::ModelWeights::from_gguf(
-                content,
-                &mut reader,
-                dev,
-            )?),
-        })
-    })
-    .map_err(|detail| InferenceError::Model {
+    let load_err = |detail: String| InferenceError::Model {
         path: path.to_path_buf(),
         detail: format!("loading {arch} weights: {detail}"),
-    })?;
+    };
+    // Repacking reads every tensor on the CPU; GPU back-ends take the file as it is.
+    let repack = if dev.is_cpu() { repack } else { Repack::Off };
+    let mut quantization = summary.quantization;
+    let slow = content
+        .tensor_infos
+        .values()
+        .any(|t| t.shape.rank() >= 2 && is_slow(t.ggml_dtype));
+    let max_positions = summary
+        .context_length
+        .unwrap_or(quantized_llama::MAX_SEQ_LEN)
+        .min(quantized_llama::MAX_SEQ_LEN);
+    let model = match repack {
+        Repack::Exact if FastLlama::supports(&content) => {
+            if slow {
+                quantization = format!("{quantization}, run on the Q8_0 kernel");
+            }
+            guard_panics(|| {
+                FastLlama::from_gguf(&content, &mut reader, max_positions, true)
+                    .map(|m| LocalModel::FastLlama(Box::new(m)))
+            })
+        }
+        Repack::Lean if FastLlama::supports(&content) => guard_panics(|| {
+            FastLlama::from_gguf(&content, &mut reader, max_positions, false)
+                .map(|m| LocalModel::FastLlama(Box::new(m)))
+        }),
+        Repack::Requantise => match guard_panics(|| repack_gguf(&content, &mut reader))
+            .map_err(|d| load_err(format!("repacking: {d}")))?
+        {
+            Some((packed, mut data, done)) => {
+                quantization = done.describe(&quantization);
+                guard_panics(|| build(&arch, packed, &mut data, dev))
+            }
+            None => guard_panics(|| build(&arch, content, &mut reader, dev)),
+        },
+        _ => guard_panics(|| build(&arch, content, &mut reader, dev)),
+    }
+    .map_err(load_err)?;
 
     let context_length = summary.context_length.unwrap_or(4096);
     let identity = ModelIdentity {
         format: ModelFormat::Gguf,
         architecture: arch,
         parameters: Some(summary.parameters),
-        quantization: Some(summary.quantization),
+        quantization: Some(quantization),
         context_length: Some(context_length),
         sha256: Some(sha256),
         location: path.display().to_string(),

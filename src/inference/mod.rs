@@ -7,7 +7,9 @@
 //! `chat_template` (messages → prompt text), `gguf` / `safetensors` / `shards` (loading),
 //! `gguf_tokenizer` / `vocab` (tokenizers), `model` (candle families),
 //! `engine` (the decode loop), `sampler`, `detokenizer`, `stop`, `device`,
-//! `identity` (hashes, quantisation names), `openai` (HTTP client and pool).
+//! `identity` (hashes, quantisation names), `repack` / `fast_llama` (slow GGUF formats
+//! on fast kernels, a leaner llama decode),
+//! `openai` (HTTP client and pool).
 //!
 //! This module never downloads anything and never touches the database: the
 //! caller stores runs.
@@ -17,6 +19,7 @@ pub mod detokenizer;
 pub mod device;
 pub mod engine;
 pub mod error;
+pub mod fast_llama;
 pub mod generator;
 pub mod gguf;
 pub mod gguf_tokenizer;
@@ -24,6 +27,7 @@ pub mod identity;
 pub mod model;
 pub mod openai;
 pub mod prompt;
+pub mod repack;
 pub mod safetensors;
 pub mod sampler;
 pub mod scoring;

@@ -9,6 +9,7 @@ use candle_transformers::models::{
 };
 
 pub enum LocalModel {
+    FastLlama(Box<super::fast_llama::FastLlama>),
     QuantizedLlama(quantized_llama::ModelWeights),
     QuantizedQwen2(quantized_qwen2::ModelWeights),
     QuantizedQwen3(quantized_qwen3::ModelWeights),
@@ -32,6 +33,7 @@ impl LocalModel {
     /// token sits at `pos` in the sequence.
     pub fn forward(&mut self, input: &Tensor, pos: usize) -> candle_core::Result<Tensor> {
         match self {
+            LocalModel::FastLlama(m) => m.forward(input, pos),
             LocalModel::QuantizedLlama(m) => m.forward(input, pos),
             LocalModel::QuantizedQwen2(m) => m.forward(input, pos),
             LocalModel::QuantizedQwen3(m) => m.forward(input, pos),
@@ -48,6 +50,7 @@ impl LocalModel {
     /// Empties the KV cache before a new prompt.
     pub fn reset(&mut self) -> candle_core::Result<()> {
         match self {
+            LocalModel::FastLlama(m) => m.clear_kv_cache(),
             LocalModel::QuantizedLlama(m) => m.clear_kv_cache(),
             LocalModel::QuantizedQwen2(m) => m.clear_kv_cache(),
             LocalModel::QuantizedQwen3(m) => m.clear_kv_cache(),

@@ -57,8 +57,17 @@ pub enum Phase {
     Generating,
     /// Cancel was asked for; waiting for the worker to stop.
     Cancelling,
-    /// The worker is done (all cases, or cancelled).
+    /// The worker ran every case.
     Finished,
+    /// The worker stopped after a cancel (the case in progress was not saved).
+    Cancelled,
+}
+
+impl Phase {
+    /// The worker is done with the batch (every case ran, or it was cancelled).
+    pub fn is_over(self) -> bool {
+        matches!(self, Phase::Finished | Phase::Cancelled)
+    }
 }
 
 /// How one case of a batch ended.
@@ -214,9 +223,7 @@ impl LabApp {
 
     /// Is a batch still running (or stopping)?
     pub fn busy(&self) -> bool {
-        self.batch
-            .as_ref()
-            .is_some_and(|b| b.phase != Phase::Finished)
+        self.batch.as_ref().is_some_and(|b| !b.phase.is_over())
     }
 
     pub fn case(&self, id: &CaseId) -> Option<&Case> {

@@ -248,7 +248,7 @@ impl LabApp {
 
     fn cancel(&mut self) -> Vec<Effect> {
         match &mut self.batch {
-            Some(b) if b.phase != Phase::Finished && b.phase != Phase::Cancelling => {
+            Some(b) if !b.phase.is_over() && b.phase != Phase::Cancelling => {
                 b.phase = Phase::Cancelling;
                 self.info("cancelling… (the case in progress will not be saved)");
                 vec![Effect::CancelBatch]
@@ -361,7 +361,11 @@ impl LabApp {
             }
             Action::BatchFinished => {
                 let cancelled = b.phase == Phase::Cancelling;
-                b.phase = Phase::Finished;
+                b.phase = if cancelled {
+                    Phase::Cancelled
+                } else {
+                    Phase::Finished
+                };
                 let not_run = b.cases.len().saturating_sub(b.done());
                 let mean = b
                     .mean_tokens_per_second()
@@ -381,12 +385,7 @@ impl LabApp {
         };
         match status {
             Some((true, m)) => self.error(m),
-            Some((false, m))
-                if self
-                    .batch
-                    .as_ref()
-                    .is_some_and(|b| b.phase == Phase::Finished) =>
-            {
+            Some((false, m)) if self.batch.as_ref().is_some_and(|b| b.phase.is_over()) => {
                 self.done(m)
             }
             Some((false, m)) => self.info(m),

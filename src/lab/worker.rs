@@ -5,13 +5,14 @@
 //! touch the terminal or the UI state.
 
 use crate::domain::Model;
-use crate::domain::{CaseId, ModelId};
-use crate::inference::{DeviceChoice, Generator, StopReason};
+use crate::domain::{Case, CaseId, ModelId, RunId};
+use crate::inference::{DeviceChoice, Generation, Generator};
 use crate::lab::action::Action;
 use crate::lab::effect::BatchRequest;
-use crate::lab::engine::{describe, finished_run, messages};
+use crate::lab::engine::describe;
 use crate::lab::settings::RunSettings;
 use crate::storage::Store;
+use crate::workflow::generation::{BatchSpec, CaseError, Engine, GenerationSink, run_batch};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -168,7 +169,7 @@ struct WorkerState {
     template: String,
     loader: Loader,
     store: Option<Store>,
-    loaded: Option<(LoadKey, Box<dyn Generator>)>,
+    loaded: Option<(LoadKey, Engine)>,
     tx: Sender<Action>,
     cancel: Arc<AtomicBool>,
 }
@@ -179,10 +180,6 @@ impl WorkerState {
         if self.tx.send(a).is_err() {
             self.cancel.store(true, Ordering::SeqCst);
         }
-    }
-
-    fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
     }
 
     fn fail_all(&self, cases: &[CaseId], error: &str) {
@@ -218,114 +215,117 @@ impl WorkerState {
                 model: job.model.name.clone(),
             });
             match (self.loader)(&job.model, &job.settings) {
-                Ok(g) => self.loaded = Some((key, g)),
+                Ok(g) => self.loaded = Some((key, Engine::Sequential(g))),
                 Err(e) => return self.fail_all(&ids, &format!("{e:#}")),
             }
         }
-        let Some((_, generator)) = self.loaded.as_mut() else {
+        let Some((_, engine)) = self.loaded.as_mut() else {
             return;
         };
-        let identity = generator.identity().clone();
         let _ = self.tx.send(Action::ModelLoaded {
-            identity: describe(&identity),
+            identity: describe(engine.identity()),
         });
-        for case in &job.cases {
-            if self.cancelled() {
-                self.send(Action::Cancelled { case: None });
-                return;
-            }
-            let msgs = match messages(case, &self.template) {
-                Ok(m) => m,
-                Err(e) => {
-                    self.send(Action::RunFailed {
-                        case: case.id.clone(),
-                        error: format!("{e:#}"),
-                    });
-                    continue;
-                }
-            };
-            self.send(Action::CaseStarted {
-                case: case.id.clone(),
-            });
-            let tx = self.tx.clone();
-            let flag = self.cancel.clone();
-            let mut pieces = 0u64;
-            let mut first: Option<Instant> = None;
-            let mut last_report = Instant::now();
-            let Some((_, generator)) = self.loaded.as_mut() else {
-                return;
-            };
-            let result = generator.generate(&msgs, &job.settings.cfg, &mut |text| {
-                let now = Instant::now();
-                let start = *first.get_or_insert(now);
-                pieces += 1;
-                let sent = tx.send(Action::Token {
-                    case: case.id.clone(),
-                    text: text.to_string(),
-                });
-                if now.duration_since(last_report) >= PROGRESS_EVERY {
-                    last_report = now;
-                    let secs = now.duration_since(start).as_secs_f64();
-                    let rate = if secs > 0.0 {
-                        (pieces.saturating_sub(1)) as f64 / secs
-                    } else {
-                        0.0
-                    };
-                    let _ = tx.send(Action::Progress {
-                        case: case.id.clone(),
-                        tokens: pieces,
-                        tokens_per_second: rate,
-                    });
-                }
-                if sent.is_err() || flag.load(Ordering::SeqCst) {
-                    ControlFlow::Break(())
-                } else {
-                    ControlFlow::Continue(())
-                }
-            });
-            match result {
-                Ok(g) if g.stopped == StopReason::Cancelled || self.cancelled() => {
-                    self.send(Action::Cancelled {
-                        case: Some(case.id.clone()),
-                    });
-                    return;
-                }
-                Ok(g) => {
-                    let (run, chain) = finished_run(
-                        &job.model,
-                        case,
-                        &identity,
-                        &job.settings.cfg,
-                        &self.template,
-                        &g,
-                    );
-                    let saved = match self.store.as_mut() {
-                        Some(store) => store.save_run(&run, &chain).map_err(|e| e.to_string()),
-                        None => Err("the database is not open".to_string()),
-                    };
-                    self.send(match saved {
-                        Ok(run_id) => Action::RunFinished {
-                            case: case.id.clone(),
-                            run_id,
-                            tokens_per_second: g.tokens_per_second,
-                        },
-                        Err(e) => Action::RunFailed {
-                            case: case.id.clone(),
-                            error: format!("saving the run: {e}"),
-                        },
-                    });
-                }
-                Err(_) if self.cancelled() => {
-                    self.send(Action::Cancelled {
-                        case: Some(case.id.clone()),
-                    });
-                    return;
-                }
-                Err(e) => self.send(Action::RunFailed {
-                    case: case.id.clone(),
-                    error: e.to_string(),
-                }),
-            }
+        let Some(store) = self.store.as_mut() else {
+            return self.fail_all(&ids, "the database is not open");
+        };
+        let spec = BatchSpec {
+            model: &job.model,
+            cfg: &job.settings.cfg,
+            template: &self.template,
+            via: "lab",
+        };
+        let mut sink = LabSink {
+            tx: &self.tx,
+            cancel: &self.cancel,
+            pieces: 0,
+            first: None,
+            last_report: Instant::now(),
+        };
+        run_batch(engine, store, &spec, &job.cases, &mut sink);
+    }
+}
+
+/// The lab's front end of a batch: every event becomes an [`Action`] for the screen, with
+/// the live speed every [`PROGRESS_EVERY`]; the cancel flag (or a closed channel) stops.
+struct LabSink<'a> {
+    tx: &'a Sender<Action>,
+    cancel: &'a AtomicBool,
+    pieces: u64,
+    first: Option<Instant>,
+    last_report: Instant,
+}
+
+impl LabSink<'_> {
+    fn send(&self, a: Action) {
+        // A closed channel means the UI is gone; the cancel flag stops the batch then.
+        if self.tx.send(a).is_err() {
+            self.cancel.store(true, Ordering::SeqCst);
         }
+    }
+}
+
+impl GenerationSink for LabSink<'_> {
+    fn stop_requested(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+
+    fn case_started(&mut self, case: &Case) {
+        self.pieces = 0;
+        self.first = None;
+        self.last_report = Instant::now();
+        self.send(Action::CaseStarted {
+            case: case.id.clone(),
+        });
+    }
+
+    fn token(&mut self, case: &Case, text: &str) -> ControlFlow<()> {
+        let now = Instant::now();
+        let start = *self.first.get_or_insert(now);
+        self.pieces += 1;
+        let sent = self.tx.send(Action::Token {
+            case: case.id.clone(),
+            text: text.to_string(),
+        });
+        if now.duration_since(self.last_report) >= PROGRESS_EVERY {
+            self.last_report = now;
+            let secs = now.duration_since(start).as_secs_f64();
+            let rate = if secs > 0.0 {
+                (self.pieces.saturating_sub(1)) as f64 / secs
+            } else {
+                0.0
+            };
+            let _ = self.tx.send(Action::Progress {
+                case: case.id.clone(),
+                tokens: self.pieces,
+                tokens_per_second: rate,
+            });
+        }
+        if sent.is_err() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+
+    fn saved(&mut self, case: &Case, run: RunId, g: &Generation) {
+        self.send(Action::RunFinished {
+            case: case.id.clone(),
+            run_id: run,
+            tokens_per_second: g.tokens_per_second,
+        });
+    }
+
+    fn failed(&mut self, case: &Case, error: CaseError) -> ControlFlow<()> {
+        self.send(Action::RunFailed {
+            case: case.id.clone(),
+            error: error.to_string(),
+        });
+        ControlFlow::Continue(())
+    }
+
+    fn cancelled(&mut self, case: Option<&Case>) {
+        self.send(Action::Cancelled {
+            case: case.map(|c| c.id.clone()),
+        });
     }
 }

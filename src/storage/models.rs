@@ -19,16 +19,19 @@ pub struct NewModel {
 const COLUMNS: &str = "id, name, role, source_kind, location, tokenizer, chat_template, label";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Model> {
+    let name: String = r.get(1)?;
     let kind: String = r.get(3)?;
     let location: Option<String> = r.get(4)?;
     let source = match (kind.as_str(), location) {
         ("local", Some(l)) => ModelSource::Local(PathBuf::from(l)),
-        ("endpoint", Some(l)) => ModelSource::Endpoint(l),
+        // Stored as `URL#served`; rows written before the served id was stored have the
+        // bare URL, whose served id is the registered name.
+        ("endpoint", Some(l)) => ModelSource::endpoint(&l, &name),
         _ => ModelSource::OutputsOnly,
     };
     Ok(Model {
         id: ModelId(r.get(0)?),
-        name: r.get(1)?,
+        name,
         role: r.get(2)?,
         source,
         tokenizer: r.get::<_, Option<String>>(5)?.map(PathBuf::from),
@@ -55,7 +58,9 @@ impl Store {
         let (kind, location) = match &m.source {
             ModelSource::OutputsOnly => ("outputs_only", None),
             ModelSource::Local(p) => ("local", Some(p.display().to_string())),
-            ModelSource::Endpoint(u) => ("endpoint", Some(u.clone())),
+            ModelSource::Endpoint { base, served } => {
+                ("endpoint", Some(ModelSource::endpoint_spec(base, served)))
+            }
         };
         self.conn.execute(
             "INSERT INTO models (name, role, source_kind, location, tokenizer, chat_template, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

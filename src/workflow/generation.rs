@@ -1,7 +1,15 @@
-//! What a finished generation becomes in the store: the run with full
-//! provenance and its chain. Shared by `blindstep generate` and the lab, so
-//! their runs carry the same record and the same settings key (which lets
-//! `generate` skip what the lab already ran).
+//! Generation as a workflow, shared by `blindstep generate` and the lab: open a
+//! registered model ([`open_generator`]), run cases through it ([`run_batch`], the two
+//! front ends being two [`GenerationSink`]s), and what a finished generation becomes in
+//! the store: the run with full provenance and its chain. Both front ends therefore record
+//! the same provenance and the same settings key (which lets `generate` skip what the lab
+//! already ran).
+
+mod batch;
+mod open;
+
+pub use batch::{BatchOutcome, BatchSpec, CaseError, GenerationSink, run_batch};
+pub use open::{Engine, OpenError, OpenOptions, endpoint_client, open_generator};
 
 use super::import_runs::{ChainSettings, chain_for_run};
 use crate::domain::{Case, Chain, Model, Provenance};
@@ -15,13 +23,21 @@ fn hex(bytes: &[u8]) -> String {
 
 /// What makes two runs "the same settings": the weights, sampling, device and both templates.
 pub fn settings_key(id: &ModelIdentity, cfg: &GenerationConfig, prompt_template: &str) -> String {
-    let key = serde_json::json!({
+    let mut key = serde_json::json!({
         "model": id.sha256.clone().unwrap_or_else(|| format!("{}#{}", id.location, id.architecture)),
         "chat_template": id.chat_template_source,
         "prompt_template_sha256": hex(&Sha256::digest(prompt_template.as_bytes())),
         "sampling": cfg,
         "device": id.device,
     });
+    // Weights repacked at load run through other kernels than the file's own format.
+    if let Some(q) = id
+        .quantization
+        .as_deref()
+        .filter(|q| q.contains(", run on ") || q.contains(", requantised "))
+    {
+        key["run_as"] = serde_json::json!(q);
+    }
     hex(&Sha256::digest(key.to_string().as_bytes()))
 }
 

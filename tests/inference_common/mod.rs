@@ -115,6 +115,11 @@ pub struct GgufSpec {
     pub with_tokenizer: bool,
     pub with_template: bool,
     pub seed: u64,
+    /// The format of the weight matrices.
+    pub matrices: GgmlDType,
+    /// Store the matrices as F32 holding exactly the values `matrices` gives them (a
+    /// reference for kernels of that format).
+    pub as_f32: bool,
 }
 
 impl Default for GgufSpec {
@@ -124,18 +129,27 @@ impl Default for GgufSpec {
             with_tokenizer: true,
             with_template: true,
             seed: 7,
+            matrices: GgmlDType::Q8_0,
+            as_f32: false,
         }
     }
 }
 
-/// Writes a 2-layer llama GGUF (Q8_0 matrices, F32 norms) with the tiny
-/// tokenizer in its metadata.
+/// Writes a 2-layer llama GGUF (`spec.matrices` matrices, Q8_0 by default; F32 norms) with
+/// the tiny tokenizer in its metadata.
 pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
     let v = tiny_vocab();
     let vocab = v.tokens.len();
     let mut w = Weights::new(spec.seed);
     let mut tensors: Vec<(String, QTensor)> = Vec::new();
-    let q = |t: Tensor| QTensor::quantize(&t, GgmlDType::Q8_0).unwrap();
+    let q = |t: Tensor| {
+        let q = QTensor::quantize(&t, spec.matrices).unwrap();
+        if spec.as_f32 {
+            QTensor::quantize(&q.dequantize(&Device::Cpu).unwrap(), GgmlDType::F32).unwrap()
+        } else {
+            q
+        }
+    };
     let f = |t: Tensor| QTensor::quantize(&t, GgmlDType::F32).unwrap();
     tensors.push(("token_embd.weight".into(), f(w.tensor(&[vocab, DIM], 1.0))));
     tensors.push(("output_norm.weight".into(), f(w.ones(DIM))));
@@ -181,7 +195,16 @@ pub fn write_tiny_gguf(path: &Path, spec: &GgufSpec) {
     let a = spec.architecture;
     let mut meta: Vec<(String, Value)> = vec![
         ("general.architecture".into(), Value::String(a.into())),
-        ("general.file_type".into(), Value::U32(7)),
+        (
+            "general.file_type".into(),
+            Value::U32(match spec.matrices {
+                GgmlDType::Q4_0 => 2,
+                GgmlDType::Q4_1 => 3,
+                GgmlDType::Q5_0 => 8,
+                GgmlDType::Q5_1 => 9,
+                _ => 7,
+            }),
+        ),
         (format!("{a}.context_length"), Value::U32(512)),
         (format!("{a}.embedding_length"), Value::U32(DIM as u32)),
         (format!("{a}.block_count"), Value::U32(LAYERS as u32)),

@@ -79,7 +79,7 @@ pub fn models() -> Vec<Model> {
         model(
             2,
             "teacher-api",
-            ModelSource::Endpoint("http://localhost:8000/v1".into()),
+            ModelSource::endpoint("http://localhost:8000/v1", "teacher-api"),
         ),
         model(3, "imported-only", ModelSource::OutputsOnly),
     ]

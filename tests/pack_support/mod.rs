@@ -65,7 +65,7 @@ pub fn site() -> Site {
         (
             TEACHER,
             Role::Teacher,
-            ModelSource::Endpoint("http://obsidian-host-k9:8000/v1".into()),
+            ModelSource::endpoint("http://obsidian-host-k9:8000/v1", "obsidian-served"),
             "label-nebula-88",
             "/srv/runs/obsidian-runs.jsonl",
             include_str!("../../assets/demo/runs-cobalt.jsonl").replace(demo::TEACHER, TEACHER),

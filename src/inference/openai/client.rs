@@ -1,13 +1,18 @@
-//! The HTTP side: one request with a timeout, retried with exponential
-//! backoff (honouring `Retry-After`) on 429, 5xx and transport errors;
-//! other 4xx answers fail at once with the server's message.
+//! The HTTP side: one request with a timeout, streamed as server-sent events when the
+//! server supports it (one JSON response otherwise), retried with exponential backoff
+//! (honouring `Retry-After`) on 429, 5xx, transport errors and broken streams; other 4xx
+//! answers fail at once with the server's message.
 
-use super::wire::{Completion, completions_url, parse_response, request_body};
+use super::stream::{Delta, Line as StreamLine, StreamState};
+use super::wire::{Completion, completions_url, parse_response, request_body, stop_reason};
 use crate::inference::{
     ChatMessage, Generation, GenerationConfig, Generator, InferenceError, ModelFormat,
     ModelIdentity, StopReason,
 };
+use std::io::{BufRead, BufReader};
 use std::ops::ControlFlow;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -24,6 +29,9 @@ pub struct OpenAiConfig {
     /// First backoff; doubles per retry up to `max_backoff`.
     pub backoff: Duration,
     pub max_backoff: Duration,
+    /// Ask for server-sent events (falls back to one response when the server answers
+    /// whole or refuses streaming).
+    pub stream: bool,
 }
 
 impl OpenAiConfig {
@@ -36,6 +44,7 @@ impl OpenAiConfig {
             retries: 3,
             backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
+            stream: true,
         }
     }
 }
@@ -48,6 +57,8 @@ pub struct OpenAiClient {
     url: String,
     agent: ureq::Agent,
     identity: ModelIdentity,
+    /// The server refused a streaming request once; ask whole from then on.
+    stream_refused: Arc<AtomicBool>,
 }
 
 /// A client for `model` at `base_url`, with the API key read from the
@@ -69,10 +80,64 @@ pub fn openai_client(
 }
 
 enum Attempt {
-    Done(Completion),
+    /// The answer, and when its first text arrived (streamed answers only).
+    Done(Completion, Option<Instant>),
+    /// The caller stopped the stream; the text so far.
+    Cancelled(Completion, Option<Instant>),
     /// Worth retrying; carries the error and the server's `Retry-After`.
     Retry(InferenceError, Option<Duration>),
+    /// The server refused the streaming request itself: ask again without streaming.
+    NoStream,
     Fail(InferenceError),
+}
+
+/// What the caller has been shown across attempts, so a retry after a broken stream
+/// repeats nothing it already showed.
+#[derive(Default)]
+struct Shown {
+    text: String,
+    /// This attempt's text.
+    attempt: String,
+    diverged: bool,
+    saw_reasoning: bool,
+    saw_content: bool,
+}
+
+impl Shown {
+    fn restart(&mut self) {
+        self.attempt.clear();
+        self.saw_reasoning = false;
+        self.saw_content = false;
+    }
+
+    /// The display text of `d` not yet shown.
+    fn piece(&mut self, d: &Delta) -> String {
+        let mut p = d.reasoning.clone();
+        self.saw_reasoning |= !d.reasoning.is_empty();
+        if !d.content.is_empty() {
+            if self.saw_reasoning && !self.saw_content {
+                p.push('\n');
+            }
+            self.saw_content = true;
+            p.push_str(&d.content);
+        }
+        self.attempt.push_str(&p);
+        if self.diverged {
+            self.text.push_str(&p);
+            return p;
+        }
+        if self.attempt.len() <= self.text.len() && self.text.starts_with(&self.attempt) {
+            return String::new();
+        }
+        if let Some(rest) = self.attempt.strip_prefix(self.text.as_str()) {
+            let rest = rest.to_string();
+            self.text.clone_from(&self.attempt);
+            return rest;
+        }
+        self.diverged = true;
+        self.text.push_str(&p);
+        p
+    }
 }
 
 impl OpenAiClient {
@@ -101,6 +166,7 @@ impl OpenAiClient {
             url,
             agent,
             identity,
+            stream_refused: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -108,34 +174,41 @@ impl OpenAiClient {
         &self.cfg
     }
 
-    fn attempt(&self, body: &str) -> Attempt {
+    fn timeout(&self) -> InferenceError {
+        InferenceError::Timeout {
+            url: self.url.clone(),
+            seconds: self.cfg.timeout.as_secs_f64(),
+        }
+    }
+
+    fn http(&self, detail: String) -> InferenceError {
+        InferenceError::Http {
+            url: self.url.clone(),
+            detail,
+        }
+    }
+
+    fn attempt(
+        &self,
+        body: &str,
+        streaming: bool,
+        on_delta: &mut dyn FnMut(&Delta) -> ControlFlow<()>,
+    ) -> Attempt {
         let mut req = self
             .agent
             .post(&self.url)
             .header("content-type", "application/json");
+        if streaming {
+            req = req.header("accept", "text/event-stream");
+        }
         if let Some(key) = &self.cfg.api_key {
             req = req.header("authorization", &format!("Bearer {key}"));
         }
+        let started = Instant::now();
         let mut resp = match req.send(body) {
             Ok(r) => r,
-            Err(ureq::Error::Timeout(_)) => {
-                return Attempt::Retry(
-                    InferenceError::Timeout {
-                        url: self.url.clone(),
-                        seconds: self.cfg.timeout.as_secs_f64(),
-                    },
-                    None,
-                );
-            }
-            Err(e) => {
-                return Attempt::Retry(
-                    InferenceError::Http {
-                        url: self.url.clone(),
-                        detail: e.to_string(),
-                    },
-                    None,
-                );
-            }
+            Err(ureq::Error::Timeout(_)) => return Attempt::Retry(self.timeout(), None),
+            Err(e) => return Attempt::Retry(self.http(e.to_string()), None),
         };
         let status = resp.status().as_u16();
         let retry_after = resp
@@ -144,45 +217,106 @@ impl OpenAiClient {
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        let is_stream = resp.body().mime_type() == Some("text/event-stream");
+        if (200..=299).contains(&status) && is_stream {
+            return self.read_stream(resp.body_mut().as_reader(), started, on_delta);
+        }
         let text = match resp.body_mut().read_to_string() {
             Ok(t) => t,
-            Err(ureq::Error::Timeout(_)) => {
-                return Attempt::Retry(
-                    InferenceError::Timeout {
-                        url: self.url.clone(),
-                        seconds: self.cfg.timeout.as_secs_f64(),
-                    },
-                    None,
-                );
-            }
-            Err(e) => {
-                return Attempt::Retry(
-                    InferenceError::Http {
-                        url: self.url.clone(),
-                        detail: format!("reading the response: {e}"),
-                    },
-                    None,
-                );
-            }
+            Err(ureq::Error::Timeout(_)) => return Attempt::Retry(self.timeout(), None),
+            Err(e) => return Attempt::Retry(self.http(format!("reading the response: {e}")), None),
         };
         let excerpt: String = text.chars().take(300).collect();
-        let http = |detail: String| InferenceError::Http {
-            url: self.url.clone(),
-            detail,
-        };
         match status {
+            // A server that answers JSON to a streaming request: take the one response.
             200..=299 => match parse_response(&text) {
-                Ok(c) => Attempt::Done(c),
+                Ok(c) => {
+                    let d = Delta {
+                        content: c.text.clone(),
+                        reasoning: c.reasoning.clone().unwrap_or_default(),
+                    };
+                    let _ = on_delta(&d);
+                    Attempt::Done(c, None)
+                }
                 Err(detail) => Attempt::Fail(InferenceError::MalformedResponse {
                     url: self.url.clone(),
                     detail: format!("{detail}; body starts {excerpt:?}"),
                 }),
             },
-            429 | 500..=599 => {
-                Attempt::Retry(http(format!("HTTP {status}: {excerpt}")), retry_after)
+            400 | 422 if streaming && text.to_ascii_lowercase().contains("stream") => {
+                Attempt::NoStream
             }
-            _ => Attempt::Fail(http(format!("HTTP {status}: {excerpt}"))),
+            429 | 500..=599 => {
+                Attempt::Retry(self.http(format!("HTTP {status}: {excerpt}")), retry_after)
+            }
+            _ => Attempt::Fail(self.http(format!("HTTP {status}: {excerpt}"))),
         }
+    }
+
+    /// Reads server-sent events until `[DONE]` (or the end of a body that gave a finish
+    /// reason). A body that ends before either is a broken stream, retried like a
+    /// dropped connection; a malformed event fails at once.
+    fn read_stream(
+        &self,
+        reader: impl std::io::Read,
+        started: Instant,
+        on_delta: &mut dyn FnMut(&Delta) -> ControlFlow<()>,
+    ) -> Attempt {
+        let mut state = StreamState::default();
+        let mut first: Option<Instant> = None;
+        let mut lines = BufReader::new(reader);
+        let mut line = String::new();
+        let malformed = |detail: String| {
+            Attempt::Fail(InferenceError::MalformedResponse {
+                url: self.url.clone(),
+                detail,
+            })
+        };
+        loop {
+            line.clear();
+            let got = match lines.read_line(&mut line) {
+                Ok(0) => state.finish(),
+                Ok(_) => state.push_line(line.trim_end_matches('\n')),
+                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                    return Attempt::Retry(self.timeout(), None);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    return malformed(format!("the stream is not UTF-8 text: {e}"));
+                }
+                Err(e) => {
+                    let detail = format!("the stream broke after {} event(s): {e}", state.events);
+                    return Attempt::Retry(self.http(detail), None);
+                }
+            };
+            match got {
+                Err(detail) => return malformed(detail),
+                Ok(StreamLine::Done) => break,
+                Ok(StreamLine::Text(d)) => {
+                    first.get_or_insert_with(Instant::now);
+                    if on_delta(&d).is_break() {
+                        return Attempt::Cancelled(state.completion(), first);
+                    }
+                }
+                Ok(StreamLine::Nothing) => {}
+            }
+            if line.is_empty() {
+                // End of the body without `[DONE]`.
+                if state.finish_reason.is_some() {
+                    break;
+                }
+                let detail = format!(
+                    "the stream ended after {} event(s) without finishing ({:.1} s)",
+                    state.events,
+                    started.elapsed().as_secs_f64()
+                );
+                return Attempt::Retry(self.http(detail), None);
+            }
+        }
+        let c = state.completion();
+        if c.text.is_empty() && c.reasoning.is_none() && c.finish_reason.is_none() {
+            return malformed("the stream carried no text".into());
+        }
+        Attempt::Done(c, first)
     }
 
     /// One chat completion, with retries. Blocks.
@@ -191,16 +325,44 @@ impl OpenAiClient {
         messages: &[ChatMessage],
         cfg: &GenerationConfig,
     ) -> Result<Generation, InferenceError> {
+        self.complete_streaming(messages, cfg, &mut |_| ControlFlow::Continue(()))
+    }
+
+    /// One chat completion, streamed when the server supports it (`on_token` gets each
+    /// piece as it arrives, reasoning first; a server that answers whole gives one piece),
+    /// with retries on 429, 5xx, timeouts, dropped connections and broken streams. Returning
+    /// `Break` from `on_token` closes the stream: the text so far comes back as cancelled.
+    pub fn complete_streaming(
+        &self,
+        messages: &[ChatMessage],
+        cfg: &GenerationConfig,
+        on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
+    ) -> Result<Generation, InferenceError> {
         cfg.validate()?;
-        let body = request_body(&self.cfg.model, messages, cfg);
-        let body_text = body.to_string();
-        let rendered = serde_json::to_string(&body["messages"]).unwrap_or_default();
+        let mut streaming = self.cfg.stream && !self.stream_refused.load(Ordering::Relaxed);
+        let rendered = serde_json::to_string(&messages).unwrap_or_default();
         let start = Instant::now();
+        let mut shown = Shown::default();
         let mut attempt_no = 0u32;
-        let completion = loop {
-            match self.attempt(&body_text) {
-                Attempt::Done(c) => break c,
+        let (completion, first, cancelled) = loop {
+            let body = request_body(&self.cfg.model, messages, cfg, streaming).to_string();
+            shown.restart();
+            let mut on_delta = |d: &Delta| {
+                let piece = shown.piece(d);
+                if piece.is_empty() {
+                    ControlFlow::Continue(())
+                } else {
+                    on_token(&piece)
+                }
+            };
+            match self.attempt(&body, streaming, &mut on_delta) {
+                Attempt::Done(c, first) => break (c, first, false),
+                Attempt::Cancelled(c, first) => break (c, first, true),
                 Attempt::Fail(e) => return Err(e),
+                Attempt::NoStream => {
+                    self.stream_refused.store(true, Ordering::Relaxed);
+                    streaming = false;
+                }
                 Attempt::Retry(e, retry_after) => {
                     if attempt_no >= self.cfg.retries {
                         return Err(e);
@@ -216,24 +378,45 @@ impl OpenAiClient {
                 }
             }
         };
-        let elapsed = start.elapsed().as_secs_f64();
+        let end = Instant::now();
+        let elapsed = end.duration_since(start).as_secs_f64();
         let completion_tokens = completion.completion_tokens.unwrap_or(0);
-        let stopped = match completion.finish_reason.as_deref() {
-            Some("length") => StopReason::MaxTokens,
-            _ => StopReason::EndOfSequence,
+        let stopped = if cancelled {
+            StopReason::Cancelled
+        } else {
+            stop_reason(&completion, cfg)
+        };
+        let (ttft, tokens_per_second) = match first {
+            // Streamed: the first token's arrival is measured.
+            Some(first) => {
+                let decode = end.duration_since(first).as_secs_f64();
+                let after_first = completion_tokens.saturating_sub(1) as f64;
+                (
+                    first.duration_since(start).as_secs_f64(),
+                    if decode > 0.0 {
+                        after_first / decode
+                    } else {
+                        0.0
+                    },
+                )
+            }
+            // One response: the first token arrives with the last.
+            None => (
+                elapsed,
+                if elapsed > 0.0 {
+                    completion_tokens as f64 / elapsed
+                } else {
+                    0.0
+                },
+            ),
         };
         Ok(Generation {
             text: completion.text,
             reasoning: completion.reasoning,
             prompt_tokens: completion.prompt_tokens.unwrap_or(0),
             completion_tokens,
-            // Without streaming the first token arrives with the last.
-            ttft_ms: elapsed * 1e3,
-            tokens_per_second: if elapsed > 0.0 {
-                completion_tokens as f64 / elapsed
-            } else {
-                0.0
-            },
+            ttft_ms: ttft * 1e3,
+            tokens_per_second,
             prefill_tokens_per_second: 0.0,
             elapsed_ms: elapsed * 1e3,
             rendered_prompt: rendered,
@@ -253,11 +436,6 @@ impl Generator for OpenAiClient {
         cfg: &GenerationConfig,
         on_token: &mut dyn FnMut(&str) -> ControlFlow<()>,
     ) -> Result<Generation, InferenceError> {
-        let generation = self.complete(messages, cfg)?;
-        if let Some(r) = &generation.reasoning {
-            let _ = on_token(r);
-        }
-        let _ = on_token(&generation.text);
-        Ok(generation)
+        self.complete_streaming(messages, cfg, on_token)
     }
 }

@@ -1,20 +1,29 @@
 //! JSON shapes of `/v1/chat/completions`: building the request body and
 //! reading the parts of a response blindstep keeps. Pure.
 
-use crate::inference::{ChatMessage, GenerationConfig};
+use crate::inference::{ChatMessage, GenerationConfig, StopReason};
 use serde_json::{Value, json};
 
 /// The request body. `top_k` and `repetition_penalty` are extensions that
-/// vLLM, SGLang, TGI and llama.cpp accept; they are sent only when set.
-pub fn request_body(model: &str, messages: &[ChatMessage], cfg: &GenerationConfig) -> Value {
+/// vLLM, SGLang, TGI and llama.cpp accept; they are sent only when set. A streaming
+/// request also asks for the usage in the last chunk (`stream_options.include_usage`).
+pub fn request_body(
+    model: &str,
+    messages: &[ChatMessage],
+    cfg: &GenerationConfig,
+    stream: bool,
+) -> Value {
     let mut body = json!({
         "model": model,
         "messages": messages,
         "max_tokens": cfg.max_tokens,
         "temperature": cfg.temperature,
         "seed": cfg.seed,
-        "stream": false,
+        "stream": stream,
     });
+    if stream {
+        body["stream_options"] = json!({ "include_usage": true });
+    }
     if let Some(p) = cfg.top_p {
         body["top_p"] = json!(p);
     }
@@ -38,6 +47,32 @@ pub struct Completion {
     pub prompt_tokens: Option<u64>,
     pub completion_tokens: Option<u64>,
     pub model: Option<String>,
+    /// vLLM's `stop_reason`: the stop string (or token id) that matched.
+    pub matched_stop: Option<Value>,
+}
+
+/// Why a served answer ended, from its `finish_reason` (`length` and the spellings other
+/// servers use for it, `stop_sequence`, `stop` with the matched stop string), and from the
+/// token count where the reason is missing or says `stop` at the limit: a reply that used
+/// every allowed token is recorded as cut at `max_tokens` (an end token that happens to
+/// fall exactly on the limit is marked truncated too; the other way round would hide
+/// truncation, which an audit must not).
+pub fn stop_reason(c: &Completion, cfg: &GenerationConfig) -> StopReason {
+    let at_limit = c
+        .completion_tokens
+        .is_some_and(|n| n >= cfg.max_tokens as u64);
+    let matched_stop_string = c
+        .matched_stop
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_some_and(|s| cfg.stop.iter().any(|t| t == s));
+    match c.finish_reason.as_deref() {
+        Some("length" | "max_tokens" | "max_length" | "model_length") => StopReason::MaxTokens,
+        Some("stop_sequence") => StopReason::StopString,
+        Some("stop") if matched_stop_string => StopReason::StopString,
+        _ if at_limit => StopReason::MaxTokens,
+        _ => StopReason::EndOfSequence,
+    }
 }
 
 /// Reads a non-streaming chat completion; `Err` says what was wrong.
@@ -82,6 +117,7 @@ pub fn parse_response(body: &str) -> Result<Completion, String> {
         prompt_tokens: count("prompt_tokens"),
         completion_tokens: count("completion_tokens"),
         model: v.get("model").and_then(Value::as_str).map(str::to_string),
+        matched_stop: choice.get("stop_reason").filter(|s| !s.is_null()).cloned(),
     })
 }
 
@@ -109,7 +145,12 @@ mod tests {
             stop: vec!["</s>".into()],
             ..GenerationConfig::default()
         };
-        let b = request_body("m", &[ChatMessage::user("hi")], &cfg);
+        let b = request_body("m", &[ChatMessage::user("hi")], &cfg, false);
+        assert_eq!(b["stream"], false);
+        assert!(b.get("stream_options").is_none());
+        let streamed = request_body("m", &[ChatMessage::user("hi")], &cfg, true);
+        assert_eq!(streamed["stream"], true);
+        assert_eq!(streamed["stream_options"]["include_usage"], true);
         assert_eq!(b["messages"][0]["role"], "user");
         assert_eq!(b["messages"][0]["content"], "hi");
         assert_eq!(b["top_k"], 40);
@@ -142,6 +183,49 @@ mod tests {
             parse_response(r#"{"error":{"message":"model not loaded"}}"#)
                 .unwrap_err()
                 .contains("model not loaded")
+        );
+    }
+
+    #[test]
+    fn finish_reasons_map_to_stop_reasons() {
+        let cfg = GenerationConfig {
+            max_tokens: 10,
+            stop: vec!["</answer>".into()],
+            ..GenerationConfig::default()
+        };
+        let c = |finish: Option<&str>, tokens: Option<u64>, matched: Option<Value>| Completion {
+            text: "x".into(),
+            reasoning: None,
+            finish_reason: finish.map(str::to_string),
+            prompt_tokens: None,
+            completion_tokens: tokens,
+            model: None,
+            matched_stop: matched,
+        };
+        let r = |x: Completion| stop_reason(&x, &cfg);
+        assert_eq!(r(c(Some("length"), Some(10), None)), StopReason::MaxTokens);
+        assert_eq!(r(c(Some("length"), None, None)), StopReason::MaxTokens);
+        assert_eq!(r(c(Some("max_tokens"), None, None)), StopReason::MaxTokens);
+        assert_eq!(r(c(Some("stop"), Some(4), None)), StopReason::EndOfSequence);
+        assert_eq!(
+            r(c(Some("stop"), Some(10), None)),
+            StopReason::MaxTokens,
+            "a server that says stop at the limit was cut"
+        );
+        assert_eq!(r(c(None, Some(10), None)), StopReason::MaxTokens);
+        assert_eq!(r(c(None, None, None)), StopReason::EndOfSequence);
+        assert_eq!(
+            r(c(Some("stop"), Some(10), Some(json!("</answer>")))),
+            StopReason::StopString
+        );
+        assert_eq!(
+            r(c(Some("stop"), Some(3), Some(json!(2)))),
+            StopReason::EndOfSequence,
+            "a token id is an end token, not a stop string"
+        );
+        assert_eq!(
+            r(c(Some("stop_sequence"), Some(3), None)),
+            StopReason::StopString
         );
     }
 

@@ -35,6 +35,7 @@ fn phase_text(p: Phase) -> &'static str {
         Phase::Generating => "generating",
         Phase::Cancelling => "cancelling…",
         Phase::Finished => "finished",
+        Phase::Cancelled => "cancelled",
     }
 }
 
@@ -186,7 +187,7 @@ fn render_outcomes(buf: &mut Buffer, b: &Batch, area: Rect, s: &LabStyle) {
             ),
             Some(Outcome::Failed(_)) => ("✗", "failed".into(), s.error()),
             Some(Outcome::Cancelled) => ("⨯", "cancelled".into(), s.dim()),
-            None if current == Some(id) && b.phase != Phase::Finished => {
+            None if current == Some(id) && !b.phase.is_over() => {
                 ("▸", "running".into(), s.marker())
             }
             None => ("·", "not run".into(), s.dim()),

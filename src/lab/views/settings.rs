@@ -27,7 +27,7 @@ fn source(source: &ModelSource) -> String {
     match source {
         ModelSource::OutputsOnly => "outputs only (cannot run)".into(),
         ModelSource::Local(p) => format!("local {}", p.display()),
-        ModelSource::Endpoint(u) => format!("endpoint {u}"),
+        ModelSource::Endpoint { base, served } => format!("endpoint {base} · {served}"),
     }
 }
 
