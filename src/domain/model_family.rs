@@ -30,6 +30,20 @@ pub const FAMILY_NAMES: &[&str] = &[
     "smollm",
 ];
 
+/// Clinical phrases that begin with a family name and are not one: `(name, next word
+/// prefix)`. "Claude Bernard-Horner syndrome" names a physiologist, not a model.
+pub const NOT_A_MODEL: &[(&str, &str)] = &[("claude", "bernard")];
+
+/// Whether the family name at `words[at]` is the start of one of [`NOT_A_MODEL`]'s phrases.
+pub fn is_eponym(words: &[String], at: usize) -> bool {
+    let (Some(w), Some(next)) = (words.get(at), words.get(at + 1)) else {
+        return false;
+    };
+    NOT_A_MODEL
+        .iter()
+        .any(|(name, prefix)| w == name && next.starts_with(prefix))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +57,13 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted, FAMILY_NAMES, "sorted, no duplicates");
+    }
+
+    #[test]
+    fn an_eponym_is_not_a_model_name() {
+        let w = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
+        assert!(is_eponym(&w("claude bernard-horner syndrome"), 0));
+        assert!(!is_eponym(&w("claude wrote this"), 0));
+        assert!(!is_eponym(&w("claude"), 0));
     }
 }

@@ -1,7 +1,8 @@
 //! Small primitives every layer shares, one copy each: the stable FNV-1a hash, the SplitMix64
-//! mixer, and the "this panic is being caught" flag that lets the terminal's panic hook stay
+//! mixer, the emoji class, and the "this panic is being caught" flag that lets the terminal's panic hook stay
 //! out of a panic the program recovers from. Pure (the flag is thread-local state only).
 
+pub mod chars;
 pub mod hash;
 pub mod panic;
 pub mod splitmix;

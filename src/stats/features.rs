@@ -183,9 +183,7 @@ fn lexical(text: &str, words: &[String]) -> Vec<(u32, f64)> {
     out
 }
 
-fn is_emoji(c: char) -> bool {
-    matches!(u32::from(c), 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF)
-}
+use crate::primitives::chars::is_emoji;
 
 /// Per non-blank line rates, so a longer chain in the same style scores the same.
 fn layout(text: &str) -> [f64; LAYOUT_DIM] {

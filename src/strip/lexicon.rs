@@ -56,27 +56,9 @@ pub fn word_list(text: &'static str) -> Vec<&'static str> {
         .collect()
 }
 
-/// FNV-1a: the sets hold short ASCII words; SipHash costs more than the lookup.
-#[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
+/// FNV-1a (the one copy in [`crate::primitives::hash`]): the sets hold short ASCII words;
+/// SipHash costs more than the lookup.
+pub use crate::primitives::hash::FnvHasher as Fnv;
 
 /// A set of static words with the FNV hasher.
 pub type WordSet = HashSet<&'static str, BuildHasherDefault<Fnv>>;

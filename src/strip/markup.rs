@@ -220,14 +220,7 @@ pub fn plain_label(s: &str) -> Option<(usize, usize)> {
     starts_upper.then(|| (colon, s.len() - rest.len()))
 }
 
-pub fn is_emoji(c: char) -> bool {
-    let u = c as u32;
-    matches!(u,
-        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE0F | 0x200D | 0x20E3
-        | 0xE0020..=0xE007F)
-        && c != '♀'
-        && c != '♂'
-}
+pub use crate::primitives::chars::is_emoji;
 
 pub fn is_zero_width(c: char) -> bool {
     matches!(

@@ -42,9 +42,7 @@ static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(
 
 /// FNV-1a of the ASCII-lowercased bytes of `w`.
 fn lower_hash(w: &[u8]) -> u64 {
-    w.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::primitives::hash::fnv1a_lower(w)
 }
 
 /// A hasher for keys that are already hashes.

@@ -18,10 +18,8 @@ use std::collections::BTreeMap;
 /// Which side model A is shown on for this adjudicator and item: a fixed draw from the
 /// study seed, the item and the adjudicator's name (the same every time they look).
 pub fn adjudicator_a_side(study: &Study, item: ItemId, adjudicator: &str) -> Side {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in adjudicator.bytes() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h =
+        crate::primitives::hash::fnv1a(adjudicator.as_bytes(), crate::primitives::hash::FNV_OFFSET);
     let mut rng = SplitMix64::new(study.seed ^ h ^ (item.0 as u64).rotate_left(32));
     if rng.next_u64() & 1 == 0 {
         Side::Left

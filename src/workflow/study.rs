@@ -2,7 +2,7 @@
 //! assignments, store everything at once.
 
 use crate::domain::assign::{assign_grouped, stable_hash};
-use crate::domain::model_family::FAMILY_NAMES;
+use crate::domain::model_family::{FAMILY_NAMES, is_eponym};
 use crate::domain::{CaseId, ChainId, StudyId};
 use crate::storage::{NewStudy, Store};
 use anyhow::bail;
@@ -77,10 +77,11 @@ fn named_models(
             if let Some(ans) = &chain.answer {
                 text.extend(words(&ans.display()));
             }
-            if let Some(n) = needles
-                .iter()
-                .find(|n| text.windows(n.len()).any(|w| w == n.as_slice()))
-            {
+            if let Some(n) = needles.iter().find(|n| {
+                text.windows(n.len())
+                    .enumerate()
+                    .any(|(at, w)| w == n.as_slice() && !is_eponym(&text, at))
+            }) {
                 hits.push((case.clone(), slot, n.join(" ")));
             }
         }
