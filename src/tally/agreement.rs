@@ -435,7 +435,7 @@ pub(crate) fn blinding(
     }
     let clusters: Vec<(u64, u64)> = per_item.values().copied().collect();
     let mut all = guesses("all".into(), input.cases.iter().filter_map(|c| right(&c)));
-    all.correct = all.correct.with_cluster(super::compute::cluster_ci(
+    all.correct = all.correct.with_cluster(super::shared::cluster_ci(
         &clusters,
         bootstrap,
         "blinding guesses",

@@ -18,21 +18,13 @@ use super::input::{GroupBy, ItemInfo, TallyConfig, TallyInput};
 use super::measures::{calibration, paired_measures, rank_tally, resolution_rows};
 use super::resolve::{Decisions, Outcome, Resolved, decisions, resolve, votes};
 use super::result::{
-    Ci, Contrast, GroupTally, MethodInfo, Metric, ModeTally, ModelTally, PairedTest, Tally,
+    Contrast, GroupTally, MethodInfo, Metric, ModeTally, ModelTally, PairedTest, Tally,
 };
+pub(crate) use super::shared::{Ctx, ItemOutcome, Outcomes, cluster_ci};
 use crate::domain::Slot;
 use crate::domain::{ErrorMode, TaskKind, TieRule};
-use crate::stats::{BootstrapConfig, McNemar, SignificanceLevel, cluster_ratio_bootstrap, holm};
+use crate::stats::{McNemar, SignificanceLevel, holm};
 use std::collections::BTreeMap;
-
-/// One item's resolved outcomes for one slot.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct ItemOutcome {
-    pub answer: Resolved,
-    pub has_error: Resolved,
-    pub modes: [Resolved; 4],
-    pub flags: Vec<Resolved>,
-}
 
 fn outcome(
     item: u32,
@@ -84,25 +76,6 @@ fn count_resolved<'a>(values: impl Iterator<Item = &'a Resolved>) -> Metric {
     }
     Metric::wilson(k, n)
 }
-
-/// The cluster-bootstrap interval of `Σk / Σn` over items, or a note saying why not.
-pub(crate) fn cluster_ci(
-    clusters: &[(u64, u64)],
-    config: &BootstrapConfig,
-    what: &str,
-    notes: &mut Vec<String>,
-) -> Option<Ci> {
-    match cluster_ratio_bootstrap(clusters, config) {
-        Ok(r) => r.interval.map(|i| Ci { lo: i.lo, hi: i.hi }),
-        Err(e) => {
-            notes.push(format!("{what}: no cluster interval: {e}"));
-            None
-        }
-    }
-}
-
-/// Items (keys of `by_item`) with their resolved `[A, B]` outcomes.
-pub(crate) type Outcomes = Vec<(u32, [ItemOutcome; 2])>;
 
 /// The tally of one group of cells.
 fn group_tally(
@@ -263,21 +236,6 @@ fn group_tally(
         resolution: resolution_rows(&outcomes),
         // Filled in by `tally` for the overall group (computed beside the groups).
         style: None,
-    }
-}
-
-/// What every group's computation shares.
-pub(crate) struct Ctx {
-    pub alpha: SignificanceLevel,
-    pub bootstrap: BootstrapConfig,
-    pub rule: TieRule,
-    pub decided: Decisions,
-    pub primary: Vec<String>,
-}
-
-impl Ctx {
-    pub fn is_primary(&self, metric: &str) -> bool {
-        self.primary.iter().any(|p| p == metric)
     }
 }
 

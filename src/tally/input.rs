@@ -3,7 +3,7 @@
 //!
 //! Must not: hold model names while the study is blinded (`models` is `None` then).
 
-use super::resolve::Outcome;
+use super::outcome::Outcome;
 use crate::domain::Slot;
 use crate::domain::{
     AnalysisPlan, ErrorMode, Incidence, ItemId, PlanRecord, Role, Severity, Specialty, Stage,

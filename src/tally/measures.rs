@@ -4,11 +4,12 @@
 //!
 //! Must not: name a model; a computation that fails leaves a note saying why.
 
-use super::compute::{Cell, Ctx, Outcomes};
+use super::cells::Cell;
 use super::input::ItemInfo;
 use super::result::{
     CalibrationTally, Ci, Estimate, Metric, PairedMeasure, RankTally, ReliabilityBin, ResolutionRow,
 };
+use super::shared::{Ctx, Outcomes};
 use crate::domain::Slot;
 use crate::stats::{
     BootstrapConfig, brier_score, calibration_bins, cluster_mean_bootstrap,

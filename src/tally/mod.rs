@@ -17,15 +17,18 @@
 pub mod agreement;
 pub mod cells;
 pub mod compute;
+pub mod format;
 pub mod input;
 pub mod measures;
 pub mod methods;
+pub mod outcome;
 pub mod rank;
 pub mod render;
 pub mod render_more;
 pub mod resolve;
 pub mod result;
 pub mod result_more;
+pub mod shared;
 pub mod style;
 
 pub use compute::tally;

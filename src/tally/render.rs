@@ -231,7 +231,7 @@ pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-use super::render_more::format_p as p_text;
+use super::format::format_p as p_text;
 
 /// The per-model rows of one group, `[A, B]` side by side.
 fn group_table(t: &Tally, g: &GroupTally) -> String {

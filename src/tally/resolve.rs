@@ -4,69 +4,13 @@
 //!
 //! Must not: name a reviewer or a model; reviewers are indices, slots are A/B.
 
-use super::compute::Cell;
+use super::cells::Cell;
 use super::input::TallyInput;
 use crate::domain::Slot;
 use crate::domain::{ErrorMode, TieRule};
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-use std::str::FromStr;
 
-/// A binary item outcome reviewers can disagree on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Outcome {
-    AnswerCorrect,
-    /// The chain has at least one error step.
-    ChainError,
-    /// The chain has a step tagged with `ErrorMode::ALL[i]`.
-    Mode(u8),
-    /// Red flag `i` of the case recognised.
-    RedFlag(u16),
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::AnswerCorrect => f.write_str("answer_correct"),
-            Outcome::ChainError => f.write_str("chain_error"),
-            Outcome::Mode(m) => match ErrorMode::ALL.get(*m as usize) {
-                Some(mode) => write!(f, "mode:{mode}"),
-                None => write!(f, "mode:{m}"),
-            },
-            Outcome::RedFlag(i) => write!(f, "red_flag:{i}"),
-        }
-    }
-}
-
-impl FromStr for Outcome {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || {
-            format!(
-                "unknown outcome {s:?} (answer_correct, chain_error, mode:<drift|red_flag|priority|other>, red_flag:<n>)"
-            )
-        };
-        match s {
-            "answer_correct" => Ok(Outcome::AnswerCorrect),
-            "chain_error" => Ok(Outcome::ChainError),
-            _ => {
-                if let Some(m) = s.strip_prefix("mode:") {
-                    let mode: ErrorMode = m.parse().map_err(|_| bad())?;
-                    let i = ErrorMode::ALL
-                        .iter()
-                        .position(|x| *x == mode)
-                        .ok_or_else(bad)?;
-                    Ok(Outcome::Mode(i as u8))
-                } else if let Some(i) = s.strip_prefix("red_flag:") {
-                    Ok(Outcome::RedFlag(i.parse().map_err(|_| bad())?))
-                } else {
-                    Err(bad())
-                }
-            }
-        }
-    }
-}
+pub use super::outcome::Outcome;
 
 impl Outcome {
     /// Plain words for a reviewer-facing screen.
@@ -197,7 +141,7 @@ pub struct Dispute {
 /// Every disputed item outcome of the study (adjudicated ones included, marked), in item,
 /// slot and outcome order. Works while blinded: nothing here names a model.
 pub fn disputes(input: &TallyInput) -> Vec<Dispute> {
-    let cells = super::compute::cells(input);
+    let cells = super::cells::cells(input);
     let decided = decisions(input);
     let mut by_item: BTreeMap<u32, Vec<&Cell<'_>>> = BTreeMap::new();
     for c in &cells {

@@ -14,7 +14,7 @@
 //!
 //! Must not: name a model; slots only.
 
-use super::compute::Cell;
+use super::cells::Cell;
 use super::input::TallyInput;
 use super::result::{StyleControl, StyleEffect, StyleFit};
 use crate::domain::StepLabel;
