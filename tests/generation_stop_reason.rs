@@ -67,6 +67,7 @@ fn args(max_tokens: usize) -> GenerateArgs {
         repeat_last_n: 64,
         stop: vec![],
         force: true,
+        max_steps: 30,
         concurrency: 2,
         timeout: 5,
         retries: 0,

@@ -69,6 +69,7 @@ fn args(model: &str, force: bool) -> GenerateArgs {
         repeat_last_n: 64,
         stop: vec![],
         force,
+        max_steps: 30,
         concurrency: 2,
         timeout: 5,
         retries: 0,

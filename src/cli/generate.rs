@@ -50,6 +50,9 @@ pub struct GenerateArgs {
     /// Redo cases that already have a run with these settings.
     #[arg(long)]
     pub force: bool,
+    /// At most this many steps per chain (adjacent steps are merged, nothing dropped).
+    #[arg(long, default_value_t = crate::strip::DEFAULT_MAX_STEPS)]
+    pub max_steps: usize,
     /// Endpoints: requests in flight at once.
     #[arg(long, default_value_t = 4)]
     pub concurrency: usize,
@@ -265,6 +268,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
         cfg: &cfg,
         template: &template,
         via: "generate",
+        max_steps: args.max_steps,
     };
     let mut sink = CliSink {
         bar: progress(todo.len()),

@@ -233,6 +233,7 @@ impl WorkerState {
             cfg: &job.settings.cfg,
             template: &self.template,
             via: "lab",
+            max_steps: crate::strip::DEFAULT_MAX_STEPS,
         };
         let mut sink = LabSink {
             tx: &self.tx,

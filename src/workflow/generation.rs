@@ -94,6 +94,7 @@ pub fn finished_run(
     prompt_template: &str,
     g: &Generation,
     via: &str,
+    max_steps: usize,
 ) -> (NewRun, Chain) {
     let key = settings_key(id, cfg, prompt_template);
     let provenance = provenance(id, cfg, prompt_template, g, &key, via);
@@ -104,7 +105,10 @@ pub fn finished_run(
         &g.text,
         g.reasoning.as_deref(),
         &provenance,
-        &ChainSettings::default(),
+        &ChainSettings {
+            max_steps,
+            ..ChainSettings::default()
+        },
     );
     let run = NewRun {
         case_id: case.id.clone(),

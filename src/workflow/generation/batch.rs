@@ -22,6 +22,8 @@ pub struct BatchSpec<'a> {
     pub template: &'a str,
     /// The front end, recorded in provenance (`generate`, `lab`).
     pub via: &'a str,
+    /// At most this many steps per chain (`--max-steps`; 0: no budget).
+    pub max_steps: usize,
 }
 
 /// Why one case produced no run.
@@ -82,6 +84,7 @@ fn save(
         spec.template,
         g,
         spec.via,
+        spec.max_steps,
     );
     store.save_run(&run, &chain)
 }
