@@ -86,6 +86,7 @@ pub fn provenance(
 }
 
 /// The run and chain to store for a finished generation.
+#[allow(clippy::too_many_arguments)]
 pub fn finished_run(
     model: &Model,
     case: &Case,
