@@ -21,6 +21,7 @@ pub mod format;
 pub mod input;
 pub mod measures;
 pub mod methods;
+pub mod metric;
 pub mod outcome;
 pub mod rank;
 pub mod render;

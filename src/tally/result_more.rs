@@ -3,7 +3,7 @@
 //!
 //! Must not: compute anything; plain serialisable values, `None` (with a reason) never NaN.
 
-use super::result::{Ci, Metric};
+use super::metric::{Ci, Metric};
 use serde::Serialize;
 
 /// A mean (or ratio of sums) over items with a cluster-bootstrap interval.
