@@ -292,13 +292,11 @@ mod tests {
     }
 
     #[test]
-    fn a_million_trials_is_fast() {
-        let t = std::time::Instant::now();
+    fn a_million_trials_stay_in_range() {
+        // Timing lives in `cargo bench --bench stats`.
         for k in 498_000..498_100 {
             let p = binomial_test(k, 1_000_000, 0.5).unwrap();
             assert!((0.0..=1.0).contains(&p));
         }
-        // 100 tests at n = 10^6; O(sqrt n) each. Generous bound for debug builds.
-        assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
     }
 }

@@ -233,12 +233,10 @@ mod tests {
     }
 
     #[test]
-    fn a_million_steps_in_fifty_thousand_cases_is_fast() {
+    fn a_million_steps_in_fifty_thousand_cases_give_an_interval() {
+        // Timing lives in `cargo bench --bench stats`.
         let cases = synthetic_cases(50_000, 3);
-        let t = std::time::Instant::now();
         let r = cluster_ratio_bootstrap(&cases, &BootstrapConfig::default()).unwrap();
         assert!(r.interval.is_some());
-        // Patterns are at most 20 * 25 here, so 1000 replicates cost little even unoptimised.
-        assert!(t.elapsed().as_secs_f64() < 2.0, "{:?}", t.elapsed());
     }
 }

@@ -354,11 +354,10 @@ mod tests {
     }
 
     #[test]
-    fn a_million_ratings_bootstrap_fast() {
+    fn a_million_ratings_bootstrap() {
+        // Timing lives in `cargo bench --bench stats`.
         let units = two_reviewers(500_000, 0.7, 2);
-        let t = std::time::Instant::now();
         let a = krippendorff_alpha_bootstrap(&units, &BootstrapConfig::default()).unwrap();
         assert!(a.is_some());
-        assert!(t.elapsed().as_secs_f64() < 3.0, "{:?}", t.elapsed());
     }
 }
