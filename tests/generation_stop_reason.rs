@@ -62,6 +62,7 @@ fn args(max_tokens: usize) -> GenerateArgs {
             seed: 1,
             threads: None,
             device: DeviceChoice::Cpu,
+            dtype: Default::default(),
             prompt_template: None,
         },
         repeat_last_n: 64,

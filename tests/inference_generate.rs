@@ -64,6 +64,7 @@ fn args(model: &str, force: bool) -> GenerateArgs {
             seed: 1,
             threads: None,
             device: DeviceChoice::Cpu,
+            dtype: Default::default(),
             prompt_template: None,
         },
         repeat_last_n: 64,

@@ -43,7 +43,10 @@ fn sharded_safetensors_dir_generates_deterministically() {
     assert_eq!(id.architecture, "llama");
     assert_eq!(id.context_length, Some(512));
     assert!(id.chat_template_source.ends_with("tokenizer_config.json"));
-    assert_eq!(id.quantization.as_deref(), Some("F32 (run as F32)"));
+    assert_eq!(
+        id.quantization.as_deref(),
+        Some("F32 (run as F32, lean llama)")
+    );
 
     let a = model
         .generate(&messages(), &greedy(), &mut |_| ControlFlow::Continue(()))

@@ -173,6 +173,7 @@ fn request(db: &Db, ids: &[&str]) -> BatchRequest {
             cfg: GenerationConfig::default(),
             threads: 1,
             device: Default::default(),
+            dtype: Default::default(),
         },
     }
 }

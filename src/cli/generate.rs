@@ -232,6 +232,7 @@ pub fn run(args: GenerateArgs, global: &Global) -> anyhow::Result<()> {
     let template = load_prompt_template(args.sampling.prompt_template.as_deref())?;
     let opts = OpenOptions {
         device: args.sampling.device,
+        dtype: args.sampling.dtype,
         threads: args.sampling.threads,
         api_key_env: args.api_key_env.clone(),
         timeout: Duration::from_secs(args.timeout),

@@ -43,6 +43,7 @@ pub fn run(args: LabArgs, global: &Global) -> anyhow::Result<()> {
     let cfg = args.sampling.config();
     cfg.validate()?;
     let mut settings = SettingsForm::new(&cfg, effective_threads(), args.sampling.device);
+    settings.dtype = args.sampling.dtype;
     if let Some(name) = &args.model {
         settings.model = models
             .iter()

@@ -1,7 +1,7 @@
 //! Sampling options shared by `generate` and `lab`, and the generation
 //! settings they make.
 
-use crate::inference::{DeviceChoice, GenerationConfig};
+use crate::inference::{DTypeChoice, DeviceChoice, GenerationConfig};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, clap::Args)]
@@ -25,6 +25,10 @@ pub struct SamplingArgs {
     pub threads: Option<usize>,
     #[arg(long, default_value = "cpu")]
     pub device: DeviceChoice,
+    /// Safetensors weights: keep and run them as stored (auto: BF16 stays BF16), or as
+    /// f32, f16 or bf16. GGUF files run in their quantised format.
+    #[arg(long, default_value = "auto")]
+    pub dtype: DTypeChoice,
     /// A prompt template (Jinja with `system` and `user` blocks) instead of the shipped one.
     #[arg(long)]
     pub prompt_template: Option<PathBuf>,

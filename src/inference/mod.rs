@@ -8,7 +8,8 @@
 //! `gguf_tokenizer` / `vocab` (tokenizers), `model` (candle families),
 //! `engine` (the decode loop), `sampler`, `detokenizer`, `stop`, `device`,
 //! `identity` (hashes, quantisation names), `repack` / `fast_llama` (slow GGUF formats
-//! on fast kernels, a leaner llama decode),
+//! on fast kernels, half-precision checkpoints kept as stored, a leaner llama decode),
+//! `mmap` (the one audited `unsafe` block: memory-mapping safetensors files),
 //! `openai` (HTTP client and pool).
 //!
 //! This module never downloads anything and never touches the database: the
@@ -24,6 +25,7 @@ pub mod generator;
 pub mod gguf;
 pub mod gguf_tokenizer;
 pub mod identity;
+pub mod mmap;
 pub mod model;
 pub mod openai;
 pub mod prompt;
@@ -43,8 +45,8 @@ pub use openai::{OpenAiClient, OpenAiConfig, openai_client, run_concurrent};
 pub use prompt::{DEFAULT_PROMPT_TEMPLATE, build_prompt, load_prompt_template};
 pub use scoring::{ANSWER_CUE, OptionScores};
 pub use types::{
-    ChatMessage, ChatRole, DeviceChoice, Generation, GenerationConfig, LoadOptions, ModelFormat,
-    ModelIdentity, StopReason,
+    ChatMessage, ChatRole, DTypeChoice, DeviceChoice, Generation, GenerationConfig, LoadOptions,
+    ModelFormat, ModelIdentity, StopReason,
 };
 
 use std::path::Path;

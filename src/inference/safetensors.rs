@@ -4,11 +4,15 @@
 //! missing tensor is reported by name instead of failing deep in candle.
 //! Reads local files only.
 
+use super::DTypeChoice;
 use super::chat_template::{ChatTemplate, FALLBACK_TEMPLATE};
 use super::device::{check_threads, open_device};
 use super::engine::CandleGenerator;
+use super::fast_llama::{self, FastLlama};
 use super::identity::sha256_files;
+use super::mmap::map_safetensors;
 use super::model::{LocalModel, guard_panics};
+use super::repack::Repack;
 use super::shards::{ShardHeader, read_json, read_shard_header, weight_files};
 use super::vocab::{Vocab, config_chat_template, config_token, load_tokenizer_json};
 use super::{DeviceChoice, InferenceError, LoadOptions, ModelFormat, ModelIdentity};
@@ -16,10 +20,44 @@ use candle_core::DType;
 use candle_nn::VarBuilder;
 use candle_transformers::models::{llama, mistral, phi3, qwen2, qwen3};
 use serde_json::Value as Json;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub const SUPPORTED_SAFETENSORS: &str = "llama, mistral, qwen2, qwen3, phi3";
+
+/// Key/value positions the lean llama prepares rotary tables for (its cache grows as needed
+/// up to here; longer contexts are cut to it).
+const MAX_LEAN_POSITIONS: usize = 32_768;
+
+/// The dtype weights are kept and run in. `Auto` keeps the stored one (the first of a mixed
+/// checkpoint's), except F32 on a GPU, which runs in BF16.
+pub fn run_dtype(choice: DTypeChoice, device: DeviceChoice, stored: &str) -> DType {
+    match choice {
+        DTypeChoice::F32 => DType::F32,
+        DTypeChoice::F16 => DType::F16,
+        DTypeChoice::Bf16 => DType::BF16,
+        DTypeChoice::Auto => {
+            let first = stored.split('+').next().unwrap_or("");
+            match (first, device) {
+                ("BF16", _) => DType::BF16,
+                ("F16", _) => DType::F16,
+                (_, DeviceChoice::Cuda) => DType::BF16,
+                _ => DType::F32,
+            }
+        }
+    }
+}
+
+/// candle's configs read `rope_theta`; transformers 5 writes `rope_parameters.rope_theta`.
+fn with_rope_theta(config: &Json) -> Json {
+    let mut c = config.clone();
+    if c.get("rope_theta").is_none()
+        && let (Some(theta), Some(obj)) = (fast_llama::rope_theta(config), c.as_object_mut())
+    {
+        obj.insert("rope_theta".into(), Json::from(theta));
+    }
+    c
+}
 
 /// What `models check` reports for a directory without loading weights.
 #[derive(Debug, Clone)]
@@ -151,6 +189,17 @@ fn eos_ids(v: Option<&Json>) -> Vec<u32> {
 }
 
 pub fn load_safetensors(dir: &Path, opts: &LoadOptions) -> Result<CandleGenerator, InferenceError> {
+    load_safetensors_with(dir, opts, Repack::from_env())
+}
+
+/// [`load_safetensors`] with the model choice given rather than read from
+/// `BLINDSTEP_REPACK`: [`Repack::Off`] loads candle's own `llama` for llama checkpoints,
+/// anything else the lean llama (CPU). For comparisons and tests.
+pub fn load_safetensors_with(
+    dir: &Path,
+    opts: &LoadOptions,
+    repack: Repack,
+) -> Result<CandleGenerator, InferenceError> {
     let (summary, headers) = summarize_dir(dir)?;
     let arch = summary.architecture.clone();
     if !matches!(
@@ -281,74 +330,83 @@ pub fn load_safetensors(dir: &Path, opts: &LoadOptions) -> Result<CandleGenerato
 
     let threads = check_threads(opts.threads)?;
     let (device, device_name) = open_device(opts.device)?;
-    let dtype = match opts.device {
-        DeviceChoice::Cuda => DType::BF16,
-        DeviceChoice::Cpu | DeviceChoice::Metal => DType::F32,
-    };
+    let dtype = run_dtype(opts.dtype, opts.device, &summary.dtype);
     let sha256 = sha256_files(&summary.weight_files)?;
+    let config = &with_rope_theta(config);
+    let context_length = summary.context_length.unwrap_or(4096);
 
-    let mut tensors = HashMap::new();
-    for file in &summary.weight_files {
-        let loaded = candle_core::safetensors::load(file, &device).map_err(|e| {
-            InferenceError::InvalidFormat {
-                path: file.clone(),
-                format: "safetensors",
-                detail: super::model::candle_message(&e),
-            }
-        })?;
-        tensors.extend(loaded);
-    }
-    let vb = VarBuilder::from_tensors(tensors, dtype, &device);
-    let dev = device.clone();
-    let model = guard_panics(|| {
-        Ok(match arch.as_str() {
-            "llama" => {
-                let cfg: llama::LlamaConfig = parse_config(config, dir, &arch)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-                let cfg = cfg.into_config(false);
-                let model = llama::Llama::load(vb, &cfg)?;
-                let cache = llama::Cache::new(true, dtype, &cfg, &dev)?;
-                LocalModel::Llama {
-                    model,
-                    cache,
-                    config: cfg,
-                    dtype,
-                    device: dev.clone(),
-                }
-            }
-            "qwen2" => {
-                let cfg: qwen2::Config = parse_config(config, dir, &arch)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-                LocalModel::Qwen2(qwen2::ModelForCausalLM::new(&cfg, vb)?)
-            }
-            "qwen3" => {
-                let cfg: qwen3::Config = parse_config(config, dir, &arch)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-                LocalModel::Qwen3(qwen3::ModelForCausalLM::new(&cfg, vb)?)
-            }
-            "mistral" => {
-                let cfg: mistral::Config = parse_config(config, dir, &arch)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-                LocalModel::Mistral(mistral::Model::new(&cfg, vb)?)
-            }
-            _ => {
-                let cfg: phi3::Config = parse_config(config, dir, &arch)
-                    .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
-                LocalModel::Phi3(phi3::Model::new(&cfg, vb)?)
-            }
+    let mapped = map_safetensors(&summary.weight_files)?;
+    let lean = arch == "llama"
+        && device.is_cpu()
+        && repack != Repack::Off
+        && fast_llama::unsupported(config).is_none();
+    let model = if lean {
+        let max_positions = context_length.min(MAX_LEAN_POSITIONS);
+        guard_panics(|| {
+            FastLlama::from_safetensors(&mapped, config, dtype, max_positions)
+                .map(|m| LocalModel::FastLlama(Box::new(m)))
         })
-    })
+    } else {
+        let vb = VarBuilder::from_backend(Box::new(mapped), dtype, device.clone());
+        let dev = device.clone();
+        guard_panics(|| {
+            Ok(match arch.as_str() {
+                "llama" => {
+                    let cfg: llama::LlamaConfig = parse_config(config, dir, &arch)
+                        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+                    let cfg = cfg.into_config(false);
+                    let model = llama::Llama::load(vb, &cfg)?;
+                    let cache = llama::Cache::new(true, dtype, &cfg, &dev)?;
+                    LocalModel::Llama {
+                        model,
+                        cache,
+                        config: cfg,
+                        dtype,
+                        device: dev.clone(),
+                    }
+                }
+                "qwen2" => {
+                    let cfg: qwen2::Config = parse_config(config, dir, &arch)
+                        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+                    LocalModel::Qwen2(qwen2::ModelForCausalLM::new(&cfg, vb)?)
+                }
+                "qwen3" => {
+                    let cfg: qwen3::Config = parse_config(config, dir, &arch)
+                        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+                    LocalModel::Qwen3(qwen3::ModelForCausalLM::new(&cfg, vb)?)
+                }
+                "mistral" => {
+                    let cfg: mistral::Config = parse_config(config, dir, &arch)
+                        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+                    LocalModel::Mistral(mistral::Model::new(&cfg, vb)?)
+                }
+                _ => {
+                    let cfg: phi3::Config = parse_config(config, dir, &arch)
+                        .map_err(|e| candle_core::Error::Msg(e.to_string()))?;
+                    LocalModel::Phi3(phi3::Model::new(&cfg, vb)?)
+                }
+            })
+        })
+    }
     .map_err(|detail| InferenceError::Model {
         path: dir.to_path_buf(),
         detail: format!("loading {arch} weights: {detail}"),
     })?;
+    let context_length = if lean {
+        context_length.min(MAX_LEAN_POSITIONS)
+    } else {
+        context_length
+    };
 
-    let context_length = summary.context_length.unwrap_or(4096);
     let identity = ModelIdentity {
         format: ModelFormat::Safetensors,
         architecture: arch,
         parameters: Some(summary.parameters),
-        quantization: Some(format!("{} (run as {dtype:?})", summary.dtype)),
+        quantization: Some(format!(
+            "{} (run as {dtype:?}{})",
+            summary.dtype,
+            if lean { ", lean llama" } else { "" }
+        )),
         context_length: Some(context_length),
         sha256: Some(sha256),
         location: dir.display().to_string(),

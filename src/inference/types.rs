@@ -241,6 +241,48 @@ impl std::str::FromStr for DeviceChoice {
     }
 }
 
+/// The dtype a safetensors model's weights are kept and run in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DTypeChoice {
+    /// The stored dtype (BF16 stays BF16); on a GPU, BF16 for F32 files.
+    #[default]
+    Auto,
+    F32,
+    F16,
+    Bf16,
+}
+
+impl DTypeChoice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DTypeChoice::Auto => "auto",
+            DTypeChoice::F32 => "f32",
+            DTypeChoice::F16 => "f16",
+            DTypeChoice::Bf16 => "bf16",
+        }
+    }
+}
+
+impl std::fmt::Display for DTypeChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for DTypeChoice {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "auto" => Ok(DTypeChoice::Auto),
+            "f32" | "float32" => Ok(DTypeChoice::F32),
+            "f16" | "float16" => Ok(DTypeChoice::F16),
+            "bf16" | "bfloat16" => Ok(DTypeChoice::Bf16),
+            other => Err(format!("unknown dtype {other:?} (auto, f32, f16 or bf16)")),
+        }
+    }
+}
+
 /// How to load a local model.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -251,6 +293,8 @@ pub struct LoadOptions {
     pub device: DeviceChoice,
     /// Requested CPU threads; `None` keeps candle's default.
     pub threads: Option<usize>,
+    /// Safetensors weights: the dtype to keep and run them in. GGUF files run as stored.
+    pub dtype: DTypeChoice,
 }
 
 #[cfg(test)]

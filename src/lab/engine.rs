@@ -13,6 +13,7 @@ use crate::workflow::generation::{OpenOptions, open_generator};
 pub fn load_generator(model: &Model, s: &RunSettings) -> anyhow::Result<Box<dyn Generator>> {
     let opts = OpenOptions {
         device: s.device,
+        dtype: s.dtype,
         threads: Some(s.threads),
         ..OpenOptions::default()
     };

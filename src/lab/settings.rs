@@ -2,7 +2,7 @@
 //! researcher typed them, and their parsing into a [`RunSettings`]. Must not load models or
 //! read the environment; the runtime supplies the defaults.
 
-use crate::inference::{DeviceChoice, GenerationConfig};
+use crate::inference::{DTypeChoice, DeviceChoice, GenerationConfig};
 
 /// The editable fields, in screen order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +89,8 @@ pub struct RunSettings {
     /// CPU threads the run asks for (local models).
     pub threads: usize,
     pub device: DeviceChoice,
+    /// The dtype safetensors weights run in (`--dtype`; not a form field).
+    pub dtype: DTypeChoice,
 }
 
 /// A field that does not parse, with the reason.
@@ -111,6 +113,7 @@ pub struct SettingsForm {
     /// The last parse error, shown beside its field.
     pub error: Option<FieldError>,
     pub device: DeviceChoice,
+    pub dtype: DTypeChoice,
 }
 
 fn opt_text<T: ToString>(v: Option<T>) -> String {
@@ -134,6 +137,7 @@ impl SettingsForm {
             focus: 0,
             error: None,
             device,
+            dtype: DTypeChoice::Auto,
         }
     }
 
@@ -226,6 +230,7 @@ impl SettingsForm {
             cfg,
             threads,
             device: self.device,
+            dtype: self.dtype,
         })
     }
 }

@@ -281,6 +281,18 @@ pub fn write_tiny_safetensors(dir: &Path, seed: u64) -> Vec<PathBuf> {
 /// Like [`write_tiny_safetensors`] for `llama`, `mistral`, `qwen2` (q/k/v
 /// biases) or `qwen3` (q/k norms, explicit head_dim).
 pub fn write_tiny_safetensors_arch(dir: &Path, seed: u64, arch: &str) -> Vec<PathBuf> {
+    write_tiny_safetensors_with(dir, seed, arch, candle_core::DType::F32, false)
+}
+
+/// Like [`write_tiny_safetensors_arch`] with the weights stored as `dtype` (as checkpoints
+/// ship: BF16, F16) and, when `tied`, no `lm_head.weight` (the output is the embedding).
+pub fn write_tiny_safetensors_with(
+    dir: &Path,
+    seed: u64,
+    arch: &str,
+    dtype: candle_core::DType,
+    tied: bool,
+) -> Vec<PathBuf> {
     let v = tiny_vocab();
     let vocab = v.tokens.len();
     let mut w = Weights::new(seed);
@@ -291,7 +303,10 @@ pub fn write_tiny_safetensors_arch(dir: &Path, seed: u64, arch: &str) -> Vec<Pat
         w.tensor(&[vocab, DIM], 1.0),
     );
     shards[1].insert("model.norm.weight".into(), w.ones(DIM));
-    shards[1].insert("lm_head.weight".into(), w.tensor(&[vocab, DIM], 0.5));
+    let head = w.tensor(&[vocab, DIM], 0.5);
+    if !tied {
+        shards[1].insert("lm_head.weight".into(), head);
+    }
     for l in 0..LAYERS {
         let p = format!("model.layers.{l}");
         let s = &mut shards[l % 2];
@@ -347,7 +362,11 @@ pub fn write_tiny_safetensors_arch(dir: &Path, seed: u64, arch: &str) -> Vec<Pat
             weight_map.insert(k.clone(), serde_json::Value::String(name.clone()));
         }
         let path = dir.join(&name);
-        candle_core::safetensors::save(shard, &path).unwrap();
+        let stored: HashMap<String, Tensor> = shard
+            .iter()
+            .map(|(k, t)| (k.clone(), t.to_dtype(dtype).unwrap()))
+            .collect();
+        candle_core::safetensors::save(&stored, &path).unwrap();
         paths.push(path);
     }
     std::fs::write(
@@ -376,7 +395,7 @@ pub fn write_tiny_safetensors_arch(dir: &Path, seed: u64, arch: &str) -> Vec<Pat
             "max_position_embeddings": 512,
             "bos_token_id": 1,
             "eos_token_id": 2,
-            "tie_word_embeddings": false
+            "tie_word_embeddings": tied
         })
         .to_string(),
     )

@@ -4,7 +4,7 @@
 
 use crate::domain::{Model, ModelSource};
 use crate::inference::{
-    DeviceChoice, Generator, InferenceError, LoadOptions, ModelIdentity, OpenAiClient,
+    DTypeChoice, DeviceChoice, Generator, InferenceError, LoadOptions, ModelIdentity, OpenAiClient,
     OpenAiConfig, load_local,
 };
 use std::time::Duration;
@@ -13,6 +13,8 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenOptions {
     pub device: DeviceChoice,
+    /// The dtype safetensors weights are kept and run in.
+    pub dtype: DTypeChoice,
     /// Requested CPU threads; `None` keeps candle's default.
     pub threads: Option<usize>,
     /// The environment variable holding the API key.
@@ -31,6 +33,7 @@ impl Default for OpenOptions {
     fn default() -> Self {
         Self {
             device: DeviceChoice::Cpu,
+            dtype: DTypeChoice::Auto,
             threads: None,
             api_key_env: "OPENAI_API_KEY".into(),
             timeout: Duration::from_secs(600),
@@ -103,6 +106,7 @@ pub fn open_generator(model: &Model, opts: &OpenOptions) -> Result<Engine, OpenE
                 chat_template: model.chat_template.clone(),
                 device: opts.device,
                 threads: opts.threads,
+                dtype: opts.dtype,
             };
             let generator = load_local(path, &load).map_err(|error| OpenError::Load {
                 name: model.name.clone(),
