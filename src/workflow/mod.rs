@@ -1,6 +1,8 @@
-//! Orchestration across the pure core and the store: import runs with their
-//! chains, create studies, build the demo. No SQL and no terminal here. Errors are
-//! [`error::WorkflowError`] (no `anyhow`: that stays at the command line).
+//! Orchestration across the pure core and the store: import runs with their chains,
+//! generate runs ([`generation`]), create studies and move reviewers' items, make and collect
+//! reviewer packs, the adjudication queue, the review backend over the store, and the demo.
+//! No SQL and no terminal here. Errors are [`error::WorkflowError`] (or the layer's own
+//! where only one layer can fail); no `anyhow`: that stays at the command line.
 
 pub mod adjudicate;
 pub mod demo;
