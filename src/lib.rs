@@ -29,7 +29,7 @@
 //!   demo.
 //! - [`lab`]: the researcher screens (`blindstep lab`): case picker, streaming runs on a
 //!   worker thread, raw-vs-stripped view (not blind; never feeds `tui`).
-//! - [`bench`]: performance figures through the real code path (`blindstep bench`).
+//! - [`bench`](mod@bench): performance figures through the real code path (`blindstep bench`).
 //! - [`cli`]: the command line, one module per subcommand. With `main.rs` and `bench`, the
 //!   only place that uses `anyhow`; every library module returns its own typed error.
 

@@ -10,7 +10,7 @@
 //!   scores, the clustered measures and style control; [`methods`]: the methods paragraph.
 //! - [`compute`]: [`tally`], pure; [`agreement`](mod@agreement): progress, agreement, blinding.
 //! - [`result`]: the [`Tally`] it returns; [`render`] and [`render_more`]: text;
-//!   [`rows`]: tidy rows; [`format`]: the p-value and text-table formats.
+//!   [`rows`]: tidy rows; [`format`](mod@format): the p-value and text-table formats.
 //!
 //! Must not: touch the store or the terminal, or produce any per-model figure while the study
 //! is blinded.

@@ -48,7 +48,7 @@ pub fn open_existing(path: &Path) -> WorkflowResult<Store> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             refuse!("{}: no such file", path.display())
         }
-        Err(e) => refuse!("{}: {e}", path.display()),
+        Err(e) => return Err(WorkflowError::io(path.display().to_string())(e)),
         Ok(m) if m.is_file() && m.len() == 0 => refuse!(
             "{}: empty file (0 bytes), not a blindstep database; it was left untouched",
             path.display()

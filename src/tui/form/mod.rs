@@ -5,7 +5,7 @@
 //! Adding a question is adding a [`FormRow`] (and its cells in [`FormRow::cells`]); the
 //! walking order, the answered count and the view follow from [`rows`]. What the form shows
 //! from the item (the gold answer once every step is judged, the pre-filled cells) is in
-//! [`gold`]; the form in words (status line, replay output) in [`words`].
+//! `gold.rs`; the form in words (status line, replay output) in `words.rs`.
 
 mod gold;
 mod words;
