@@ -16,6 +16,7 @@ use blindstep::ingest::LoadedCase;
 use blindstep::lab::app::{Outcome, Phase};
 use blindstep::lab::{Action, BatchRequest, LabApp, Poll, RunSettings, Screen, Worker, drive};
 use blindstep::storage::{ImportMode, NewModel, Store};
+use blindstep::workflow::generation::OpenError;
 use lab_support::{cases, press, settings, typed};
 use std::ops::ControlFlow;
 use std::sync::Arc;
@@ -327,7 +328,15 @@ fn a_model_that_fails_to_load_fails_every_case_and_stores_nothing() {
     let w = Worker::spawn(
         db.path.clone(),
         DEFAULT_PROMPT_TEMPLATE.to_string(),
-        Box::new(|_, _| anyhow::bail!("model file /models/x.gguf: not a GGUF file")),
+        Box::new(|_, _| {
+            Err(OpenError::Load {
+                name: "x".into(),
+                error: InferenceError::Model {
+                    path: "/models/x.gguf".into(),
+                    detail: "not a GGUF file".into(),
+                },
+            })
+        }),
     )
     .unwrap();
     w.submit(request(&db, &["im-001", "neu-002"])).unwrap();

@@ -60,5 +60,5 @@ pub fn run(args: LabArgs, global: &Global) -> anyhow::Result<()> {
         template,
         Box::new(load_generator),
     )?;
-    run_lab(app, &store, worker)
+    Ok(run_lab(app, &store, worker)?)
 }

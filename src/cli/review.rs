@@ -84,7 +84,7 @@ fn drive(backend: &mut StoreBackend, replay: Option<&PathBuf>) -> anyhow::Result
             }
             Ok(())
         }
-        None => run_tui(backend, TuiOptions::from_env()),
+        None => Ok(run_tui(backend, TuiOptions::from_env())?),
     }
 }
 

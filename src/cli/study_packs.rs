@@ -1,6 +1,6 @@
 //! `blindstep study pack|collect|reopen|assign`, and the packs table of `study show`.
 
-use super::study::StudyCommand;
+use super::study_args::StudyCommand;
 use super::table;
 use crate::storage::Store;
 use crate::workflow::study::actor;

@@ -58,7 +58,7 @@ pub fn run(args: TallyArgs, global: &Global) -> anyhow::Result<()> {
     }
     if args.tui {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        return crate::tui::tally::run(t, no_color);
+        return Ok(crate::tui::tally::run(t, no_color)?);
     }
     match args.format {
         OutputFormat::Table => print!("{}", render_table(&t)),

@@ -42,3 +42,18 @@ impl Slot {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slots_map_to_sides_both_ways() {
+        for a_side in [Side::Left, Side::Right] {
+            for slot in Slot::BOTH {
+                assert_eq!(Slot::on_side(slot.side(a_side), a_side), slot);
+            }
+        }
+        assert_eq!(Slot::on_side(Side::Right, Side::Left), Slot::B);
+    }
+}

@@ -1,7 +1,7 @@
 //! Exports and the tally's data: CSV profiles and atomic files ([`csv_out`]), the store →
-//! tally join ([`gather`]) and the four tidy tables ([`tables`]). With `stats`/`tally`, the
-//! only place that joins the sides reviewers saw to the models that wrote them, and it names
-//! a model only once the study is unblinded.
+//! tally join ([`gather`]) and the four tidy tables ([`tables`], [`events`]). With
+//! `stats`/`tally`, the only place that joins the sides reviewers saw to the models that
+//! wrote them, and it names a model only once the study is unblinded.
 //!
 //! Must not: render to the terminal, write a file anywhere but through [`atomic::AtomicFile`],
 //! or write to an `--out` that [`atomic::check_out`] refuses (a database, or an existing file
@@ -9,40 +9,18 @@
 
 pub mod atomic;
 pub mod csv_out;
+mod error;
+pub mod events;
 pub mod gather;
 pub mod tables;
 
 pub use csv_out::{CsvOut, Profile, needs_formula_guard};
+pub use error::ExportError;
 pub use gather::{tally_input, tally_study};
 
-use crate::storage::{Store, StoreError};
+use crate::storage::Store;
 use crate::tally::TallyConfig;
 use std::path::{Path, PathBuf};
-
-/// Why an export failed; nothing was written at the destination.
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("writing {path}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("writing {path}")]
-    Csv {
-        path: PathBuf,
-        #[source]
-        source: csv::Error,
-    },
-    #[error(transparent)]
-    Out(#[from] atomic::OutError),
-    #[error("{0}: not a file path")]
-    BadPath(PathBuf),
-    #[error("{0}")]
-    Inconsistent(String),
-}
 
 /// Which table to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -104,7 +82,7 @@ pub fn export(store: &mut Store, req: &ExportRequest<'_>) -> Result<ExportReport
     let rows = match req.what {
         What::Steps => tables::write_steps(store, &study, out, f, p, req.history)?,
         What::Cases => tables::write_cases(store, &study, out, f, p, req.history)?,
-        What::Events => tables::write_events(store, &study, out, f, p)?,
+        What::Events => events::write_events(store, &study, out, f, p)?,
         What::Tally => {
             let config = TallyConfig {
                 by: crate::tally::GroupBy::ALL.to_vec(),

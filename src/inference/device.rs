@@ -61,25 +61,36 @@ const REEXEC_GUARD: &str = "BLINDSTEP_THREADS_REEXEC";
 /// Re-run the current command with candle's thread count fixed, when
 /// `threads` differs from what this process has (candle reads it once at
 /// start). `Some(status)` when the child ran; `None` when no re-run is needed.
-pub fn reexec_for_threads(threads: usize) -> anyhow::Result<Option<std::process::ExitStatus>> {
-    use anyhow::Context;
+pub fn reexec_for_threads(threads: usize) -> Result<Option<std::process::ExitStatus>, ReexecError> {
     if effective_threads() == threads {
         return Ok(None);
     }
     if std::env::var_os(REEXEC_GUARD).is_some() {
-        anyhow::bail!(
-            "could not set {threads} threads (candle uses {})",
-            effective_threads()
-        );
+        return Err(ReexecError::Refused {
+            threads,
+            effective: effective_threads(),
+        });
     }
-    let exe = std::env::current_exe().context("finding the blindstep executable")?;
+    let exe = std::env::current_exe().map_err(ReexecError::Executable)?;
     let status = std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
         .envs(thread_env(threads))
         .env(REEXEC_GUARD, "1")
         .status()
-        .context("re-running with the requested thread count")?;
+        .map_err(ReexecError::Rerun)?;
     Ok(Some(status))
+}
+
+/// Why the command could not be re-run with another thread count.
+#[derive(Debug, thiserror::Error)]
+pub enum ReexecError {
+    /// The re-run process still has another count (the environment did not take).
+    #[error("could not set {threads} threads (candle uses {effective})")]
+    Refused { threads: usize, effective: usize },
+    #[error("finding the blindstep executable")]
+    Executable(#[source] std::io::Error),
+    #[error("re-running with the requested thread count")]
+    Rerun(#[source] std::io::Error),
 }
 
 #[cfg(test)]

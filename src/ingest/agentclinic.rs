@@ -198,7 +198,7 @@ fn nejm(v: &Value, id: String) -> Result<Case, FieldError> {
             ));
         }
     };
-    let (body, ask) = super::case_json::split_question(question);
+    let (body, ask) = super::question_text::split_question(question);
     let vignette = if body.is_empty() {
         IMAGE_NOT_SHOWN.to_string()
     } else {

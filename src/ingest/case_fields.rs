@@ -3,7 +3,7 @@
 //! compatible: a `must_not_miss` entry is a string, or a table
 //! `{ name = "...", synonyms = ["..."] }`, mixed freely in one array.
 
-use super::case_toml::{Ctx, valid_id};
+use super::case_ctx::{Ctx, valid_id};
 use crate::domain::{Case, CaseId, Stage};
 use std::collections::BTreeMap;
 use toml::de::DeTable;

@@ -3,30 +3,14 @@
 //! MedAgentsBench output files (their questions), and the documented blindstep
 //! case JSONL. Pure: records in, cases or a problem naming file and line out.
 
+pub use super::formats::QuestionFormat;
 use super::problem::Problem;
+pub use super::question_text::{split_question, title_of};
 use super::records::{Record, text_field};
 use crate::domain::{Case, CaseId, Specialty, Task};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-
-/// Which record shape to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QuestionFormat {
-    /// `question`, `options` {A..E}, `answer_idx`, `meta_info`, optional `realidx`.
-    MedQa,
-    /// `question`, `opa`..`opd`, `cop` (1-based), `subject_name`, `id`; or the
-    /// MedAgentsBench copy with `options` + `answer_idx` + `realidx`.
-    MedMcqa,
-    /// MedAgentsBench output files: the questions of a trace file.
-    MedAgents,
-    /// blindstep case JSONL: one case per line, the same fields as a case file.
-    Blindstep,
-    /// AgentClinic OSCE cases (`OSCE_Examination`): differential tasks.
-    AgentClinicOsce,
-    /// AgentClinic NEJM Image Challenge cases (`question`, `answers`): MCQs.
-    AgentClinicNejm,
-}
 
 /// Convert records to cases. `prefix` (e.g. `medqa`) is prepended as
 /// `medqa:<id>` when the source id has no prefix of its own.
@@ -239,32 +223,6 @@ fn native_medmcqa(v: &Value) -> Result<(BTreeMap<String, String>, String), Field
         }
     };
     Ok((options, letter.to_string()))
-}
-
-/// Split "vignette … question?" at its last sentence or line when that is a question.
-pub fn split_question(text: &str) -> (String, String) {
-    let t = text.trim();
-    if let Some(pos) = t.rfind('\n') {
-        let (a, b) = t.split_at(pos);
-        if b.trim().ends_with('?') && !a.trim().is_empty() {
-            return (a.trim().to_string(), b.trim().to_string());
-        }
-    }
-    if let Some(pos) = t.strip_suffix('?').and_then(|body| body.rfind(". ")) {
-        let (a, b) = t.split_at(pos + 1);
-        if !a.trim().is_empty() && b.trim().len() > 8 {
-            return (a.trim().to_string(), b.trim().to_string());
-        }
-    }
-    (String::new(), t.to_string())
-}
-
-/// A title from the question's first 48 characters.
-pub fn title_of(question: &str) -> String {
-    let q: String = question.split_whitespace().collect::<Vec<_>>().join(" ");
-    let short: String = q.chars().take(48).collect();
-    let ell = if q.chars().count() > 48 { "…" } else { "" };
-    format!("{short}{ell}")
 }
 
 #[cfg(test)]

@@ -3,10 +3,9 @@
 //! user knows which format to fix towards or that a mapping is needed. Pure.
 
 use super::agentclinic::{self, Kind};
-use super::case_json::QuestionFormat;
+use super::formats::{QuestionFormat, RunFormat};
 use super::problem::Problem;
 use super::records::Record;
-use super::run_formats::RunFormat;
 use serde_json::Value;
 use std::path::Path;
 

@@ -2,7 +2,8 @@
 //! across cases, presentation variants that name a missing case, the MCQ
 //! answer cues of `cases check --lint`, and the counts per cell and stage.
 
-use super::{LoadedCase, Problem};
+use super::loaded::LoadedCase;
+use super::problem::Problem;
 use crate::domain::{Case, Incidence, Specialty, Stage, Task};
 use std::collections::{BTreeMap, HashMap};
 

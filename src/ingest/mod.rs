@@ -3,22 +3,27 @@
 //! Errors name the file, line and field.
 
 pub mod agentclinic;
+mod case_ctx;
 pub mod case_fields;
 pub mod case_json;
 pub mod case_toml;
 mod case_toml_out;
 pub mod detect;
+pub mod formats;
 pub mod library;
+mod loaded;
 pub mod mapping;
 pub mod problem;
 pub mod pyrepr;
+pub mod question_text;
 pub mod records;
 pub mod run_formats;
 
-pub use case_json::QuestionFormat;
+pub use formats::QuestionFormat;
+pub use loaded::LoadedCase;
 pub use problem::{Problem, Problems};
 
-use crate::domain::{Case, Incidence, Specialty};
+use crate::domain::{Incidence, Specialty};
 use std::path::{Path, PathBuf};
 
 /// `--format` of `cases import`.
@@ -50,14 +55,6 @@ pub struct LoadOptions<'a> {
     pub specialty: Option<Specialty>,
     /// For imported questions that carry none: this incidence.
     pub incidence: Option<Incidence>,
-}
-
-/// A case and the file it came from.
-#[derive(Debug, Clone)]
-pub struct LoadedCase {
-    pub case: Case,
-    pub file: PathBuf,
-    pub line: usize,
 }
 
 /// Expand folders to their `*.toml`, `*.json` and `*.jsonl` files, sorted.

@@ -2,25 +2,12 @@
 //! MedR-Bench outputs and OpenAI chat-completion objects. Pure: records in,
 //! raw runs (not yet joined to cases) out.
 
+pub use super::formats::RunFormat;
 use super::problem::Problem;
 use super::records::{Record, text_field};
 use crate::domain::{Provenance, SamplingParams};
 use serde_json::Value;
 use std::path::Path;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunFormat {
-    Auto,
-    /// blindstep run JSONL (SPEC §7).
-    Jsonl,
-    /// MedAgentsBench output arrays (`realidx`, `completion`, `token_usage`), including the
-    /// chain-of-thought files (`raw_response` is the chain, `thinking` a summary).
-    Medagents,
-    /// MedR-Bench outputs (`id`, `model`, `output.thinking_process`, `output.content`).
-    Medrbench,
-    /// OpenAI chat-completion responses, bare or in a batch-output wrapper.
-    Openai,
-}
 
 /// One record of a model-output file, before it is joined to a case.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,11 +6,11 @@
 use crate::domain::Model;
 use crate::inference::{Generator, ModelIdentity};
 use crate::lab::settings::RunSettings;
-use crate::workflow::generation::{OpenOptions, open_generator};
+use crate::workflow::generation::{OpenError, OpenOptions, open_generator};
 
 /// Loads `model` as the settings ask (local with candle, or a client for an endpoint whose
 /// tokens stream to the screen).
-pub fn load_generator(model: &Model, s: &RunSettings) -> anyhow::Result<Box<dyn Generator>> {
+pub fn load_generator(model: &Model, s: &RunSettings) -> Result<Box<dyn Generator>, OpenError> {
     let opts = OpenOptions {
         device: s.device,
         dtype: s.dtype,

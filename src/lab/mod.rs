@@ -33,7 +33,7 @@ pub use action::Action;
 pub use app::{LabApp, Screen};
 pub use effect::{BatchRequest, Effect};
 pub use keymap::map_key;
-pub use runtime::{drive, run_lab};
+pub use runtime::{LabError, drive, run_lab};
 pub use settings::{RunSettings, SettingsForm};
 pub use views::render;
 pub use worker::{Loader, Poll, Worker};

@@ -12,8 +12,7 @@ use crate::lab::views::render;
 use crate::lab::worker::{Poll, Worker};
 use crate::storage::Store;
 use crate::ui::event_loop::{self, Program};
-use crate::ui::terminal::{self, TerminalOptions};
-use anyhow::{Context, bail};
+use crate::ui::terminal::{self, ScreenError, TerminalOptions};
 use ratatui::crossterm::event::{self, Event};
 use std::time::Duration;
 
@@ -40,26 +39,38 @@ pub fn drive(app: &mut LabApp, store: &Store, worker: &Worker, action: Action) -
     event_loop::drive(app, action, &mut |_, effect| perform(store, worker, effect))
 }
 
+/// Why the lab stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum LabError {
+    #[error(transparent)]
+    Screen(#[from] ScreenError),
+    #[error("the inference worker stopped unexpectedly; finished cases are saved")]
+    WorkerStopped,
+}
+
 /// How long quitting waits for a cancelled case to stop before leaving it to the process exit.
 const QUIT_GRACE: Duration = Duration::from_secs(2);
 
 /// Run the lab until the researcher quits. Quitting cancels the batch and gives the worker a
 /// moment to stop; finished cases are already saved and a run is written in one transaction,
 /// so nothing is left half-written either way.
-pub fn run_lab(mut app: LabApp, store: &Store, worker: Worker) -> anyhow::Result<()> {
-    let mut terminal = terminal::enter(TerminalOptions { mouse: false })?;
-    let size = terminal.size().context("reading the terminal size")?;
+pub fn run_lab(mut app: LabApp, store: &Store, worker: Worker) -> Result<(), LabError> {
+    let mut terminal =
+        terminal::enter(TerminalOptions { mouse: false }).map_err(ScreenError::from)?;
+    let size = terminal
+        .size()
+        .map_err(ScreenError::io("reading the terminal size"))?;
     app.update(Action::Resize(size.width, size.height));
     let mut dirty = true;
     'run: loop {
         if dirty {
             terminal
                 .draw(|frame| render(frame, &app))
-                .context("drawing the screen")?;
+                .map_err(ScreenError::io("drawing the screen"))?;
             dirty = false;
         }
-        if event::poll(TICK).context("waiting for a key")? {
-            let actions = match event::read().context("reading a key")? {
+        if event::poll(TICK).map_err(ScreenError::io("waiting for a key"))? {
+            let actions = match event::read().map_err(ScreenError::io("reading a key"))? {
                 Event::Key(key) => map_key(&app, key).into_iter().collect(),
                 Event::Paste(text) => map_paste(&app, &text),
                 Event::Resize(w, h) => vec![Action::Resize(w, h)],
@@ -79,9 +90,7 @@ pub fn run_lab(mut app: LabApp, store: &Store, worker: Worker) -> anyhow::Result
                     drive(&mut app, store, &worker, a);
                 }
                 Poll::Empty => break,
-                Poll::Stopped if app.busy() => {
-                    bail!("the inference worker stopped unexpectedly; finished cases are saved")
-                }
+                Poll::Stopped if app.busy() => return Err(LabError::WorkerStopped),
                 Poll::Stopped => break,
             }
         }

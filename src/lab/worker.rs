@@ -11,8 +11,11 @@ use crate::lab::action::Action;
 use crate::lab::effect::BatchRequest;
 use crate::lab::engine::describe;
 use crate::lab::settings::RunSettings;
+use crate::primitives::error_chain::error_chain;
 use crate::storage::Store;
-use crate::workflow::generation::{BatchSpec, CaseError, Engine, GenerationSink, run_batch};
+use crate::workflow::generation::{
+    BatchSpec, CaseError, Engine, GenerationSink, OpenError, run_batch,
+};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,7 +26,8 @@ use std::time::{Duration, Instant};
 
 /// Loads the generator of a batch. The runtime passes [`crate::lab::engine::load_generator`];
 /// tests pass a fake.
-pub type Loader = Box<dyn FnMut(&Model, &RunSettings) -> anyhow::Result<Box<dyn Generator>> + Send>;
+pub type Loader =
+    Box<dyn FnMut(&Model, &RunSettings) -> Result<Box<dyn Generator>, OpenError> + Send>;
 
 /// How often the worker reports live speed while a case generates.
 const PROGRESS_EVERY: Duration = Duration::from_millis(150);
@@ -216,7 +220,7 @@ impl WorkerState {
             });
             match (self.loader)(&job.model, &job.settings) {
                 Ok(g) => self.loaded = Some((key, Engine::Sequential(g))),
-                Err(e) => return self.fail_all(&ids, &format!("{e:#}")),
+                Err(e) => return self.fail_all(&ids, &error_chain(&e)),
             }
         }
         let Some((_, engine)) = self.loaded.as_mut() else {

@@ -1,7 +1,11 @@
 //! Who and where, for the audit trail: the operating-system user the process runs as (its
 //! real uid, looked up in the password database; not `$USER`, which anyone can set) and the
-//! host name (from `uname`). Read once per process.
+//! host name (from `uname`). Read once per process. And the one way an audit event is
+//! appended, with both.
 
+use super::StoreError;
+use crate::domain::StudyId;
+use rusqlite::params;
 use std::sync::OnceLock;
 
 /// The process's user, e.g. `ana` (or `uid 1001` when the uid has no password entry).
@@ -53,6 +57,29 @@ fn user_of(passwd: &str, uid: u32) -> Option<String> {
         let id: u32 = f.next()?.trim().parse().ok()?;
         (id == uid && !name.is_empty()).then(|| name.to_string())
     })
+}
+
+/// Append an audit event with the process's OS user and host (inside the caller's
+/// transaction when given one).
+pub(crate) fn record_event(
+    conn: &rusqlite::Connection,
+    study: StudyId,
+    kind: &str,
+    actor: &str,
+    detail: &str,
+) -> Result<i64, StoreError> {
+    conn.execute(
+        "INSERT INTO study_events (study_id, kind, actor, detail, os_user, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            study.0,
+            kind,
+            actor,
+            detail,
+            os_user(),
+            host()
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 #[cfg(test)]

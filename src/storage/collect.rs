@@ -8,8 +8,8 @@
 //! through another pack) and the event is reported as a conflict, not applied: nothing is
 //! overwritten silently.
 
+use super::audit::record_event;
 use super::packs::{PackIds, PackRead};
-use super::studies::record_event;
 use super::{Store, StoreError};
 use crate::domain::StudyId;
 use rusqlite::{OptionalExtension, TransactionBehavior, params};

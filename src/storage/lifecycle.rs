@@ -3,7 +3,7 @@
 //! added, a dropped reviewer's unstarted items moved). Each change is one transaction with
 //! its audit event.
 
-use super::studies::record_event;
+use super::audit::record_event;
 use super::{Store, StoreError};
 use crate::domain::{ItemId, Side, StudyId};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};

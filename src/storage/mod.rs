@@ -13,6 +13,7 @@ mod models;
 mod open;
 mod pack_read;
 pub mod packs;
+mod report_steps;
 mod reports;
 mod review;
 mod review_save;
@@ -21,15 +22,16 @@ mod sqlmap;
 mod studies;
 pub mod testing;
 
+/// Report rows carry the model slot each side held; the type itself lives in `domain`.
+pub use crate::domain::Slot;
 pub use analysis::{AdjudicationRow, ChainFacts};
 pub use cases::normalise_question;
 pub use cases::{CaseImportReport, ImportMode};
 pub use error::StoreError;
 pub use models::NewModel;
 pub use open::{APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION};
-pub use reports::{
-    CaseRow, LabelRow, ReportAssignment, ReportItem, Rows, Slot, StepRow, StudyEventRow, mode_bits,
-};
+pub use report_steps::{LabelRow, StepRow, mode_bits};
+pub use reports::{CaseRow, ReportAssignment, ReportItem, Rows, StudyEventRow};
 pub use review_save::Base;
 pub use runs::{NewRun, RunImportReport, RunSummary};
 pub use studies::{ItemRow, NewStudy, ReviewerProgress, StudyOverview};

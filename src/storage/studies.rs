@@ -1,6 +1,7 @@
 //! Studies: creation (items, reviewers, drawn assignments and the audit
 //! event in one transaction), overview and progress, and unblinding.
 
+use super::audit::record_event;
 use super::{Store, StoreError};
 use crate::domain::{CaseId, ChainId, ItemId, ModelId, Side, Study, StudyId};
 use rusqlite::{OptionalExtension, params};
@@ -274,27 +275,4 @@ impl Store {
         record_event(&self.conn, study, kind, actor, detail)?;
         Ok(())
     }
-}
-
-/// Append an audit event with the process's OS user and host (inside the caller's
-/// transaction when given one).
-pub(crate) fn record_event(
-    conn: &rusqlite::Connection,
-    study: StudyId,
-    kind: &str,
-    actor: &str,
-    detail: &str,
-) -> Result<i64, StoreError> {
-    conn.execute(
-        "INSERT INTO study_events (study_id, kind, actor, detail, os_user, host) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            study.0,
-            kind,
-            actor,
-            detail,
-            super::audit::os_user(),
-            super::audit::host()
-        ],
-    )?;
-    Ok(conn.last_insert_rowid())
 }

@@ -9,7 +9,8 @@
 //!   [`resolve`]: tie rules and adjudications; [`rank`], [`measures`], [`style`]: rank-aware
 //!   scores, the clustered measures and style control; [`methods`]: the methods paragraph.
 //! - [`compute`]: [`tally`], pure; [`agreement`](mod@agreement): progress, agreement, blinding.
-//! - [`result`]: the [`Tally`] it returns; [`render`]: text and tidy rows.
+//! - [`result`]: the [`Tally`] it returns; [`render`] and [`render_more`]: text;
+//!   [`rows`]: tidy rows; [`format`](mod@format): the p-value and text-table formats.
 //!
 //! Must not: touch the store or the terminal, or produce any per-model figure while the study
 //! is blinded.
@@ -29,6 +30,7 @@ pub mod render_more;
 pub mod resolve;
 pub mod result;
 pub mod result_more;
+pub mod rows;
 pub mod shared;
 pub mod style;
 
@@ -39,9 +41,10 @@ pub use input::{
 };
 pub use methods::render_methods;
 pub use rank::rank_obs;
-pub use render::{TallyRow, render_table, tally_rows};
+pub use render::render_table;
 pub use resolve::{Dispute, Outcome, disputes};
 pub use result::{
     Agreement, Contrast, GroupTally, GuessTally, Metric, ModeTally, ModelTally, PairedTest,
     Progress, Tally,
 };
+pub use rows::{TallyRow, tally_rows};

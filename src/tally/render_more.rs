@@ -1,10 +1,11 @@
 //! The newer sections of the text tally (dispute resolution, rank-aware scores, paired
-//! permutation tests, calibration, style control, agreement detail, plan and notes), their
-//! tidy rows, and the p-value format: 4 significant digits, never 0.9999999999999998.
+//! permutation tests, calibration, style control, agreement detail, plan and notes); their
+//! tidy rows are in [`super::rows`]. Re-exports the p-value format: 4 significant digits,
+//! never 0.9999999999999998.
 //!
 //! Must not: compute statistics; format what `compute` produced. Every n/a says why.
 
-use super::render::{TallyRow, table};
+use super::format::table;
 use super::result::{Contrast, GroupTally, StyleFit, Tally};
 use std::fmt::Write;
 
@@ -340,146 +341,4 @@ pub fn plan_and_notes(t: &Tally) -> String {
         }
     }
     s
-}
-
-/// Tidy rows of the newer figures.
-pub fn extra_rows(t: &Tally, out: &mut Vec<TallyRow>) {
-    for g in &t.groups {
-        for (i, m) in g.models.iter().enumerate() {
-            let row = |metric: &str, method: &str| {
-                TallyRow::new(t, &g.by, &g.group, metric, method).slot(t, i)
-            };
-            for (metric, e) in [
-                ("mean_reciprocal_rank", &m.rank.mrr),
-                ("must_not_miss_coverage", &m.rank.must_not_miss),
-                ("priority_inversions_per_item", &m.rank.inversions),
-            ] {
-                out.push(TallyRow {
-                    estimate: e.value,
-                    lo: e.ci.map(|c| c.lo),
-                    hi: e.ci.map(|c| c.hi),
-                    n: Some(e.items),
-                    ..row(metric, "bootstrap_items")
-                });
-            }
-            out.push(row("top1", "wilson").metric(&m.rank.top1));
-            if let Some(c) = &m.calibration {
-                out.push(TallyRow {
-                    estimate: c.ece,
-                    n: Some(c.items as u64),
-                    ..row("ece", "equal_width_10_bins")
-                });
-                out.push(TallyRow {
-                    estimate: c.brier,
-                    n: Some(c.items as u64),
-                    ..row("brier", "mean_squared_error")
-                });
-            }
-        }
-        let pair = format!("{} vs {}", t.model_name(0), t.model_name(1));
-        for p in &g.paired_measures {
-            out.push(TallyRow {
-                model: pair.clone(),
-                estimate: Some(p.mean_difference),
-                n: Some(p.pairs),
-                p_value: Some(p.p_value),
-                ..TallyRow::new(
-                    t,
-                    &g.by,
-                    &g.group,
-                    format!("paired_{}", p.metric),
-                    if p.exact {
-                        "sign_flip_permutation_exact"
-                    } else {
-                        "sign_flip_permutation_monte_carlo"
-                    },
-                )
-            });
-        }
-        if let Some(st) = &g.style {
-            for (name, f) in [
-                ("style_step_error", &st.step_error),
-                ("style_preference", &st.preference),
-            ] {
-                for (suffix, e) in [
-                    ("unadjusted", &f.without_covariates),
-                    ("adjusted", &f.with_covariates),
-                ] {
-                    out.push(TallyRow {
-                        model: pair.clone(),
-                        estimate: e.as_ref().map(|v| v.estimate),
-                        n: Some(f.observations as u64),
-                        p_value: e.as_ref().map(|v| v.p_value),
-                        ..TallyRow::new(
-                            t,
-                            &g.by,
-                            &g.group,
-                            format!("{name}_{suffix}"),
-                            "logit_cluster_robust_items",
-                        )
-                    });
-                }
-            }
-        }
-    }
-    for b in t.blinding.iter().filter(|b| b.p_cluster.is_some()) {
-        let mut row = TallyRow {
-            p_value: b.p_cluster,
-            ..TallyRow::new(
-                t,
-                "reviewer",
-                &b.reviewer,
-                "student_guess_correct",
-                "cluster_bootstrap_items_sign_flip_items",
-            )
-            .metric(&b.correct)
-        };
-        row.lo = b.correct.cluster.map(|c| c.lo);
-        row.hi = b.correct.cluster.map(|c| c.hi);
-        out.push(row);
-    }
-    for p in &t.agreement.pairwise {
-        out.push(TallyRow {
-            estimate: p.kappa,
-            n: Some(p.units as u64),
-            ..TallyRow::new(
-                t,
-                "reviewer_pair",
-                &format!("{} & {}", p.a, p.b),
-                "cohen_kappa",
-                "cohen_kappa",
-            )
-        });
-    }
-    for f in t.agreement.tags.iter().chain(t.agreement.severity.as_ref()) {
-        out.push(TallyRow {
-            estimate: f.krippendorff,
-            lo: f.krippendorff_ci.map(|c| c.lo),
-            hi: f.krippendorff_ci.map(|c| c.hi),
-            n: Some(f.units as u64),
-            ..TallyRow::new(
-                t,
-                "all",
-                "all",
-                format!("krippendorff_alpha_{}", f.facet.replace(' ', "_")),
-                "krippendorff_nominal_bootstrap_items",
-            )
-        });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn p_values_have_four_significant_digits() {
-        assert_eq!(format_p(0.9999999999999998), "1.000");
-        assert_eq!(format_p(0.033203125), "0.03320");
-        assert_eq!(format_p(0.5), "0.5000");
-        assert_eq!(format_p(0.0999996), "0.1000");
-        assert_eq!(format_p(0.0012346), "0.001235");
-        assert_eq!(format_p(3.3976731247300535e-06), "3.398e-6");
-        assert_eq!(format_p(0.0), "0");
-    }
 }

@@ -6,25 +6,48 @@ use crate::domain::{
     BlindItem, CaseVerdict, EventId, ItemId, QueueEntry, ReviewCursor, Side, StepVerdict,
     UndoneChange,
 };
+use crate::storage::StoreError;
 
-/// The error a backend returns (inside its `anyhow::Error`) when a save is refused because
-/// the verdict it was based on is no longer the current one: it changed in another session.
-/// The screen then reloads the item and says so.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{what} changed in another session")]
-pub struct StaleSave {
-    pub what: String,
+/// Why a backend could not do what a screen asked. The screens show it in the status line
+/// (with its causes, [`crate::primitives::error_chain::error_chain`]); a [`BackendError::Stale`]
+/// save instead reloads the item and says so.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    /// A save refused because the verdict it was based on is no longer the current one: it
+    /// changed in another session. Nothing was written.
+    #[error("{what} changed in another session")]
+    Stale { what: String },
+    /// The backend declines the request; the message says why (the study takes no more
+    /// verdicts, the reviewer is not one of the study's, the store is busy).
+    #[error("{0}")]
+    Refused(String),
+    /// Something the request needs is not there (an item, a step, an assignment).
+    #[error("{0}")]
+    Missing(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
+
+impl BackendError {
+    /// Whether a save was refused as stale (the screen reloads instead of failing).
+    pub fn is_stale(&self) -> bool {
+        matches!(self, BackendError::Stale { .. })
+    }
+}
+
+/// What a backend's calls return.
+pub type BackendResult<T> = Result<T, BackendError>;
 
 /// What the review screens need from storage, for one reviewer in one study.
 pub trait ReviewBackend {
     /// The reviewer's queue, in their shuffled order.
-    fn queue(&mut self) -> anyhow::Result<Vec<QueueEntry>>;
+    fn queue(&mut self) -> BackendResult<Vec<QueueEntry>>;
     /// One item with this reviewer's current verdicts.
-    fn load_item(&mut self, item: ItemId) -> anyhow::Result<BlindItem>;
+    fn load_item(&mut self, item: ItemId) -> BackendResult<BlindItem>;
     /// Append a step-verdict event based on the event `base` (the one the screen loaded or
     /// last saved for this step; `None`: never judged); return only once it is durable.
-    /// Refuse with [`StaleSave`] when the step's current event is another.
+    /// Refuse with [`BackendError::Stale`] when the step's current event is another.
     fn save_step_verdict(
         &mut self,
         item: ItemId,
@@ -33,7 +56,7 @@ pub trait ReviewBackend {
         verdict: &StepVerdict,
         base: Option<EventId>,
         ms_spent: u64,
-    ) -> anyhow::Result<EventId>;
+    ) -> BackendResult<EventId>;
     /// Append a case-verdict event based on `base`, as for steps.
     fn save_case_verdict(
         &mut self,
@@ -41,15 +64,15 @@ pub trait ReviewBackend {
         verdict: &CaseVerdict,
         base: Option<EventId>,
         ms_spent: u64,
-    ) -> anyhow::Result<EventId>;
+    ) -> BackendResult<EventId>;
     /// Undo the reviewer's last change to `item` (from the stored log of changes, so it
     /// works after a restart), as a new event; `None` when nothing is left to undo.
-    fn undo_last(&mut self, item: ItemId) -> anyhow::Result<Option<UndoneChange>>;
+    fn undo_last(&mut self, item: ItemId) -> BackendResult<Option<UndoneChange>>;
     /// Where the reviewer was when they last stopped.
-    fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>>;
-    fn save_cursor(&mut self, cursor: &ReviewCursor) -> anyhow::Result<()>;
+    fn load_cursor(&mut self) -> BackendResult<Option<ReviewCursor>>;
+    fn save_cursor(&mut self, cursor: &ReviewCursor) -> BackendResult<()>;
     /// Demo/training feedback for a completed item (lines to show in a popup); None outside the demo.
-    fn feedback(&mut self, item: &BlindItem) -> anyhow::Result<Option<Vec<String>>>;
+    fn feedback(&mut self, item: &BlindItem) -> BackendResult<Option<Vec<String>>>;
 }
 
 /// How the interactive TUI starts.

@@ -4,23 +4,24 @@
 
 use super::action::Action;
 use super::app::App;
-use super::backend::{ReviewBackend, StaleSave};
+use super::backend::{BackendError, ReviewBackend};
 use super::effect::Effect;
+use crate::primitives::error_chain::error_chain;
 
 /// Perform one effect; the action that reports its result, if any. `Quit` does nothing here.
 pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action> {
     match effect {
         Effect::LoadCursor => Some(match backend.load_cursor() {
             Ok(c) => Action::CursorLoaded(c),
-            Err(e) => Action::Failed(format!("reading your last position: {e:#}")),
+            Err(e) => Action::Failed(format!("reading your last position: {}", error_chain(&e))),
         }),
         Effect::LoadQueue => Some(match backend.queue() {
             Ok(q) => Action::QueueLoaded(q),
-            Err(e) => Action::Failed(format!("loading the queue: {e:#}")),
+            Err(e) => Action::Failed(format!("loading the queue: {}", error_chain(&e))),
         }),
         Effect::LoadItem(id) => Some(match backend.load_item(id) {
             Ok(item) => Action::ItemLoaded(Box::new(item)),
-            Err(e) => Action::Failed(format!("loading item {id}: {e:#}")),
+            Err(e) => Action::Failed(format!("loading item {id}: {}", error_chain(&e))),
         }),
         Effect::SaveStepVerdict {
             item,
@@ -60,30 +61,30 @@ pub fn perform(backend: &mut dyn ReviewBackend, effect: Effect) -> Option<Action
             Ok(change) => Action::Undone { item, change },
             Err(e) => Action::SaveFailed {
                 what: format!("undo in item {item}"),
-                error: format!("{e:#}"),
+                error: error_chain(&e),
             },
         }),
         Effect::SaveCursor(c) => backend
             .save_cursor(&c)
             .err()
-            .map(|e| Action::Failed(format!("saving your position: {e:#}"))),
+            .map(|e| Action::Failed(format!("saving your position: {}", error_chain(&e)))),
         Effect::ItemCompleted(item) => match backend.feedback(&item) {
             Ok(Some(lines)) => Some(Action::FeedbackReady(lines)),
             Ok(None) => None,
-            Err(e) => Some(Action::Failed(format!("feedback: {e:#}"))),
+            Err(e) => Some(Action::Failed(format!("feedback: {}", error_chain(&e)))),
         },
         Effect::Quit => None,
     }
 }
 
 /// The result of a refused save: stale (changed in another session) or failed.
-fn failed(item: crate::domain::ItemId, what: String, e: anyhow::Error) -> Action {
-    if e.downcast_ref::<StaleSave>().is_some() {
+fn failed(item: crate::domain::ItemId, what: String, e: BackendError) -> Action {
+    if e.is_stale() {
         Action::SaveStale { item, what }
     } else {
         Action::SaveFailed {
             what: format!("item {item} {what}"),
-            error: format!("{e:#}"),
+            error: error_chain(&e),
         }
     }
 }

@@ -34,7 +34,7 @@ pub mod views;
 
 pub use action::{Action, FormKey};
 pub use app::{App, ChainLayout, Focus, Screen, Status, StatusKind};
-pub use backend::{ReviewBackend, TuiOptions};
+pub use backend::{BackendError, BackendResult, ReviewBackend, TuiOptions};
 pub use effect::Effect;
 pub use keymap::{
     KeyNameError, editing_text, map_key, map_key_queued, map_mouse, map_paste, parse_key_name,

@@ -41,6 +41,8 @@ pub enum ReplayError {
         #[source]
         source: KeyNameError,
     },
+    #[error("writing replay output")]
+    Write(#[source] std::io::Error),
 }
 
 /// One output line for a result action, if it is a save or a failure.
@@ -150,7 +152,7 @@ pub fn run_replay(
     backend: &mut dyn ReviewBackend,
     keys: &str,
     out: &mut dyn Write,
-) -> anyhow::Result<ReplaySummary> {
+) -> Result<ReplaySummary, ReplayError> {
     let keys = parse_keys(keys)?;
     let mut summary = ReplaySummary {
         keys: keys.len(),
@@ -194,7 +196,7 @@ pub fn run_replay(
     }
     summary.quit = quit;
     if let Some(e) = write_err {
-        return Err(anyhow::Error::new(e).context("writing replay output"));
+        return Err(ReplayError::Write(e));
     }
     Ok(summary)
 }

@@ -102,6 +102,27 @@ pub struct TerminalError {
     source: std::io::Error,
 }
 
+/// Why a screen's loop stopped: the terminal could not be set up, or drawing or reading a
+/// key failed (`what` says which).
+#[derive(Debug, thiserror::Error)]
+pub enum ScreenError {
+    #[error(transparent)]
+    Setup(#[from] TerminalError),
+    #[error("{what}")]
+    Io {
+        what: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl ScreenError {
+    /// An I/O failure while doing `what` ("drawing the screen", "reading a key").
+    pub fn io(what: &'static str) -> impl FnOnce(std::io::Error) -> ScreenError {
+        move |source| ScreenError::Io { what, source }
+    }
+}
+
 /// Install the panic hook, then take over the terminal. On any failure the terminal is
 /// restored before the error returns.
 pub fn enter(opts: TerminalOptions) -> Result<Session, TerminalError> {

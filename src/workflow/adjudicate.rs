@@ -6,13 +6,14 @@
 //! Must not: let a model name, run, timing, file path or reviewer name reach an
 //! [`AdjudicationItem`]; let an item's own reviewer adjudicate it.
 
+use super::error::{WorkflowError, WorkflowResult, refuse};
 pub use crate::domain::adjudication::{AdjudicationItem, DisputeView, StepDisagreement};
 use crate::domain::{ItemId, Side, StepLabel, Study};
 use crate::export::tally_input;
 use crate::stats::SplitMix64;
+use crate::storage::StoreError;
 use crate::storage::{Slot, Store};
 use crate::tally::{Dispute, Outcome, disputes};
-use anyhow::{Context, bail};
 use std::collections::BTreeMap;
 
 /// Which side model A is shown on for this adjudicator and item: a fixed draw from the
@@ -37,7 +38,7 @@ pub fn adjudication_queue(
     store: &Store,
     study_name: &str,
     adjudicator: &str,
-) -> anyhow::Result<Vec<AdjudicationItem>> {
+) -> Result<Vec<AdjudicationItem>, StoreError> {
     let study = store.study(study_name)?;
     let mut input = tally_input(store, &study)?;
     // Blind by construction: the queue never reads model identity.
@@ -140,14 +141,14 @@ pub fn decide(
     side: Side,
     outcome: Outcome,
     value: bool,
-) -> anyhow::Result<()> {
+) -> WorkflowResult<()> {
     if adjudicator.trim().is_empty() {
-        bail!("--reviewer must name the adjudicator");
+        refuse!("--reviewer must name the adjudicator");
     }
     let study = store.study(study_name)?;
     let report = store.report_items(study.id)?;
     let Some(r) = report.iter().find(|r| r.item == item) else {
-        bail!("item {item} is not in study {study_name:?}");
+        refuse!("item {item} is not in study {study_name:?}");
     };
     let a_side = adjudicator_a_side(&study, item, adjudicator);
     let slot = Slot::on_side(side, a_side);
@@ -160,6 +161,6 @@ pub fn decide(
             value,
             None,
         )
-        .with_context(|| format!("adjudicating item {item}"))?;
+        .map_err(|e| WorkflowError::from(e).context(format!("adjudicating item {item}")))?;
     Ok(())
 }

@@ -3,13 +3,13 @@
 //! shown when the demo reviewer finishes an item. Feedback speaks of sides,
 //! never of models, so even the demo stays blind.
 
+use super::error::{WorkflowError, WorkflowResult};
 use super::import_runs::{ImportOptions, import_runs_text};
 use super::study::{StudySpec, create_study};
 use crate::domain::{ModelSource, Role};
 use crate::ingest::run_formats::RunFormat;
 use crate::ingest::{CaseFormat, load_text};
 use crate::storage::{ImportMode, NewModel, Store};
-use anyhow::Context;
 use std::path::Path;
 
 pub const STUDY: &str = "demo";
@@ -64,19 +64,15 @@ const RUNS_STUDENT: &str = include_str!("../../assets/demo/runs-aster.jsonl");
 const RUNS_TEACHER: &str = include_str!("../../assets/demo/runs-cobalt.jsonl");
 
 /// Build the demo study in `store` unless it exists. Returns true when built now.
-pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
+pub fn ensure_demo(store: &mut Store) -> WorkflowResult<bool> {
     if store.studies()?.iter().any(|s| s.name == STUDY) {
         return Ok(false);
     }
     let mut cases = Vec::new();
     for (name, text) in CASES {
         let file = Path::new("cases").join(name);
-        let mut loaded = load_text(&file, text, CaseFormat::Toml, None).map_err(|p| {
-            anyhow::anyhow!(
-                "shipped demo case is invalid: {}",
-                crate::ingest::Problems(p)
-            )
-        })?;
+        let mut loaded = load_text(&file, text, CaseFormat::Toml, None)
+            .map_err(|p| WorkflowError::ShippedDemo(crate::ingest::Problems(p)))?;
         cases.append(&mut loaded);
     }
     store.import_cases(&cases, ImportMode::Refuse)?;
@@ -121,7 +117,7 @@ pub fn ensure_demo(store: &mut Store) -> anyhow::Result<bool> {
                 chains: Default::default(),
             },
         )
-        .with_context(|| format!("importing the shipped demo runs {file}"))?;
+        .map_err(|e| e.context(format!("importing the shipped demo runs {file}")))?;
     }
     let ids: Vec<String> = CASES
         .iter()

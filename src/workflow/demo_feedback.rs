@@ -10,7 +10,7 @@ use crate::domain::{
     StudyId,
 };
 use crate::storage::Store;
-use anyhow::Context;
+use crate::tui::{BackendError, BackendResult};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -53,13 +53,25 @@ pub struct DemoKey {
     key: KeyFile,
 }
 
+/// The shipped answer key does not parse (a build defect).
+#[derive(Debug, thiserror::Error)]
+#[error("{origin}")]
+pub struct KeyError {
+    origin: &'static str,
+    #[source]
+    source: toml::de::Error,
+}
+
 impl DemoKey {
-    pub fn shipped() -> anyhow::Result<Self> {
-        Self::from_text(KEY).context("assets/demo/key.toml")
+    pub fn shipped() -> Result<Self, KeyError> {
+        Self::from_text(KEY).map_err(|source| KeyError {
+            origin: "assets/demo/key.toml",
+            source,
+        })
     }
 
     /// A key from TOML text in the key format (tests).
-    pub fn from_text(text: &str) -> anyhow::Result<Self> {
+    pub fn from_text(text: &str) -> Result<Self, toml::de::Error> {
         Ok(Self {
             key: toml::from_str(text)?,
         })
@@ -145,7 +157,7 @@ impl FeedbackSource for DemoKey {
         study: StudyId,
         reviewer: &ReviewerId,
         item: &BlindItem,
-    ) -> anyhow::Result<Option<Vec<String>>> {
+    ) -> BackendResult<Option<Vec<String>>> {
         let s = store.study_by_id(study)?;
         let a = store.model_by_id(s.model_a)?;
         let b = store.model_by_id(s.model_b)?;
@@ -154,12 +166,12 @@ impl FeedbackSource for DemoKey {
             .into_iter()
             .find(|(i, r, _, _)| *i == item.item && r == reviewer.as_str())
             .map(|(_, _, _, side)| side)
-            .context("assignment of the finished item")?;
+            .ok_or_else(|| BackendError::Missing("assignment of the finished item".into()))?;
         let items = store.study_items(study)?;
         let row = items
             .iter()
             .find(|r| r.item == item.item)
-            .context("finished item")?;
+            .ok_or_else(|| BackendError::Missing("finished item".into()))?;
         let case = item.case.id.as_str();
         let mut steps: Vec<String> = Vec::new();
         let mut form: Vec<String> = vec!["Case form:".to_string()];

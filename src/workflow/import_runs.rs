@@ -1,11 +1,11 @@
 //! Run import: parse a model-output file, join each record to a case, strip
 //! every run into its chain, and store everything in one transaction.
 
+use super::error::{WorkflowError, WorkflowResult, refuse};
 use crate::domain::{Case, CaseId, Chain, Model, Provenance};
 use crate::ingest::records::read_records;
 use crate::ingest::run_formats::{RawRun, RunFormat, parse_runs};
 use crate::storage::{NewRun, RunImportReport, Store};
-use anyhow::{Context, bail};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -109,9 +109,9 @@ pub fn import_runs(
     file: &Path,
     model: &Model,
     opts: &ImportOptions<'_>,
-) -> anyhow::Result<ImportOutcome> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+) -> WorkflowResult<ImportOutcome> {
+    let text = std::fs::read_to_string(file)
+        .map_err(WorkflowError::io(format!("reading {}", file.display())))?;
     import_runs_text(store, file, &text, model, opts)
 }
 
@@ -122,7 +122,7 @@ pub fn import_runs_text(
     text: &str,
     model: &Model,
     opts: &ImportOptions<'_>,
-) -> anyhow::Result<ImportOutcome> {
+) -> WorkflowResult<ImportOutcome> {
     let mut raw = match opts.mapping {
         Some(m) => {
             let records = m.records(file, text)?;
@@ -134,7 +134,7 @@ pub fn import_runs_text(
         }
     };
     if raw.is_empty() {
-        bail!("{}: no records", file.display());
+        refuse!("{}: no records", file.display());
     }
     let models: std::collections::BTreeSet<String> =
         raw.iter().filter_map(|r| r.source_model.clone()).collect();
@@ -142,14 +142,14 @@ pub fn import_runs_text(
         Some(m) => {
             raw.retain(|r| r.source_model.as_deref() == Some(m));
             if raw.is_empty() {
-                bail!(
+                refuse!(
                     "{}: no record has model {m:?} (models in the file: {})",
                     file.display(),
                     models.into_iter().collect::<Vec<_>>().join(", ")
                 );
             }
         }
-        None if models.len() > 1 => bail!(
+        None if models.len() > 1 => refuse!(
             "{}: the file holds outputs of several models ({}); pick one with --only-model",
             file.display(),
             models.into_iter().collect::<Vec<_>>().join(", ")
@@ -158,7 +158,7 @@ pub fn import_runs_text(
             // The file names its model and it is not the one given: refuse rather
             // than file one model's outputs under another's name.
             if let Some(other) = models.iter().next().filter(|m| *m != &model.name) {
-                bail!(
+                refuse!(
                     "{}: the records say model {other:?}, but --model is {:?}; pass --only-model {other:?} to confirm they are {:?}'s outputs; nothing was imported",
                     file.display(),
                     model.name,
@@ -209,7 +209,7 @@ pub fn import_runs_text(
         }
     }
     if !unmatched.is_empty() && !opts.skip_unmatched {
-        bail!(
+        refuse!(
             "{}\n{} record(s) match no case (import the cases first, or pass --skip-unmatched); nothing was imported",
             unmatched.join("\n"),
             unmatched.len()
@@ -267,7 +267,7 @@ fn join<'a>(
 
 /// Give every run (of `model`, or all) a chain made by the current stripper
 /// version, leaving older chains as they are. Returns (made, already current).
-pub fn restrip(store: &mut Store, model: Option<&str>) -> anyhow::Result<(usize, usize)> {
+pub fn restrip(store: &mut Store, model: Option<&str>) -> WorkflowResult<(usize, usize)> {
     restrip_with(store, model, &ChainSettings::default())
 }
 
@@ -276,7 +276,7 @@ pub fn restrip_with(
     store: &mut Store,
     model: Option<&str>,
     settings: &ChainSettings,
-) -> anyhow::Result<(usize, usize)> {
+) -> WorkflowResult<(usize, usize)> {
     let runs = store.list_runs(model, None)?;
     let cases: HashMap<CaseId, Case> = store
         .all_cases()?
@@ -297,8 +297,11 @@ pub fn restrip_with(
             continue;
         }
         let run = store.run(summary.id)?;
-        let case = cases.get(&run.case_id).with_context(|| {
-            format!("run {} names case {} which is missing", run.id, run.case_id)
+        let case = cases.get(&run.case_id).ok_or_else(|| {
+            WorkflowError::Missing(format!(
+                "run {} names case {} which is missing",
+                run.id, run.case_id
+            ))
         })?;
         let chain = chain_for_run(
             case,

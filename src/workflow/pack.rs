@@ -6,11 +6,11 @@
 //! another study or reviewer, or with altered items or chains; or write into the returned
 //! pack file (collection reads a private copy).
 
+use super::error::{WorkflowError, WorkflowResult, refuse};
 use super::review_backend::StoreBackend;
 use crate::export::atomic::{AtomicFile, check_out, is_sqlite_file};
 use crate::storage::Store;
 use crate::storage::collect::{CollectReport, PackRecord};
-use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 
 /// What `study pack` wrote.
@@ -43,13 +43,13 @@ fn random_id() -> String {
 
 /// Open an existing, non-empty database file (a missing or 0-byte file is never created or
 /// written into by opening it).
-pub fn open_existing(path: &Path) -> anyhow::Result<Store> {
+pub fn open_existing(path: &Path) -> WorkflowResult<Store> {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            bail!("{}: no such file", path.display())
+            refuse!("{}: no such file", path.display())
         }
-        Err(e) => bail!("{}: {e}", path.display()),
-        Ok(m) if m.is_file() && m.len() == 0 => bail!(
+        Err(e) => return Err(WorkflowError::io(path.display().to_string())(e)),
+        Ok(m) if m.is_file() && m.len() == 0 => refuse!(
             "{}: empty file (0 bytes), not a blindstep database; it was left untouched",
             path.display()
         ),
@@ -66,16 +66,16 @@ pub fn make_pack(
     out: &Path,
     force: bool,
     actor: &str,
-) -> anyhow::Result<PackOutcome> {
+) -> WorkflowResult<PackOutcome> {
     let s = store.study(study)?;
     if let Some(at) = store.verdicts_closed(s.id)? {
-        bail!(
+        refuse!(
             "study {study:?} was unblinded at {at} and takes no more verdicts, so it is not packed (`blindstep study reopen {study}` first, audited)"
         );
     }
     let reviewers = store.study_reviewers(s.id)?;
     if !reviewers.iter().any(|r| r == reviewer) {
-        bail!(
+        refuse!(
             "{reviewer:?} is not a reviewer of study {study:?} (reviewers: {})",
             reviewers.join(", ")
         );
@@ -84,16 +84,17 @@ pub fn make_pack(
     let pack_id = random_id();
     let content = store.pack_content(study, reviewer, &pack_id)?;
     if content.items.is_empty() {
-        bail!("{reviewer:?} has no items in study {study:?}; nothing to pack");
+        refuse!("{reviewer:?} has no items in study {study:?}; nothing to pack");
     }
-    let file = AtomicFile::create(out, force).with_context(|| format!("{}", out.display()))?;
+    let file =
+        AtomicFile::create(out, force).map_err(WorkflowError::io(out.display().to_string()))?;
     let (ids, hash) = {
         let mut pack = Store::open(file.temp_path())?;
         let ids = pack.fill_pack(&content)?;
         (ids, pack.pack_content_hash()?)
     };
     file.commit()
-        .with_context(|| format!("writing {}", out.display()))?;
+        .map_err(WorkflowError::io(format!("writing {}", out.display())))?;
     let record = PackRecord {
         id: pack_id.clone(),
         study: s.id,
@@ -114,45 +115,45 @@ pub fn make_pack(
 }
 
 /// The review backend over a pack file, bound to the pack's study and reviewer.
-pub fn open_pack(path: &Path, reviewer: Option<&str>) -> anyhow::Result<StoreBackend> {
+pub fn open_pack(path: &Path, reviewer: Option<&str>) -> WorkflowResult<StoreBackend> {
     let store = open_existing(path)?;
-    let meta = store.pack_meta()?.with_context(|| {
-        format!(
+    let Some(meta) = store.pack_meta()? else {
+        refuse!(
             "{}: not a reviewer pack (to review a study database, give --db, --study and --reviewer)",
             path.display()
-        )
-    })?;
+        );
+    };
     if let Some(r) = reviewer
         && r != meta.reviewer
     {
-        bail!(
+        refuse!(
             "{}: this pack is {:?}'s, not {r:?}'s",
             path.display(),
             meta.reviewer
         );
     }
-    StoreBackend::open(store, &meta.study, &meta.reviewer)
+    Ok(StoreBackend::open(store, &meta.study, &meta.reviewer)?)
 }
 
 /// Copy a returned pack (and its `-wal`, if a session did not close cleanly) to a private
 /// temp folder, so collecting never writes into the reviewer's file.
-fn private_copy(file: &Path) -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
-    let meta = std::fs::metadata(file).with_context(|| format!("{}", file.display()))?;
+fn private_copy(file: &Path) -> WorkflowResult<(tempfile::TempDir, PathBuf)> {
+    let meta = std::fs::metadata(file).map_err(WorkflowError::io(file.display().to_string()))?;
     if !meta.is_file() || meta.len() == 0 || !is_sqlite_file(file) {
-        bail!(
+        refuse!(
             "{}: not a reviewer pack (not an SQLite file); nothing was collected",
             file.display()
         );
     }
-    let dir = tempfile::tempdir().context("a temp folder for the pack")?;
+    let dir = tempfile::tempdir().map_err(WorkflowError::io("a temp folder for the pack"))?;
     let copy = dir.path().join("pack.sqlite");
-    std::fs::copy(file, &copy).with_context(|| format!("copying {}", file.display()))?;
+    std::fs::copy(file, &copy).map_err(WorkflowError::io(format!("copying {}", file.display())))?;
     let mut wal = file.as_os_str().to_os_string();
     wal.push("-wal");
     let wal = PathBuf::from(wal);
     if wal.is_file() {
         std::fs::copy(&wal, dir.path().join("pack.sqlite-wal"))
-            .with_context(|| format!("copying {}", wal.display()))?;
+            .map_err(WorkflowError::io(format!("copying {}", wal.display())))?;
     }
     Ok((dir, copy))
 }
@@ -163,10 +164,10 @@ pub fn collect(
     study: &str,
     file: &Path,
     actor: &str,
-) -> anyhow::Result<CollectReport> {
+) -> WorkflowResult<CollectReport> {
     let s = store.study(study)?;
-    let refuse = |why: String| -> anyhow::Result<CollectReport> {
-        bail!("{}: {why}; nothing was collected", file.display())
+    let refuse = |why: String| -> WorkflowResult<CollectReport> {
+        refuse!("{}: {why}; nothing was collected", file.display())
     };
     if let Some(at) = store.verdicts_closed(s.id)? {
         return refuse(format!(
@@ -177,10 +178,10 @@ pub fn collect(
     let read = Store::open(&copy)
         .and_then(|p| p.read_pack())
         .map_err(|e| {
-            anyhow::anyhow!(
+            WorkflowError::Refused(format!(
                 "{}: not a readable reviewer pack ({e}); nothing was collected",
                 file.display()
-            )
+            ))
         })?;
     if read.meta.study != study {
         return refuse(format!(

@@ -3,11 +3,11 @@
 //! hash of the study seed, case and reviewer), on the side that evens out how often that
 //! reviewer sees model A on the left, at the end of their queue. Started items stay.
 
+use super::error::{WorkflowResult, refuse};
 use crate::domain::assign::stable_hash;
 use crate::domain::{ItemId, Side};
 use crate::storage::Store;
 use crate::storage::lifecycle::AssignmentMove;
-use anyhow::bail;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One reviewer's current load.
@@ -99,22 +99,24 @@ pub fn reassign(
     drop: Option<&str>,
     to: &[String],
     actor: &str,
-) -> anyhow::Result<Reassigned> {
+) -> WorkflowResult<Reassigned> {
     let s = store.study(study)?;
     if let Some(at) = store.verdicts_closed(s.id)? {
-        bail!("study {study:?} was unblinded at {at} and takes no more verdicts; reopen it first");
+        refuse!(
+            "study {study:?} was unblinded at {at} and takes no more verdicts; reopen it first"
+        );
     }
     let existing = store.study_reviewers(s.id)?;
     for r in add {
         if r.trim().is_empty() {
-            bail!("a reviewer id cannot be empty");
+            refuse!("a reviewer id cannot be empty");
         }
         if existing.contains(r) {
-            bail!("{r:?} is already a reviewer of study {study:?}");
+            refuse!("{r:?} is already a reviewer of study {study:?}");
         }
     }
     if add.is_empty() && drop.is_none() {
-        bail!("give --add REVIEWER(S), --drop REVIEWER, or both");
+        refuse!("give --add REVIEWER(S), --drop REVIEWER, or both");
     }
     let mut all: Vec<String> = existing.clone();
     all.extend(add.iter().cloned());
@@ -125,14 +127,14 @@ pub fn reassign(
     };
     if let Some(from) = drop {
         if !existing.iter().any(|r| r == from) {
-            bail!("{from:?} is not a reviewer of study {study:?}");
+            refuse!("{from:?} is not a reviewer of study {study:?}");
         }
         let recipients: Vec<String> = if to.is_empty() {
             all.iter().filter(|r| *r != from).cloned().collect()
         } else {
             for r in to {
                 if !all.contains(r) || r == from {
-                    bail!(
+                    refuse!(
                         "--to {r:?}: not another reviewer of study {study:?} (add one with --add)"
                     );
                 }
@@ -140,7 +142,7 @@ pub fn reassign(
             to.to_vec()
         };
         if recipients.is_empty() {
-            bail!("no other reviewer to move {from:?}'s items to (add one with --add)");
+            refuse!("no other reviewer to move {from:?}'s items to (add one with --add)");
         }
         let mut loads: BTreeMap<String, Load> = recipients
             .iter()

@@ -6,14 +6,13 @@ use crate::domain::{
     StepVerdict, StudyId, UndoneChange,
 };
 use crate::storage::{Base, Store, StoreError};
-use crate::tui::ReviewBackend;
-use crate::tui::backend::StaleSave;
+use crate::tui::{BackendError, BackendResult, ReviewBackend};
 
 /// A refused stale save as the screens understand it; any other store error as it is.
-fn saved(r: Result<EventId, StoreError>) -> anyhow::Result<EventId> {
+fn saved(r: Result<EventId, StoreError>) -> BackendResult<EventId> {
     match r {
         Ok(id) => Ok(id),
-        Err(StoreError::Stale { what, .. }) => Err(anyhow::Error::new(StaleSave { what })),
+        Err(StoreError::Stale { what, .. }) => Err(BackendError::Stale { what }),
         Err(e) => Err(e.into()),
     }
 }
@@ -26,7 +25,7 @@ pub trait FeedbackSource {
         study: StudyId,
         reviewer: &ReviewerId,
         item: &BlindItem,
-    ) -> anyhow::Result<Option<Vec<String>>>;
+    ) -> BackendResult<Option<Vec<String>>>;
 }
 
 pub struct StoreBackend {
@@ -38,14 +37,14 @@ pub struct StoreBackend {
 
 impl StoreBackend {
     /// Bind a study (by name) and a reviewer who must be one of its reviewers.
-    pub fn open(store: Store, study: &str, reviewer: &str) -> anyhow::Result<Self> {
+    pub fn open(store: Store, study: &str, reviewer: &str) -> BackendResult<Self> {
         let s = store.study(study)?;
         let reviewers = store.study_reviewers(s.id)?;
         if !reviewers.iter().any(|r| r == reviewer) {
-            anyhow::bail!(
+            return Err(BackendError::Refused(format!(
                 "{reviewer:?} is not a reviewer of study {study:?} (reviewers: {})",
                 reviewers.join(", ")
-            );
+            )));
         }
         closed_check(&store, s.id, study)?;
         Ok(Self {
@@ -58,17 +57,17 @@ impl StoreBackend {
 }
 
 /// After `unblind`, no verdicts unless the study was reopened (audited).
-fn closed_check(store: &Store, study: StudyId, name: &str) -> anyhow::Result<()> {
+fn closed_check(store: &Store, study: StudyId, name: &str) -> BackendResult<()> {
     if let Some(at) = store.verdicts_closed(study)? {
-        anyhow::bail!(
+        return Err(BackendError::Refused(format!(
             "study {name:?} was unblinded at {at} and takes no more verdicts; the coordinator can reopen it with `blindstep study reopen {name}` (audited)"
-        );
+        )));
     }
     Ok(())
 }
 
 impl StoreBackend {
-    fn ensure_open(&self) -> anyhow::Result<()> {
+    fn ensure_open(&self) -> BackendResult<()> {
         if self.store.verdicts_closed(self.study)?.is_none() {
             return Ok(());
         }
@@ -78,11 +77,11 @@ impl StoreBackend {
 }
 
 impl ReviewBackend for StoreBackend {
-    fn queue(&mut self) -> anyhow::Result<Vec<QueueEntry>> {
+    fn queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
         Ok(self.store.reviewer_queue(self.study, &self.reviewer)?)
     }
 
-    fn load_item(&mut self, item: ItemId) -> anyhow::Result<BlindItem> {
+    fn load_item(&mut self, item: ItemId) -> BackendResult<BlindItem> {
         Ok(self
             .store
             .load_blind_item(self.study, item, &self.reviewer)?)
@@ -96,7 +95,7 @@ impl ReviewBackend for StoreBackend {
         verdict: &StepVerdict,
         base: Option<EventId>,
         ms_spent: u64,
-    ) -> anyhow::Result<EventId> {
+    ) -> BackendResult<EventId> {
         self.ensure_open()?;
         saved(self.store.save_step_verdict(
             self.study,
@@ -116,7 +115,7 @@ impl ReviewBackend for StoreBackend {
         verdict: &CaseVerdict,
         base: Option<EventId>,
         ms_spent: u64,
-    ) -> anyhow::Result<EventId> {
+    ) -> BackendResult<EventId> {
         self.ensure_open()?;
         saved(self.store.save_case_verdict(
             self.study,
@@ -128,22 +127,22 @@ impl ReviewBackend for StoreBackend {
         ))
     }
 
-    fn undo_last(&mut self, item: ItemId) -> anyhow::Result<Option<UndoneChange>> {
+    fn undo_last(&mut self, item: ItemId) -> BackendResult<Option<UndoneChange>> {
         self.ensure_open()?;
         Ok(self
             .store
             .undo_last_change(self.study, item, &self.reviewer)?)
     }
 
-    fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>> {
+    fn load_cursor(&mut self) -> BackendResult<Option<ReviewCursor>> {
         Ok(self.store.load_cursor(self.study, &self.reviewer)?)
     }
 
-    fn save_cursor(&mut self, cursor: &ReviewCursor) -> anyhow::Result<()> {
+    fn save_cursor(&mut self, cursor: &ReviewCursor) -> BackendResult<()> {
         Ok(self.store.save_cursor(self.study, &self.reviewer, cursor)?)
     }
 
-    fn feedback(&mut self, item: &BlindItem) -> anyhow::Result<Option<Vec<String>>> {
+    fn feedback(&mut self, item: &BlindItem) -> BackendResult<Option<Vec<String>>> {
         match self.feedback.as_mut() {
             Some(f) => f.feedback(&self.store, self.study, &self.reviewer, item),
             None => Ok(None),

@@ -1,11 +1,11 @@
 //! Study creation: pick the cases both models have chains for, draw the
 //! assignments, store everything at once.
 
+use super::error::{WorkflowError, WorkflowResult, refuse};
 use crate::domain::assign::{assign_grouped, stable_hash};
 use crate::domain::model_family::{FAMILY_NAMES, is_eponym};
 use crate::domain::{CaseId, ChainId, StudyId};
-use crate::storage::{NewStudy, Store};
-use anyhow::bail;
+use crate::storage::{NewStudy, Store, StoreError};
 use std::collections::BTreeMap;
 
 pub struct StudySpec<'a> {
@@ -42,7 +42,7 @@ pub fn select_cases(
     all: &[crate::domain::Case],
     ids: Option<&str>,
     matching: Option<&str>,
-) -> anyhow::Result<std::collections::HashSet<CaseId>> {
+) -> Result<std::collections::HashSet<CaseId>, crate::select::SelectError> {
     Ok(crate::select::select(all, ids, matching)?
         .into_iter()
         .collect())
@@ -60,7 +60,7 @@ fn named_models(
     store: &Store,
     items: &[(CaseId, ChainId, ChainId)],
     names: &[String],
-) -> anyhow::Result<Vec<(CaseId, &'static str, String)>> {
+) -> Result<Vec<(CaseId, &'static str, String)>, StoreError> {
     // Family names, matched as whole words (a multi-word name word by word).
     let mut needles: Vec<Vec<String>> = FAMILY_NAMES.iter().map(|n| words(n)).collect();
     for n in names {
@@ -96,7 +96,7 @@ pub struct StudyOptions {
     pub equal_steps: bool,
 }
 
-pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> anyhow::Result<CreatedStudy> {
+pub fn create_study(store: &mut Store, spec: &StudySpec<'_>) -> WorkflowResult<CreatedStudy> {
     create_study_with(store, spec, &StudyOptions::default())
 }
 
@@ -111,7 +111,7 @@ pub fn common_step_count(natural: [usize; 2], splittable: [usize; 2]) -> usize {
 /// Re-segment the two chains of one item to a common step count; the new
 /// chains are stored beside the natural ones (stripper version
 /// `strip-N/eqK`), which stay as they are. Returns the chain ids to use.
-fn equalise(store: &mut Store, a: ChainId, b: ChainId) -> anyhow::Result<(ChainId, ChainId)> {
+fn equalise(store: &mut Store, a: ChainId, b: ChainId) -> WorkflowResult<(ChainId, ChainId)> {
     let chains = [store.chain(a)?, store.chain(b)?];
     let natural = [chains[0].steps.len(), chains[1].steps.len()];
     if natural[0] == natural[1] {
@@ -122,7 +122,7 @@ fn equalise(store: &mut Store, a: ChainId, b: ChainId) -> anyhow::Result<(ChainI
     for (i, id) in [a, b].into_iter().enumerate() {
         let run_id = store
             .run_of_chain(id)?
-            .ok_or_else(|| anyhow::anyhow!("chain {id} has no run"))?;
+            .ok_or_else(|| WorkflowError::Missing(format!("chain {id} has no run")))?;
         let run = store.run(run_id)?;
         let case = store.case(&run.case_id)?;
         let cut_off =
@@ -161,15 +161,15 @@ pub fn create_study_with(
     store: &mut Store,
     spec: &StudySpec<'_>,
     opts: &StudyOptions,
-) -> anyhow::Result<CreatedStudy> {
+) -> WorkflowResult<CreatedStudy> {
     if spec.model_a == spec.model_b {
-        bail!(
+        refuse!(
             "a study compares two different models; both are {:?}",
             spec.model_a
         );
     }
     if spec.name.trim().is_empty() {
-        bail!("the study needs a name");
+        refuse!("the study needs a name");
     }
     let a = store.model(spec.model_a)?;
     let b = store.model(spec.model_b)?;
@@ -202,7 +202,7 @@ pub fn create_study_with(
         .filter(|c| !chains_a.contains_key(*c) && wanted.as_ref().is_none_or(|w| w.contains(*c)))
         .count();
     if items.is_empty() {
-        bail!(
+        refuse!(
             "no case has runs of both {:?} and {:?}{}; import or generate runs first (see `blindstep runs list`)",
             spec.model_a,
             spec.model_b,
@@ -229,7 +229,7 @@ pub fn create_study_with(
             .iter()
             .map(|(c, slot, n)| format!("  case {c}, model {slot}'s chain names {n:?}"))
             .collect();
-        bail!(
+        refuse!(
             "the chains name a model, which would unblind the reviewers:\n{}\nedit or re-strip those runs, leave the cases out with --cases, or pass --allow-named-models",
             list.join("\n")
         );

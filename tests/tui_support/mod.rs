@@ -7,7 +7,7 @@ use blindstep::domain::{
     BlindChain, BlindItem, BlindStep, Case, CaseId, CaseVerdict, EventId, ItemId, QueueEntry,
     RedFlag, ReviewCursor, Side, Specialty, StepVerdict, Task, UndoneChange,
 };
-use blindstep::tui::backend::StaleSave;
+use blindstep::tui::backend::{BackendError, BackendResult};
 use blindstep::tui::{App, ReviewBackend, render_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -232,17 +232,17 @@ impl MemBackend {
         self.items.iter_mut().find(|i| i.item == id)
     }
 
-    fn fail(&mut self) -> anyhow::Result<()> {
+    fn fail(&mut self) -> BackendResult<()> {
         if self.fail_saves > 0 {
             self.fail_saves -= 1;
-            anyhow::bail!("database is locked");
+            return Err(BackendError::Refused("database is locked".into()));
         }
         Ok(())
     }
 }
 
 impl ReviewBackend for MemBackend {
-    fn queue(&mut self) -> anyhow::Result<Vec<QueueEntry>> {
+    fn queue(&mut self) -> BackendResult<Vec<QueueEntry>> {
         Ok(self
             .items
             .iter()
@@ -265,12 +265,12 @@ impl ReviewBackend for MemBackend {
             .collect())
     }
 
-    fn load_item(&mut self, item: ItemId) -> anyhow::Result<BlindItem> {
+    fn load_item(&mut self, item: ItemId) -> BackendResult<BlindItem> {
         self.items
             .iter()
             .find(|i| i.item == item)
             .cloned()
-            .ok_or_else(|| anyhow::anyhow!("no item {item}"))
+            .ok_or_else(|| BackendError::Missing(format!("no item {item}")))
     }
 
     fn save_step_verdict(
@@ -281,20 +281,20 @@ impl ReviewBackend for MemBackend {
         verdict: &StepVerdict,
         base: Option<EventId>,
         ms_spent: u64,
-    ) -> anyhow::Result<EventId> {
+    ) -> BackendResult<EventId> {
         self.fail()?;
         let id = EventId(self.events.len() as i64 + 1);
         let it = self
             .item_mut(item)
-            .ok_or_else(|| anyhow::anyhow!("no item {item}"))?;
+            .ok_or_else(|| BackendError::Missing(format!("no item {item}")))?;
         if it.events.step(side, step_index) != base {
-            return Err(anyhow::Error::new(StaleSave {
+            return Err(BackendError::Stale {
                 what: format!("{side} step {}", step_index + 1),
-            }));
+            });
         }
         let slot = it.verdicts[side.index()]
             .get_mut(step_index)
-            .ok_or_else(|| anyhow::anyhow!("no step {step_index}"))?;
+            .ok_or_else(|| BackendError::Missing(format!("no step {step_index}")))?;
         let before = std::mem::replace(slot, verdict.clone());
         it.events.set_step(side, step_index, id);
         self.changes.push((
@@ -322,16 +322,16 @@ impl ReviewBackend for MemBackend {
         verdict: &CaseVerdict,
         base: Option<EventId>,
         _ms_spent: u64,
-    ) -> anyhow::Result<EventId> {
+    ) -> BackendResult<EventId> {
         self.fail()?;
         let id = EventId(self.events.len() as i64 + 1);
         let it = self
             .item_mut(item)
-            .ok_or_else(|| anyhow::anyhow!("no item {item}"))?;
+            .ok_or_else(|| BackendError::Missing(format!("no item {item}")))?;
         if it.events.case != base {
-            return Err(anyhow::Error::new(StaleSave {
+            return Err(BackendError::Stale {
                 what: "the case verdict".into(),
-            }));
+            });
         }
         let before = std::mem::replace(&mut it.case_verdict, verdict.clone());
         it.events.case = Some(id);
@@ -343,7 +343,7 @@ impl ReviewBackend for MemBackend {
         Ok(id)
     }
 
-    fn undo_last(&mut self, item: ItemId) -> anyhow::Result<Option<UndoneChange>> {
+    fn undo_last(&mut self, item: ItemId) -> BackendResult<Option<UndoneChange>> {
         self.fail()?;
         let id = EventId(self.events.len() as i64 + 1);
         let Some(pos) = self.changes.iter().rposition(|(c, undone)| {
@@ -392,17 +392,17 @@ impl ReviewBackend for MemBackend {
         }))
     }
 
-    fn load_cursor(&mut self) -> anyhow::Result<Option<ReviewCursor>> {
+    fn load_cursor(&mut self) -> BackendResult<Option<ReviewCursor>> {
         Ok(self.cursor)
     }
 
-    fn save_cursor(&mut self, cursor: &ReviewCursor) -> anyhow::Result<()> {
+    fn save_cursor(&mut self, cursor: &ReviewCursor) -> BackendResult<()> {
         self.cursor = Some(*cursor);
         self.cursor_saves += 1;
         Ok(())
     }
 
-    fn feedback(&mut self, _item: &BlindItem) -> anyhow::Result<Option<Vec<String>>> {
+    fn feedback(&mut self, _item: &BlindItem) -> BackendResult<Option<Vec<String>>> {
         Ok(self.feedback.clone())
     }
 }

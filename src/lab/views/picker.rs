@@ -2,8 +2,8 @@
 //! underline, `[x]` on picked cases, and (when wide enough) a preview of the case under the
 //! cursor.
 
+use super::draw::{clip, fill_row, put_chars, put_pieces, scroll_for};
 use super::style::LabStyle;
-use super::{clip, fill_row, put_chars, put_pieces, scroll_for};
 use crate::lab::app::LabApp;
 use crate::ui::text::put;
 use crate::ui::text::{width, wrap_plain};

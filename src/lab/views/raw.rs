@@ -3,8 +3,8 @@
 //! the stripped steps on the right, numbered, the focused one highlighted. Both panes scroll
 //! to keep the focused step in view. Never used by the blind review screens.
 
+use super::draw::{clip, fill_row, put_chars, put_pieces};
 use super::style::LabStyle;
-use super::{clip, fill_row, put_chars, put_pieces};
 use crate::domain::RawField;
 use crate::lab::app::{LabApp, RawState};
 use crate::lab::raw_layout::{Owners, RawRow, layout, row_of};

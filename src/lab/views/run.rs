@@ -1,8 +1,8 @@
 //! The run pane: the model and how it was loaded, a gauge of cases done with tokens/s, the
 //! case in progress with its output streaming in, and (when wide enough) each case's outcome.
 
+use super::draw::{clip, put_pieces};
 use super::style::LabStyle;
-use super::{clip, put_pieces};
 use crate::lab::app::{Batch, LabApp, Outcome, Phase};
 use crate::ui::text::put;
 use crate::ui::text::wrap_plain;

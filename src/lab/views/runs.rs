@@ -1,8 +1,8 @@
 //! The runs list: every stored run with its case, model, step count, answer, origin and
 //! date; Enter opens one raw beside its stripped chain.
 
+use super::draw::{clip, fill_row, scroll_for};
 use super::style::LabStyle;
-use super::{clip, fill_row, scroll_for};
 use crate::lab::app::LabApp;
 use crate::ui::text::put;
 use ratatui::buffer::Buffer;

@@ -1,8 +1,8 @@
 //! The settings form: the picked cases, the model (cycled with ←/→) with where it runs, and
 //! the sampling fields with their meaning; a field that does not parse says why beside it.
 
+use super::draw::{clip, fill_row, put_pieces};
 use super::style::LabStyle;
-use super::{clip, fill_row, put_pieces};
 use crate::domain::ModelSource;
 use crate::inference::DeviceChoice;
 use crate::lab::app::LabApp;

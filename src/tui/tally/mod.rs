@@ -8,8 +8,7 @@ pub mod view;
 
 use crate::tally::Tally;
 use crate::ui::event_loop::{self, Program};
-use crate::ui::terminal::{self, TerminalOptions};
-use anyhow::Context;
+use crate::ui::terminal::{self, ScreenError, TerminalOptions};
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 pub use view::{MIN_SIZE, bar};
@@ -123,14 +122,14 @@ pub fn map_key(key: KeyEvent) -> Option<TallyAction> {
 
 /// Show the tally in the terminal until `q`. The terminal is restored on return, on error
 /// and on panic.
-pub fn run(tally: Tally, no_color: bool) -> anyhow::Result<()> {
+pub fn run(tally: Tally, no_color: bool) -> Result<(), ScreenError> {
     let mut terminal = terminal::enter(TerminalOptions::default())?;
     let mut screen = TallyScreen::new(tally, no_color);
     loop {
         terminal
             .draw(|f| screen.render(f))
-            .context("drawing the tally")?;
-        if let Event::Key(key) = event::read().context("reading a key")?
+            .map_err(ScreenError::io("drawing the tally"))?;
+        if let Event::Key(key) = event::read().map_err(ScreenError::io("reading a key"))?
             && let Some(action) = map_key(key)
             && event_loop::drive(&mut screen, action, &mut |_, _| None)
         {

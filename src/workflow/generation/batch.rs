@@ -3,8 +3,8 @@
 //! as a run with its chain, and stop when the sink asks. The front ends differ only in
 //! their [`GenerationSink`] (a progress bar, or actions sent to the lab's screen).
 
-use super::finished_run;
 use super::open::Engine;
+use super::record::finished_run;
 use crate::domain::{Case, Model, RunId};
 use crate::inference::{
     ChatMessage, Generation, GenerationConfig, Generator, InferenceError, StopReason, build_prompt,

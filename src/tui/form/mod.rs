@@ -3,10 +3,21 @@
 //! case-verdict event holding the whole form as shown.
 //!
 //! Adding a question is adding a [`FormRow`] (and its cells in [`FormRow::cells`]); the
-//! walking order, the answered count and the view follow from [`rows`].
+//! walking order, the answered count and the view follow from [`rows`]. What the form shows
+//! from the item (the gold answer once every step is judged, the pre-filled cells) is in
+//! `gold.rs`; the form in words (status line, replay output) in `words.rs`.
+
+mod gold;
+mod words;
+
+pub use gold::{
+    answer_given, answer_lines, differential_suggestion, gold_answer_correct, gold_plan_visible,
+    gold_visible, is_prefilled, prefilled,
+};
+pub use words::{cell_name, describe_case, value_words};
 
 use super::action::FormKey;
-use crate::domain::{BlindChain, BlindItem, CaseVerdict, PlanRating, Preference, Side, Task};
+use crate::domain::{CaseVerdict, PlanRating, Preference, Side, Task};
 
 /// One row of the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,111 +143,6 @@ pub fn walk_order(n_red_flags: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// Every step of the item has a label: only then are the gold answer and what is derived from
-/// it (the answer-correct pre-fill, "gold in top 5") shown.
-pub fn gold_visible(item: &BlindItem) -> bool {
-    (0..2).all(|s| {
-        let n = item.chains[s].steps.len();
-        (0..n).all(|i| item.verdicts[s].get(i).is_some_and(|v| v.label.is_some()))
-    })
-}
-
-/// The option letter a chain's extracted answer names, if it names one (`"C"`, `"C: …"`, `"(C)"`).
-fn answer_letter(answer: &str) -> Option<String> {
-    let t = answer.trim().trim_start_matches(['(', '[']);
-    let mut chars = t.chars();
-    let c = chars.next()?;
-    let next = chars.next();
-    (c.is_ascii_alphabetic() && next.is_none_or(|n| !n.is_alphanumeric()))
-        .then(|| c.to_ascii_uppercase().to_string())
-}
-
-/// For an MCQ, whether a side's extracted answer is the gold letter; `None` for differentials
-/// (the clinician confirms those) or when the chain gave no answer.
-pub fn gold_answer_correct(item: &BlindItem, side: Side) -> Option<bool> {
-    match &item.case.task {
-        Task::Mcq { answer, .. } => {
-            let given = item.chains[side.index()].answer.as_deref()?;
-            Some(answer_letter(given).is_some_and(|l| l.eq_ignore_ascii_case(answer.trim())))
-        }
-        Task::Differential { .. } | Task::Plan { .. } => None,
-    }
-}
-
-/// For a differential, whether the gold diagnosis is in a side's top five (a suggestion only).
-pub fn differential_suggestion(item: &BlindItem, side: Side) -> Option<bool> {
-    match &item.case.task {
-        Task::Differential { .. } => {
-            let chain = &item.chains[side.index()];
-            let mut candidates = chain
-                .differential
-                .iter()
-                .take(5)
-                .map(String::as_str)
-                .collect::<Vec<_>>();
-            if candidates.is_empty() {
-                candidates.extend(chain.answer.as_deref());
-            }
-            Some(
-                candidates
-                    .iter()
-                    .any(|c| item.case.task.matches_diagnosis(c)),
-            )
-        }
-        Task::Mcq { .. } | Task::Plan { .. } => None,
-    }
-}
-
-/// The form as the reviewer sees it: the saved verdict with unanswered MCQ answers filled in
-/// from the gold answer once every step has a label (SPEC: "pre-filled from gold for MCQ").
-/// Red flags are never pre-filled: each one must be looked at. Nothing here is saved until
-/// the reviewer's first change, which saves this whole state.
-pub fn prefilled(item: &BlindItem) -> CaseVerdict {
-    let mut v = item.case_verdict.clone();
-    if !gold_visible(item) {
-        return v;
-    }
-    for side in [Side::Left, Side::Right] {
-        let i = side.index();
-        if v.answer_correct[i].is_none() {
-            v.answer_correct[i] = gold_answer_correct(item, side);
-        }
-    }
-    v
-}
-
-/// Whether a cell shows a pre-filled value that the reviewer has not saved yet.
-pub fn is_prefilled(item: &BlindItem, f: FormField) -> bool {
-    match f {
-        FormField::AnswerCorrect(s) => {
-            item.case_verdict.answer_correct[s.index()].is_none()
-                && prefilled(item).answer_correct[s.index()].is_some()
-        }
-        _ => false,
-    }
-}
-
-/// What a chain answered, as lines for the form: its answer, else its ranked differential
-/// (`1) A`, `2) B`, … the whole top five), else nothing.
-pub fn answer_lines(chain: &BlindChain) -> Vec<String> {
-    if let Some(a) = &chain.answer {
-        return vec![a.clone()];
-    }
-    chain
-        .differential
-        .iter()
-        .take(5)
-        .enumerate()
-        .map(|(i, d)| format!("{}) {d}", i + 1))
-        .collect()
-}
-
-/// What a chain answered on one line: its answer, else `1) A; 2) B; …`, else `None`.
-pub fn answer_given(chain: &BlindChain) -> Option<String> {
-    let lines = answer_lines(chain);
-    (!lines.is_empty()).then(|| lines.join("; "))
-}
-
 fn set_flag(
     list: &mut Vec<bool>,
     k: usize,
@@ -358,113 +264,10 @@ pub fn answered_count(v: &CaseVerdict, n: usize) -> (usize, usize) {
     (answered, total)
 }
 
-/// A cell named as the status line says it: `left · answer correct`, `right · red flag 2
-/// acted on`, `preferred side · tie`.
-pub fn cell_name(f: FormField) -> String {
-    match f {
-        FormField::AnswerCorrect(s) => format!("{s} · answer correct"),
-        FormField::RedFlag(k, s) => format!("{s} · red flag {} recognised", k + 1),
-        FormField::ActedOn(k, s) => format!("{s} · red flag {} acted on", k + 1),
-        FormField::Preferred(p) => format!("preferred side · {}", p.as_str()),
-        FormField::StudentGuess(s) => format!("student guess · {s}"),
-        FormField::Confidence => "confidence".to_string(),
-        FormField::Plan(s) => format!("{s} · plan"),
-    }
-}
-
-/// A cell's question's value in words: `yes`, `no`, `left`, `4/5`, or `unanswered`.
-pub fn value_words(v: &CaseVerdict, f: FormField) -> String {
-    let yn = |b: Option<bool>| match b {
-        Some(true) => "yes".to_string(),
-        Some(false) => "no".to_string(),
-        None => "unanswered".to_string(),
-    };
-    match f {
-        FormField::AnswerCorrect(s) => yn(v.answer_correct[s.index()]),
-        FormField::RedFlag(k, s) => yn(v.red_flags[s.index()].get(k).copied()),
-        FormField::ActedOn(k, s) => yn(v.acted_on[s.index()].get(k).copied()),
-        FormField::Preferred(_) => v
-            .preferred
-            .map_or("unanswered".into(), |p| p.as_str().to_string()),
-        FormField::StudentGuess(_) => v
-            .student_guess
-            .map_or("unanswered".into(), |s| s.as_str().to_string()),
-        FormField::Confidence => v
-            .confidence
-            .map_or("unanswered".into(), |c| format!("{c}/5")),
-        FormField::Plan(s) => {
-            v.plan[s.index()].map_or("unanswered".into(), |p| p.as_str().to_string())
-        }
-    }
-}
-
-/// A one-line description of a case verdict, for replay output:
-/// `answer_correct=yes,no red_flags=10,01 acted_on=00,1? preferred=left student=right
-/// confidence=4` (per-side values are left,right; `-` is unanswered, `?` one red flag not
-/// answered yet).
-pub fn describe_case(v: &CaseVerdict, n_red_flags: usize) -> String {
-    let yn = |b: Option<bool>| match b {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "-",
-    };
-    let flags = |list: &Vec<bool>| {
-        if list.is_empty() && n_red_flags > 0 {
-            "-".to_string()
-        } else if list.is_empty() {
-            "none".to_string()
-        } else {
-            let unanswered = n_red_flags.saturating_sub(list.len());
-            list.iter()
-                .map(|b| if *b { '1' } else { '0' })
-                .chain(std::iter::repeat_n('?', unanswered))
-                .collect()
-        }
-    };
-    let plan = if v.plan.iter().any(Option::is_some) {
-        format!(
-            " plan={},{}",
-            v.plan[0].map_or("-", |p| p.as_str()),
-            v.plan[1].map_or("-", |p| p.as_str())
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "answer_correct={},{} red_flags={},{} acted_on={},{} preferred={} student={} confidence={}{plan}",
-        yn(v.answer_correct[0]),
-        yn(v.answer_correct[1]),
-        flags(&v.red_flags[0]),
-        flags(&v.red_flags[1]),
-        flags(&v.acted_on[0]),
-        flags(&v.acted_on[1]),
-        v.preferred.map_or("-", |p| p.as_str()),
-        v.student_guess.map_or("-", |s| s.as_str()),
-        v.confidence.map_or("-".to_string(), |c| c.to_string()),
-    )
-}
-
-/// Whether the gold plan may be shown: only once every step of both chains is judged, so the
-/// gold cannot colour the step verdicts.
-pub fn gold_plan_visible(item: &BlindItem) -> bool {
-    (0..2).all(|s| {
-        (0..item.chains[s].steps.len())
-            .all(|k| item.verdicts[s].get(k).is_some_and(|v| v.label.is_some()))
-    })
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn answer_letters() {
-        assert_eq!(answer_letter("C"), Some("C".into()));
-        assert_eq!(answer_letter("(c) Subarachnoid"), Some("C".into()));
-        assert_eq!(answer_letter("C: SAH"), Some("C".into()));
-        assert_eq!(answer_letter("Cluster headache"), None);
-    }
 
     #[test]
     fn keys_fit_cells() {
