@@ -3,6 +3,8 @@
 //! tags, emojis, quotes, dashes, ellipses, exclamation, odd spaces). Pure
 //! string work; knows nothing of sentences or clinical content.
 
+use super::markers::MarkerId;
+
 /// What a raw line is, with the byte range of its content (markers removed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineKind {
@@ -23,6 +25,42 @@ pub struct Line {
     /// Content range, relative to the line.
     pub start: usize,
     pub end: usize,
+    /// What was peeled off before the content.
+    pub marks: Marks,
+}
+
+/// The markup [`peel`] took off the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marks {
+    /// `#` header hashes.
+    pub header: bool,
+    /// A block-quote `>`.
+    pub quote: bool,
+    /// A bullet (`-`, `*`, `•` …).
+    pub bullet: bool,
+    /// Numbering (`1.`, `(a)`, `<step 1>`, `Step 1:` …).
+    pub number: bool,
+}
+
+impl Marks {
+    /// A list marker of either kind.
+    pub fn item(self) -> bool {
+        self.bullet || self.number
+    }
+
+    /// The markers these marks are, in line order of kind.
+    pub fn record(self, hits: &mut Vec<MarkerId>) {
+        for (seen, id) in [
+            (self.header, MarkerId::md_header),
+            (self.quote, MarkerId::md_blockquote),
+            (self.bullet, MarkerId::list_bullet),
+            (self.number, MarkerId::list_number),
+        ] {
+            if seen {
+                hits.push(id);
+            }
+        }
+    }
 }
 
 const BULLETS: &[char] = &[
@@ -96,17 +134,17 @@ pub fn list_marker_len(s: &str) -> Option<usize> {
 
 /// Peel every leading header hash, block-quote `>` and list marker (repeatedly,
 /// so `> - 1. x` yields `x`), also under leading `**`. Returns the content
-/// start and whether a header, an item marker or a quote was seen.
-pub fn peel(s: &str) -> (usize, bool, bool) {
+/// start and what was peeled.
+pub fn peel(s: &str) -> (usize, Marks) {
     let mut i = s.len() - s.trim_start().len();
-    let (mut header, mut item) = (false, false);
+    let mut marks = Marks::default();
     loop {
         let rest = &s[i..];
         if rest.starts_with('#') {
             let hashes = rest.bytes().take_while(|&c| c == b'#').count();
             let after = &rest[hashes..];
             if hashes <= 6 && (after.is_empty() || after.starts_with([' ', '\t'])) {
-                header = true;
+                marks.header = true;
                 i += hashes + after.len() - after.trim_start().len();
                 continue;
             }
@@ -118,6 +156,7 @@ pub fn peel(s: &str) -> (usize, bool, bool) {
                 .trim_start()
                 .starts_with(|c: char| c.is_ascii_digit() || c == '=')
         {
+            marks.quote = true;
             i += 1 + after.len() - after.trim_start().len();
             continue;
         }
@@ -127,43 +166,50 @@ pub fn peel(s: &str) -> (usize, bool, bool) {
             None => (0, rest),
         };
         if let Some(n) = list_marker_len(inner) {
-            item = true;
+            if inner.starts_with(BULLETS) {
+                marks.bullet = true;
+            } else {
+                marks.number = true;
+            }
             i += bold + n;
             continue;
         }
-        return (i, header, item);
+        return (i, marks);
     }
 }
 
 /// Classify one raw line (no newline in it).
 pub fn classify_line(line: &str) -> Line {
     let trimmed = line.trim();
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || is_rule(trimmed) {
         return Line {
-            kind: LineKind::Blank,
+            kind: if trimmed.is_empty() {
+                LineKind::Blank
+            } else {
+                LineKind::Rule
+            },
             start: 0,
             end: 0,
+            marks: Marks::default(),
         };
     }
-    if is_rule(trimmed) {
-        return Line {
-            kind: LineKind::Rule,
-            start: 0,
-            end: 0,
-        };
-    }
-    let (start, header, item) = peel(line);
+    let (start, marks) = peel(line);
     let end = line.trim_end().len().max(start);
     let kind = if start >= end {
         LineKind::Rule
-    } else if header {
+    } else if marks.header {
         LineKind::Header
-    } else if item {
+    } else if marks.item() {
         LineKind::Item
     } else {
         LineKind::Text
     };
-    Line { kind, start, end }
+    Line {
+        kind,
+        start,
+        end,
+        marks,
+    }
 }
 
 fn is_rule(t: &str) -> bool {
@@ -286,7 +332,7 @@ static SPECIAL: [bool; 256] = {
 
 /// Character-level cleaning of one piece of text; pushes the ids of what it
 /// removed. Newlines become spaces.
-pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
+pub fn clean_chars(s: &str, removed: &mut Vec<MarkerId>) -> String {
     let mut out = String::with_capacity(s.len());
     let bytes = s.as_bytes();
     let mut i = 0;
@@ -307,9 +353,9 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
         match c {
             '*' | '_' if rest.starts_with("**") || rest.starts_with("__") => {
                 removed.push(if c == '*' {
-                    "md_bold"
+                    MarkerId::md_bold
                 } else {
-                    "md_bold_underscore"
+                    MarkerId::md_bold_underscore
                 });
                 let run = rest.bytes().take_while(|&b| b == c as u8).count();
                 i += run;
@@ -329,17 +375,17 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 if keep {
                     out.push(c);
                 } else {
-                    removed.push("md_emphasis");
+                    removed.push(MarkerId::md_emphasis);
                 }
                 i += 1;
             }
             '`' => {
-                removed.push("md_code");
+                removed.push(MarkerId::md_code);
                 i += 1;
             }
             '<' => match tag_len(rest) {
                 Some(len) => {
-                    removed.push("html_tag");
+                    removed.push(MarkerId::html_tag);
                     out.push(' ');
                     i += len;
                 }
@@ -355,7 +401,7 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                     && let Some(paren) = rest[close + 2..].find(')')
                     && !rest[1..close].contains(['[', ']'])
                 {
-                    removed.push("md_link");
+                    removed.push(MarkerId::md_link);
                     out.push_str(&rest[1..close]);
                     i += close + 2 + paren + 1;
                 } else {
@@ -364,7 +410,7 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 }
             }
             '\\' if rest.starts_with("\\boxed{") => {
-                removed.push("md_latex_boxed");
+                removed.push(MarkerId::md_latex_boxed);
                 let inner = &rest[7..];
                 match inner.find('}') {
                     Some(close) => {
@@ -375,12 +421,12 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 }
             }
             '\u{201C}' | '\u{201D}' | '\u{201E}' => {
-                removed.push("quote_curly");
+                removed.push(MarkerId::quote_curly);
                 out.push('"');
                 i += n;
             }
             '\u{2018}' | '\u{2019}' | '\u{201A}' => {
-                removed.push("quote_curly");
+                removed.push(MarkerId::quote_curly);
                 out.push('\'');
                 i += n;
             }
@@ -407,7 +453,7 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 i += run;
             }
             '!' => {
-                removed.push("punct_exclamation");
+                removed.push(MarkerId::punct_exclamation);
                 let next = s[i + 1..].chars().next();
                 if next.is_none_or(|x| x.is_whitespace() || matches!(x, '"' | '\'' | ')'))
                     && !out.trim_end().ends_with(['.', '?'])
@@ -418,9 +464,9 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
             }
             '\t' | '\u{00A0}' | '\u{2009}' | '\u{202F}' | '\u{2002}' | '\u{2003}' | '\u{3000}' => {
                 removed.push(if c == '\t' {
-                    "ws_repeated"
+                    MarkerId::ws_repeated
                 } else {
-                    "ws_special"
+                    MarkerId::ws_special
                 });
                 out.push(' ');
                 i += n;
@@ -430,11 +476,11 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
                 i += n;
             }
             c if is_zero_width(c) => {
-                removed.push("ws_special");
+                removed.push(MarkerId::ws_special);
                 i += n;
             }
             c if is_emoji(c) => {
-                removed.push("emoji");
+                removed.push(MarkerId::emoji);
                 out.push(' ');
                 i += n;
             }
@@ -447,10 +493,10 @@ pub fn clean_chars(s: &str, removed: &mut Vec<&'static str>) -> String {
     out
 }
 
-fn dash(out: &mut String, after: &str, removed: &mut Vec<&'static str>) {
+fn dash(out: &mut String, after: &str, removed: &mut Vec<MarkerId>) {
     let before_digit = prev_non_space(out).is_some_and(|c| c.is_ascii_digit());
     let after_digit = next_non_space(after).is_some_and(|c| c.is_ascii_digit());
-    removed.push("punct_em_dash");
+    removed.push(MarkerId::punct_em_dash);
     if before_digit && after_digit {
         let t = out.trim_end().len();
         out.truncate(t);
@@ -460,8 +506,8 @@ fn dash(out: &mut String, after: &str, removed: &mut Vec<&'static str>) {
     }
 }
 
-fn ellipsis(out: &mut String, after: &str, removed: &mut Vec<&'static str>) {
-    removed.push("punct_ellipsis");
+fn ellipsis(out: &mut String, after: &str, removed: &mut Vec<MarkerId>) {
+    removed.push(MarkerId::punct_ellipsis);
     let next = next_non_space(after);
     if next.is_none_or(|c| c.is_uppercase() || matches!(c, '"' | ')' | '\'')) {
         out.push('.');
@@ -539,7 +585,11 @@ mod tests {
             &mut r,
         );
         assert_eq!(s, "Wow. \"No\" risk ,  see  the 1.1-2.5 range  ok  ");
-        assert!(r.contains(&"emoji") && r.contains(&"md_bold") && r.contains(&"quote_curly"));
+        assert!(
+            r.contains(&MarkerId::emoji)
+                && r.contains(&MarkerId::md_bold)
+                && r.contains(&MarkerId::quote_curly)
+        );
         let s = clean_chars("5 * 3 and *p* < 0.05 and snake_case and _x_", &mut r);
         assert_eq!(s, "5 * 3 and p < 0.05 and snake_case and x");
         let s = clean_chars("\\boxed{B} [PubMed](https://x.org/1) a...B", &mut r);

@@ -9,6 +9,7 @@ use super::content;
 use super::extract::Region;
 use super::lexicon;
 use super::lexicon::Fnv;
+use super::markers::MarkerId;
 use super::markup::{self, LineKind, Title};
 use super::segment;
 use super::style;
@@ -21,13 +22,50 @@ pub const MIN_WORDS: usize = 4;
 /// Jaccard similarity of content keys at or above which a step repeats an earlier one.
 pub const DUPLICATE_JACCARD: f64 = 0.8;
 
+/// What was removed to make a step: a style marker, or raw text set aside.
+/// Shown as the marker id, or as `dropped: …`, `title: …`, `duplicate: …`
+/// with a snippet of the text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Removed {
+    /// A style marker removed from one of its sentences.
+    Marker(MarkerId),
+    /// A sentence with nothing to judge, dropped just before it.
+    Dropped(String),
+    /// A title or label without clinical content (the `title` marker).
+    Title(String),
+    /// A near-duplicate collapsed into it.
+    Duplicate(String),
+}
+
+impl Removed {
+    /// The style marker this removal is, if it is one.
+    pub fn marker(&self) -> Option<MarkerId> {
+        match self {
+            Removed::Marker(id) => Some(*id),
+            Removed::Title(_) => Some(MarkerId::title),
+            Removed::Dropped(_) | Removed::Duplicate(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Removed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Removed::Marker(id) => f.write_str(id.as_str()),
+            Removed::Dropped(s) => write!(f, "dropped: {s}"),
+            Removed::Title(s) => write!(f, "title: {s}"),
+            Removed::Duplicate(s) => write!(f, "duplicate: {s}"),
+        }
+    }
+}
+
 /// A step with what was removed to make it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DetailedStep {
     pub step: Step,
-    /// Marker ids removed from its sentences, and `dropped: …` / `title: …`
-    /// notes for raw text dropped just before it.
-    pub removed: Vec<String>,
+    /// Markers removed from its sentences, and notes for raw text dropped
+    /// just before it.
+    pub removed: Vec<Removed>,
     /// The paragraph or list item it came from (merging prefers neighbours
     /// of one unit).
     pub unit: usize,
@@ -38,7 +76,7 @@ struct Piece {
     unit: usize,
     spans: Vec<Span>,
     text: String,
-    removed: Vec<String>,
+    removed: Vec<Removed>,
     keep: bool,
     /// `content::key_and_clinical(&text)` when known (cleared when the text
     /// changes).
@@ -56,7 +94,7 @@ struct Builder<'a> {
     field: RawField,
     unit: usize,
     pieces: Vec<Piece>,
-    notes: Vec<String>,
+    notes: Vec<Removed>,
 }
 
 fn snippet(s: &str) -> String {
@@ -104,7 +142,7 @@ impl Builder<'_> {
                 unit: self.unit,
                 spans: vec![self.span(start, end)],
                 text,
-                removed: vec![format!("title: {}", snippet(raw))],
+                removed: vec![Removed::Title(snippet(raw))],
                 keep: false,
                 key: None,
                 opens: false,
@@ -124,9 +162,10 @@ impl Builder<'_> {
 
     fn sentence(&mut self, start: usize, end: usize) {
         let (text, ids) = style::strip_sentence(&self.raw[start..end]);
-        let mut removed: Vec<String> = std::mem::take(&mut self.notes);
-        removed.extend(ids.iter().map(|s| s.to_string()));
-        let self_talk = ids.iter().any(|id| id.starts_with("self_"));
+        let mut removed: Vec<Removed> = std::mem::take(&mut self.notes);
+        removed.extend(ids.iter().map(|&id| Removed::Marker(id)));
+        // Self-talk and "I am not sure" (the ids named `self_…`).
+        let self_talk = ids.iter().any(|id| id.as_str().starts_with("self_"));
         let (has_content, key) = if text.is_empty() {
             (false, None)
         } else {
@@ -138,7 +177,7 @@ impl Builder<'_> {
             && !content::is_personal_aside(&text)
             && !content::is_self_identification(&self.raw[start..end]);
         if !keep && !self.raw[start..end].trim().is_empty() {
-            removed.push(format!("dropped: {}", snippet(&self.raw[start..end])));
+            removed.push(Removed::Dropped(snippet(&self.raw[start..end])));
         }
         // A line ending in a colon introduces what follows ("… is:" then
         // "(A) …"); it is not a step of its own.
@@ -463,7 +502,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         all.extend(b.pieces);
     }
     let mut kept: Vec<Piece> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes: Vec<Removed> = Vec::new();
     if !all.iter().any(|p| p.keep) && all.iter().any(|p| !p.text.is_empty()) {
         // Nothing judgeable left but some text: keep what there is, rather
         // than show an empty chain for non-empty reasoning.
@@ -529,7 +568,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         if let Some(s) = dup {
             let st = &mut steps[s];
             st.step.duplicates.extend(p.spans);
-            st.removed.push(format!("duplicate: {}", snippet(&text)));
+            st.removed.push(Removed::Duplicate(snippet(&text)));
             st.removed.extend(p.removed);
             continue;
         }
@@ -618,6 +657,11 @@ mod tests {
         assert_eq!(steps.len(), 2);
         let s = steps[1].step.spans[0];
         assert_eq!(&raw[s.start..s.end], "It rose from 0.1 ng/mL.");
-        assert!(steps[0].removed.iter().any(|r| r == "dropped: Hmm."));
+        assert!(
+            steps[0]
+                .removed
+                .iter()
+                .any(|r| r.to_string() == "dropped: Hmm.")
+        );
     }
 }

@@ -5,7 +5,7 @@
 //! clinical word, and removals skip words after a negation).
 
 use super::contraction::expand_contractions;
-use super::markers::{MARKERS, Rule, StyleMarker};
+use super::markers::{MARKERS, MarkerId, Rule, StyleMarker};
 use super::markup;
 use super::tidy::{short_quotes, tidy, tidy_spaces};
 use std::borrow::Cow;
@@ -168,7 +168,7 @@ pub(super) fn trim_lead(s: &str) -> &str {
 }
 
 /// One leading marker at the start of `s`: (bytes consumed, replacement, id).
-pub(super) fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
+pub(super) fn lead_marker(s: &str) -> Option<(usize, &'static str, MarkerId)> {
     let first = s.bytes().next()?.to_ascii_lowercase();
     let cands = LEAD_BY_LETTER.get(usize::from(first.wrapping_sub(b'a')))?;
     for m in cands {
@@ -267,10 +267,7 @@ fn prev_word_lower(s: &str) -> String {
 
 /// In-sentence word markers. `None` when a sentence marker drops the
 /// sentence; borrowed when nothing matched.
-pub(super) fn word_markers<'s>(
-    s: &'s str,
-    removed: &mut Vec<&'static str>,
-) -> Option<Cow<'s, str>> {
+pub(super) fn word_markers<'s>(s: &'s str, removed: &mut Vec<MarkerId>) -> Option<Cow<'s, str>> {
     // `out` holds the rewritten text up to `s[last..]`; filled from the
     // first match on.
     let mut out = String::new();
@@ -345,13 +342,15 @@ fn apply(t: &mut String, f: impl FnOnce(&str) -> Option<String>) {
 }
 
 /// One pass of style removal over one sentence.
-fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
-    let (start, header, item) = markup::peel(s);
-    if header {
-        removed.push("md_header");
+fn strip_once(s: &str, removed: &mut Vec<MarkerId>) -> String {
+    let (start, marks) = markup::peel(s);
+    if marks.header {
+        removed.push(MarkerId::md_header);
     }
-    if item {
-        removed.push("list_number");
+    // Any item marker inside a sentence is recorded as numbering (as
+    // strip-4 records it; the detector tells bullets apart).
+    if marks.item() {
+        removed.push(MarkerId::list_number);
     }
     let mut t = markup::clean_chars(&s[start..], removed);
     apply(&mut t, tidy_spaces);
@@ -384,19 +383,22 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
     tidy(t)
 }
 
-/// Style-strip one sentence to a fixpoint; returns the text and the ids of
-/// the markers removed.
-pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
+/// Style-strip one sentence to a fixpoint; returns the text and the markers
+/// removed, one per occurrence.
+pub fn strip_sentence(s: &str) -> (String, Vec<MarkerId>) {
     let mut removed = Vec::new();
     let mut t = strip_once(s, &mut removed);
     // Nothing removed: only spacing and punctuation were tidied, which
     // creates no marker, so one pass is the fixpoint (property-tested).
     // The same holds when only contractions, curly quotes or spacing
     // changed: those are rewritten before any marker is matched.
-    let local = |id: &&str| {
+    let local = |id: &MarkerId| {
         matches!(
-            *id,
-            "contraction" | "quote_curly" | "ws_repeated" | "ws_special"
+            id,
+            MarkerId::contraction
+                | MarkerId::quote_curly
+                | MarkerId::ws_repeated
+                | MarkerId::ws_special
         )
     };
     if removed.iter().all(local) {
@@ -411,14 +413,12 @@ pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
         removed.extend(more);
         t = u;
     }
-    removed.dedup();
     (t, removed)
 }
 
-pub use super::detect::find_markers;
-
 #[cfg(test)]
 mod tests {
+    use super::super::find_markers;
     use super::*;
 
     fn strip(s: &str) -> String {
@@ -551,7 +551,7 @@ mod tests {
             "Let me check… the options again",
         ] {
             let t = strip(s);
-            assert_eq!(find_markers(&t), Vec::<&str>::new(), "{s:?} → {t:?}");
+            assert_eq!(find_markers(&t), Vec::new(), "{s:?} → {t:?}");
             assert_eq!(strip(&t), t);
         }
         assert!(!find_markers("Okay, it's **B**!").is_empty());
