@@ -28,20 +28,24 @@
 //! spans kept in [`Step::duplicates`].
 
 pub mod answer;
+pub mod budget;
+pub mod clean;
 pub mod content;
 pub mod contraction;
 pub mod detect;
 pub mod extract;
 pub mod idiom;
+pub mod lead;
 pub mod lexicon;
 pub mod markers;
 pub mod markup;
+pub mod merge;
+pub mod pieces;
 pub mod segment;
 pub mod steps;
 pub mod style;
 pub mod tidy;
-
-pub mod budget;
+pub mod words;
 
 pub use answer::AnswerHint;
 pub use extract::Source;

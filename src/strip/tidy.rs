@@ -1,8 +1,9 @@
 //! Punctuation and spacing after removals: short quotes, runs of spaces,
 //! punctuation left behind, capitalisation and a final stop. Pure.
 
+use super::lead::trim_lead;
 use super::markers::MarkerId;
-use super::style::{is_word_char, trim_lead};
+use super::style::is_word_char;
 
 /// Remove straight double quotes around one to three words, and single
 /// quotes used the same way; `None` when there is none.
