@@ -48,7 +48,7 @@ impl Marks {
         self.bullet || self.number
     }
 
-    /// The markers these marks are, in line order of kind.
+    /// Push the markers these marks are (header, quote, bullet, numbering).
     pub fn record(self, hits: &mut Vec<MarkerId>) {
         for (seen, id) in [
             (self.header, MarkerId::md_header),

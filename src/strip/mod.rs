@@ -111,7 +111,7 @@ pub fn strip_run_with(
     hint: AnswerHint<'_>,
     opts: &Options,
 ) -> Chain {
-    strip_run_detailed_with(output, reasoning, hint, opts).chain
+    strip(output, reasoning, hint, opts).chain
 }
 
 /// [`strip_run`] with the removed markers per step and the extraction source.
@@ -126,6 +126,28 @@ pub fn strip_run_detailed_with(
     hint: AnswerHint<'_>,
     opts: &Options,
 ) -> Detailed {
+    let s = strip(output, reasoning, hint, opts);
+    Detailed {
+        chain: s.chain,
+        removed: s
+            .removed
+            .iter()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect(),
+        source: s.source,
+        answer_span: s.answer_span,
+    }
+}
+
+/// [`Detailed`] with the removals typed.
+struct Stripped {
+    chain: Chain,
+    removed: Vec<Vec<steps::Removed>>,
+    source: Source,
+    answer_span: Option<Span>,
+}
+
+fn strip(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>, opts: &Options) -> Stripped {
     let ex = extract::extract(output, reasoning, &hint);
     let truncated = ex.truncated || opts.cut_off;
     let sentence_steps = steps::build(output, reasoning, &ex.chain);
@@ -166,11 +188,9 @@ pub fn strip_run_detailed_with(
         }
         _ => false,
     };
-    let (steps, removed): (Vec<Step>, Vec<Vec<String>>) = detailed
-        .into_iter()
-        .map(|d| (d.step, d.removed.iter().map(ToString::to_string).collect()))
-        .unzip();
-    Detailed {
+    let (steps, removed): (Vec<Step>, Vec<Vec<steps::Removed>>) =
+        detailed.into_iter().map(|d| (d.step, d.removed)).unzip();
+    Stripped {
         chain: Chain {
             steps,
             outcome: AnswerOutcome::of(answer.as_ref(), truncated),
