@@ -64,7 +64,7 @@ fn norm(s: &str) -> String {
 
 /// Markup removed, spaces collapsed.
 fn plain(s: &str) -> String {
-    let cleaned = markup::clean_chars(s, &mut Vec::new());
+    let cleaned = super::clean::clean_chars(s, &mut Vec::new());
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -5,15 +5,20 @@
 //! fewest words first, neighbours of one paragraph before others), never by
 //! dropping content. Pure.
 
-use super::steps::{DetailedStep, word_count};
+use super::markers::MarkerId;
+use super::steps::{DetailedStep, Removed, word_count};
 use crate::domain::Step;
 
 /// Extra cost, in words, of merging two steps from different paragraphs or
 /// list items: a paragraph is usually one clinical point.
 const ACROSS_UNITS: usize = 25;
 
-/// Removed-marker ids that mean a sentence revises the one before it.
-const REVISION_MARKERS: &[&str] = &["filler_wait", "filler_but_wait", "filler_no"];
+/// Removed markers that mean a sentence revises the one before it.
+const REVISION_MARKERS: &[MarkerId] = &[
+    MarkerId::filler_wait,
+    MarkerId::filler_but_wait,
+    MarkerId::filler_no,
+];
 
 fn merge_into(a: &mut DetailedStep, b: DetailedStep) {
     a.step.text = if a.step.text.is_empty() {
@@ -56,8 +61,7 @@ fn reindex(steps: &mut [DetailedStep]) {
 fn revises(s: &DetailedStep) -> bool {
     s.removed
         .iter()
-        .filter(|r| !r.contains(": "))
-        .any(|r| REVISION_MARKERS.contains(&r.as_str()))
+        .any(|r| matches!(r, Removed::Marker(id) if REVISION_MARKERS.contains(id)))
 }
 
 /// Keep each revision with the claim it revises.
@@ -158,7 +162,7 @@ mod tests {
     use super::*;
     use crate::domain::{RawField, Span};
 
-    fn st(i: usize, text: &str, unit: usize, removed: &[&str]) -> DetailedStep {
+    fn st(i: usize, text: &str, unit: usize, removed: &[MarkerId]) -> DetailedStep {
         DetailedStep {
             step: Step {
                 index: i,
@@ -170,7 +174,7 @@ mod tests {
                 }],
                 duplicates: vec![],
             },
-            removed: removed.iter().map(|s| s.to_string()).collect(),
+            removed: removed.iter().map(|&id| Removed::Marker(id)).collect(),
             unit,
         }
     }
@@ -184,7 +188,7 @@ mod tests {
                 2,
                 "Pericarditis pain eases sitting forward.",
                 2,
-                &["filler_wait"],
+                &[MarkerId::filler_wait],
             ),
         ]);
         assert_eq!(g.len(), 2);

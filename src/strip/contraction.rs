@@ -1,6 +1,7 @@
 //! Contractions expanded ("isn't" → "is not", "she's had" → "she has had",
 //! "it's" → "it is"), which some models use and others avoid. Pure.
 
+use super::markers::MarkerId;
 use super::style::match_case;
 
 const PRONOUNS_S: &[&str] = &[
@@ -75,7 +76,7 @@ fn is_perfect_participle(next: &str, person: bool) -> bool {
 
 /// Expand contractions ("isn't" → "is not", "it's" → "it is", "let's" → "let
 /// us"); `None` when there is none.
-pub(super) fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+pub(super) fn expand_contractions(s: &str, removed: &mut Vec<MarkerId>) -> Option<String> {
     if !s.contains('\'') {
         return None;
     }
@@ -129,7 +130,7 @@ pub(super) fn expand_contractions(s: &str, removed: &mut Vec<&'static str>) -> O
                 .map(|f| format!("{base} {f}"))
         };
         if let Some(e) = expanded {
-            removed.push("contraction");
+            removed.push(MarkerId::contraction);
             out.push_str(&s[last..start]);
             out.push_str(&e);
             last = end;

@@ -9,6 +9,7 @@
 //! keeps both words of every pair, so no clinical token is lost.
 
 use super::lexicon::UNITS;
+use super::markers::MarkerId;
 
 /// Latin abbreviations and their plain English, longest first.
 const ABBREVIATIONS: &[(&str, &str)] = &[
@@ -29,12 +30,12 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// Rewrite the abbreviations and slashes of one sentence.
-pub fn normalise(s: &str, removed: &mut Vec<&'static str>) -> String {
+pub fn normalise(s: &str, removed: &mut Vec<MarkerId>) -> String {
     rewrite(s, removed).unwrap_or_else(|| s.to_string())
 }
 
 /// [`normalise`], or `None` when it would change nothing.
-pub fn rewrite(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+pub fn rewrite(s: &str, removed: &mut Vec<MarkerId>) -> Option<String> {
     match abbreviations(s, removed) {
         Some(t) => Some(slashes(&t, removed).unwrap_or(t)),
         None => slashes(s, removed),
@@ -51,7 +52,7 @@ fn has_latin(s: &str) -> bool {
     })
 }
 
-fn abbreviations(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+fn abbreviations(s: &str, removed: &mut Vec<MarkerId>) -> Option<String> {
     if !has_latin(s) {
         return None;
     }
@@ -67,9 +68,9 @@ fn abbreviations(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
                     && !s[end..].chars().next().is_some_and(is_word_char)
                 {
                     removed.push(if pat.starts_with('e') {
-                        "abbr_eg"
+                        MarkerId::abbr_eg
                     } else {
-                        "abbr_ie"
+                        MarkerId::abbr_ie
                     });
                     let upper = s[i..].starts_with(|c: char| c.is_ascii_uppercase());
                     if upper {
@@ -101,7 +102,7 @@ fn plain(w: &str) -> bool {
     w.len() >= 3 && w.bytes().all(|b| b.is_ascii_lowercase()) && !UNITS.contains(&w)
 }
 
-fn slashes(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+fn slashes(s: &str, removed: &mut Vec<MarkerId>) -> Option<String> {
     if !s.contains('/') || s.contains("://") {
         return None;
     }
@@ -126,7 +127,7 @@ fn slashes(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
         if !(and_or || pair) || (and_or && left_start < last) {
             continue;
         }
-        removed.push("punct_slash");
+        removed.push(MarkerId::punct_slash);
         // A chain ("left/right/both"): the left word is already out.
         if left_start >= last {
             out.push_str(&s[last..left_start]);

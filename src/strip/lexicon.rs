@@ -393,7 +393,7 @@ mod tests {
                 }
                 // "No," opening a sentence is an interjection, which the
                 // lexicon does not count as a negation.
-                _ if m.id == "filler_no" => {
+                _ if m.id == super::super::markers::MarkerId::filler_no => {
                     assert!(is_interjection_no("No, wait.", 0, 2));
                     assert!(!is_interjection_no("There is no, or little, fever.", 9, 11));
                 }

@@ -28,24 +28,28 @@
 //! spans kept in [`Step::duplicates`].
 
 pub mod answer;
+pub mod budget;
+pub mod clean;
 pub mod content;
 pub mod contraction;
 pub mod detect;
 pub mod extract;
 pub mod idiom;
+pub mod lead;
 pub mod lexicon;
 pub mod markers;
 pub mod markup;
+pub mod merge;
+pub mod pieces;
 pub mod segment;
 pub mod steps;
 pub mod style;
 pub mod tidy;
-
-pub mod budget;
+pub mod words;
 
 pub use answer::AnswerHint;
 pub use extract::Source;
-pub use markers::{Category, StyleMarker, style_markers};
+pub use markers::{Category, MarkerId, StyleMarker, style_markers};
 
 use crate::domain::{AnswerOutcome, Chain, FinalAnswer, RawField, Span, Step};
 
@@ -107,7 +111,7 @@ pub fn strip_run_with(
     hint: AnswerHint<'_>,
     opts: &Options,
 ) -> Chain {
-    strip_run_detailed_with(output, reasoning, hint, opts).chain
+    strip(output, reasoning, hint, opts).chain
 }
 
 /// [`strip_run`] with the removed markers per step and the extraction source.
@@ -122,6 +126,28 @@ pub fn strip_run_detailed_with(
     hint: AnswerHint<'_>,
     opts: &Options,
 ) -> Detailed {
+    let s = strip(output, reasoning, hint, opts);
+    Detailed {
+        chain: s.chain,
+        removed: s
+            .removed
+            .iter()
+            .map(|r| r.iter().map(ToString::to_string).collect())
+            .collect(),
+        source: s.source,
+        answer_span: s.answer_span,
+    }
+}
+
+/// [`Detailed`] with the removals typed.
+struct Stripped {
+    chain: Chain,
+    removed: Vec<Vec<steps::Removed>>,
+    source: Source,
+    answer_span: Option<Span>,
+}
+
+fn strip(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>, opts: &Options) -> Stripped {
     let ex = extract::extract(output, reasoning, &hint);
     let truncated = ex.truncated || opts.cut_off;
     let sentence_steps = steps::build(output, reasoning, &ex.chain);
@@ -162,9 +188,9 @@ pub fn strip_run_detailed_with(
         }
         _ => false,
     };
-    let (steps, removed): (Vec<Step>, Vec<Vec<String>>) =
+    let (steps, removed): (Vec<Step>, Vec<Vec<steps::Removed>>) =
         detailed.into_iter().map(|d| (d.step, d.removed)).unzip();
-    Detailed {
+    Stripped {
         chain: Chain {
             steps,
             outcome: AnswerOutcome::of(answer.as_ref(), truncated),
@@ -204,17 +230,31 @@ fn fallback_answer<'a>(
     ))
 }
 
-/// One pass: every line's sentences, style-stripped, joined by spaces.
-fn strip_text_once(text: &str) -> String {
+/// One pass: every line's sentences, style-stripped, joined by spaces; the
+/// markers removed (line markup included) are pushed to `hits`.
+fn strip_text_once(text: &str, hits: &mut Vec<MarkerId>) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let l = markup::classify_line(line);
-        if matches!(l.kind, markup::LineKind::Blank | markup::LineKind::Rule) {
-            continue;
+        l.marks.record(hits);
+        match l.kind {
+            markup::LineKind::Blank => continue,
+            markup::LineKind::Rule => {
+                if l.marks == markup::Marks::default() {
+                    hits.push(if line.trim_start().starts_with('|') {
+                        MarkerId::md_table
+                    } else {
+                        MarkerId::md_rule
+                    });
+                }
+                continue;
+            }
+            _ => {}
         }
         let content = &line[l.start..l.end];
         for (a, b) in segment::sentences(content) {
-            let (s, _) = style::strip_sentence(&content[a..b]);
+            let (s, ids) = style::strip_sentence(&content[a..b]);
+            hits.extend(ids);
             if !s.is_empty() {
                 if !out.is_empty() {
                     out.push(' ');
@@ -229,23 +269,32 @@ fn strip_text_once(text: &str) -> String {
 /// Style-strip a single piece of text (no segmentation into steps, nothing
 /// dropped but sign-offs and pure filler). Idempotent.
 pub fn strip_text(text: &str) -> String {
-    let mut t = strip_text_once(text);
+    strip_text_reporting(text, &mut Vec::new())
+}
+
+/// [`strip_text`], pushing the markers it removes to `hits` (one per
+/// occurrence, over every pass).
+pub(crate) fn strip_text_reporting(text: &str, hits: &mut Vec<MarkerId>) -> String {
+    let mut t = strip_text_once(text, hits);
     if t == text {
         return t;
     }
     for _ in 0..4 {
-        let u = strip_text_once(&t);
+        let mut more = Vec::new();
+        let u = strip_text_once(&t, &mut more);
         if u == t {
             break;
         }
+        hits.extend(more);
         t = u;
     }
     t
 }
 
-/// Style markers left in `text` (one id per occurrence); 0 after stripping.
-pub fn find_markers(text: &str) -> Vec<&'static str> {
-    style::find_markers(text)
+/// Style markers in `text` (one id per occurrence): what stripping it
+/// removes. None after stripping.
+pub fn find_markers(text: &str) -> Vec<MarkerId> {
+    detect::find_markers(text)
 }
 
 #[cfg(test)]

@@ -1,116 +1,18 @@
 //! Style removal for one sentence: markup and characters (via `markup`),
-//! contractions, the leading and in-sentence word markers of `markers`, short
-//! quotes, then punctuation, spacing and capitalisation. Also the detector of
-//! markers left in a text. Pure; never drops a clinical token (no marker is a
-//! clinical word, and removals skip words after a negation).
+//! contractions, the in-sentence ([`super::words`]) and leading
+//! ([`super::lead`]) word markers of `markers`, short quotes, then
+//! punctuation, spacing and capitalisation; and the phrase matching they
+//! share. Pure; never drops a clinical token (no marker is a clinical word,
+//! and removals skip words after a negation).
 
 use super::contraction::expand_contractions;
-use super::markers::{MARKERS, Rule, StyleMarker};
+use super::lead::{lead_marker, trim_lead};
+use super::markers::MarkerId;
 use super::markup;
 use super::tidy::{short_quotes, tidy, tidy_spaces};
+use super::words::word_markers;
 use std::borrow::Cow;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::LazyLock;
 
-/// Leading markers by the first letter of their pattern.
-static LEAD_BY_LETTER: LazyLock<Vec<Vec<&'static StyleMarker>>> = LazyLock::new(|| {
-    let mut v: Vec<Vec<&'static StyleMarker>> = vec![Vec::new(); 26];
-    for m in MARKERS {
-        let lead = matches!(
-            m.rule,
-            Rule::Lead
-                | Rule::LeadComma
-                | Rule::LeadUnless(_)
-                | Rule::LeadBeforeGerund
-                | Rule::LeadReplace(_)
-                | Rule::LeadReplaceClause(_)
-                | Rule::LeadClause
-        );
-        if let Some(slot) = m
-            .pattern
-            .bytes()
-            .next()
-            .and_then(|b| v.get_mut(usize::from(b.wrapping_sub(b'a'))))
-            && lead
-        {
-            slot.push(m);
-        }
-    }
-    v
-});
-
-/// FNV-1a of the ASCII-lowercased bytes of `w`.
-fn lower_hash(w: &[u8]) -> u64 {
-    crate::primitives::hash::fnv1a_lower(w)
-}
-
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, h: u64) {
-        self.0 = h;
-    }
-}
-
-type ByHash = HashMap<u64, Vec<&'static StyleMarker>, BuildHasherDefault<Prehashed>>;
-
-/// In-sentence markers by the [`lower_hash`] of their first word, in
-/// [`MARKERS`] order. Two first words with one hash share a list; harmless,
-/// since `match_phrase` checks the whole pattern.
-static BY_FIRST_HASH: LazyLock<ByHash> = LazyLock::new(|| {
-    let mut map = ByHash::default();
-    for m in MARKERS {
-        if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
-            let first = m.pattern.split(' ').next().unwrap_or(m.pattern);
-            map.entry(lower_hash(first.as_bytes())).or_default().push(m);
-        }
-    }
-    map
-});
-
-/// A 4,096-bit filter of the first words of the in-sentence markers: a word
-/// whose bit is clear opens none, so most words skip the lookup.
-static FIRST_WORD_BITS: LazyLock<Vec<u64>> = LazyLock::new(|| {
-    let mut bits = vec![0u64; 64];
-    for h in BY_FIRST_HASH.keys() {
-        let h = *h as usize & 4095;
-        bits[h / 64] |= 1 << (h % 64);
-    }
-    bits
-});
-
-/// The in-sentence markers the ASCII word `w` may open (those whose first
-/// word is `w`, lowercased, plus any sharing its hash).
-fn markers_opened_by(w: &[u8]) -> &'static [&'static StyleMarker] {
-    // Longer words are never a marker's first word; "cannot" reads as "not"
-    // (as `lexicon::normalise_ascii` has it).
-    if w.len() > 48 {
-        return &[];
-    }
-    let h = if w.eq_ignore_ascii_case(b"cannot") {
-        lower_hash(b"not")
-    } else {
-        lower_hash(w)
-    };
-    let bit = h as usize & 4095;
-    if FIRST_WORD_BITS[bit / 64] & (1 << (bit % 64)) == 0 {
-        return &[];
-    }
-    BY_FIRST_HASH.get(&h).map_or(&[], Vec::as_slice)
-}
-
-const NEGATORS: &[&str] = &["never", "no", "nor", "not", "without"];
 pub(super) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -145,105 +47,6 @@ pub fn match_phrase(s: &str, at: usize, pattern: &str) -> Option<usize> {
     bounded.then_some(i)
 }
 
-fn starts_word(s: &str, at: usize) -> bool {
-    !s[..at]
-        .chars()
-        .next_back()
-        .is_some_and(|c| is_word_char(c) || c == '-' || c == '\'')
-}
-
-pub(super) fn trim_lead(s: &str) -> &str {
-    let mut t = s.trim_start();
-    loop {
-        let before = t.len();
-        t = t.trim_start_matches([',', ';', ':', ' ']);
-        if t.starts_with(". ") || t.starts_with("? ") || t == "." || t == "?" {
-            t = &t[1..];
-        }
-        t = t.trim_start();
-        if t.len() == before {
-            return t;
-        }
-    }
-}
-
-/// One leading marker at the start of `s`: (bytes consumed, replacement, id).
-pub(super) fn lead_marker(s: &str) -> Option<(usize, &'static str, &'static str)> {
-    let first = s.bytes().next()?.to_ascii_lowercase();
-    let cands = LEAD_BY_LETTER.get(usize::from(first.wrapping_sub(b'a')))?;
-    for m in cands {
-        let end = match m.rule {
-            Rule::Lead | Rule::LeadComma | Rule::LeadUnless(_) | Rule::LeadBeforeGerund => {
-                match_phrase(s, 0, m.pattern)
-            }
-            Rule::LeadReplace(_) | Rule::LeadReplaceClause(_) | Rule::LeadClause => {
-                match_phrase(s, 0, m.pattern)
-            }
-            _ => None,
-        };
-        let Some(end) = end else { continue };
-        let rest = &s[end..];
-        let next_word = rest
-            .trim_start()
-            .split(|c: char| !c.is_alphanumeric())
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let ok = match m.rule {
-            Rule::LeadComma => rest.trim_start().starts_with(','),
-            Rule::LeadUnless(words) => {
-                !words.contains(&next_word.as_str()) && !rest.trim_start().starts_with('-')
-            }
-            Rule::LeadBeforeGerund => next_word.len() > 4 && next_word.ends_with("ing"),
-            _ => true,
-        };
-        if !ok {
-            continue;
-        }
-        if let Rule::LeadReplace(r) = m.rule {
-            return Some((end, r, m.id));
-        }
-        if let Rule::LeadReplaceClause(r) = m.rule {
-            let closed = rest
-                .find(',')
-                .is_some_and(|stop| super::segment::word_count(&rest[..stop]) <= 12);
-            if !closed {
-                continue;
-            }
-            return Some((end, r, m.id));
-        }
-        if m.rule == Rule::LeadClause {
-            let Some(stop) = rest.find([',', ':']) else {
-                continue;
-            };
-            if super::segment::word_count(&rest[..stop]) > 8 {
-                continue;
-            }
-            return Some((s.len() - trim_after_marker(&rest[stop..]).len(), "", m.id));
-        }
-        return Some((s.len() - trim_after_marker(rest).len(), "", m.id));
-    }
-    None
-}
-
-/// The punctuation after a removed leading marker ("Okay, ", "Hmm. "), but
-/// not a decimal point (".5 mg").
-fn trim_after_marker(rest: &str) -> &str {
-    let mut t = rest;
-    loop {
-        let before = t.len();
-        t = t.trim_start_matches([',', ';', ':', ' ']);
-        if (t.starts_with('.') || t.starts_with('?'))
-            && !t[1..].starts_with(|c: char| c.is_ascii_digit())
-        {
-            t = &t[1..];
-        }
-        if t.len() == before {
-            return t;
-        }
-    }
-}
-
 pub(super) fn match_case(replacement: &str, original: &str) -> String {
     let upper = original.chars().next().is_some_and(char::is_uppercase);
     let mut out = String::with_capacity(replacement.len());
@@ -257,86 +60,6 @@ pub(super) fn match_case(replacement: &str, original: &str) -> String {
     out
 }
 
-fn prev_word_lower(s: &str) -> String {
-    s.trim_end()
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-}
-
-/// In-sentence word markers. `None` when a sentence marker drops the
-/// sentence; borrowed when nothing matched.
-pub(super) fn word_markers<'s>(
-    s: &'s str,
-    removed: &mut Vec<&'static str>,
-) -> Option<Cow<'s, str>> {
-    // `out` holds the rewritten text up to `s[last..]`; filled from the
-    // first match on.
-    let mut out = String::new();
-    let mut last = 0;
-    let mut changed = false;
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_alphabetic() {
-            i += 1;
-            continue;
-        }
-        let wend = b[i..]
-            .iter()
-            .position(|c| !c.is_ascii_alphabetic())
-            .map_or(s.len(), |p| i + p);
-        let cands = markers_opened_by(&b[i..wend]);
-        if cands.is_empty() || !starts_word(s, i) {
-            i = wend;
-            continue;
-        }
-        let hit = cands
-            .iter()
-            .find_map(|m| match_phrase(s, i, m.pattern).map(|end| (m, end)));
-        if let Some((m, end)) = hit {
-            out.push_str(&s[last..i]);
-            last = i;
-            match m.rule {
-                // A sign-off goes with its sentence, unless the sentence
-                // also holds a clinical token; then only the phrase goes.
-                Rule::Sentence if !super::lexicon::has_clinical(s) => {
-                    removed.push(m.id);
-                    return None;
-                }
-                Rule::Sentence => {
-                    removed.push(m.id);
-                    changed = true;
-                    (i, last) = (end, end);
-                    continue;
-                }
-                Rule::Word if NEGATORS.contains(&prev_word_lower(&out).as_str()) => {}
-                Rule::Word => {
-                    removed.push(m.id);
-                    changed = true;
-                    (i, last) = (end, end);
-                    continue;
-                }
-                Rule::Replace(r) => {
-                    removed.push(m.id);
-                    out.push_str(&match_case(r, &s[i..end]));
-                    changed = true;
-                    (i, last) = (end, end);
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        i = wend;
-    }
-    if !changed {
-        return Some(Cow::Borrowed(s));
-    }
-    out.push_str(&s[last..]);
-    Some(Cow::Owned(out))
-}
-
 /// Replace `t` by what `f` makes of it, when it makes something.
 fn apply(t: &mut String, f: impl FnOnce(&str) -> Option<String>) {
     if let Some(u) = f(t) {
@@ -345,15 +68,17 @@ fn apply(t: &mut String, f: impl FnOnce(&str) -> Option<String>) {
 }
 
 /// One pass of style removal over one sentence.
-fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
-    let (start, header, item) = markup::peel(s);
-    if header {
-        removed.push("md_header");
+fn strip_once(s: &str, removed: &mut Vec<MarkerId>) -> String {
+    let (start, marks) = markup::peel(s);
+    if marks.header {
+        removed.push(MarkerId::md_header);
     }
-    if item {
-        removed.push("list_number");
+    // Any item marker inside a sentence is recorded as numbering (as
+    // strip-4 records it; the detector tells bullets apart).
+    if marks.item() {
+        removed.push(MarkerId::list_number);
     }
-    let mut t = markup::clean_chars(&s[start..], removed);
+    let mut t = super::clean::clean_chars(&s[start..], removed);
     apply(&mut t, tidy_spaces);
     apply(&mut t, |x| expand_contractions(x, removed));
     apply(&mut t, |x| super::idiom::rewrite(x, removed));
@@ -384,19 +109,22 @@ fn strip_once(s: &str, removed: &mut Vec<&'static str>) -> String {
     tidy(t)
 }
 
-/// Style-strip one sentence to a fixpoint; returns the text and the ids of
-/// the markers removed.
-pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
+/// Style-strip one sentence to a fixpoint; returns the text and the markers
+/// removed, one per occurrence.
+pub fn strip_sentence(s: &str) -> (String, Vec<MarkerId>) {
     let mut removed = Vec::new();
     let mut t = strip_once(s, &mut removed);
     // Nothing removed: only spacing and punctuation were tidied, which
     // creates no marker, so one pass is the fixpoint (property-tested).
     // The same holds when only contractions, curly quotes or spacing
     // changed: those are rewritten before any marker is matched.
-    let local = |id: &&str| {
+    let local = |id: &MarkerId| {
         matches!(
-            *id,
-            "contraction" | "quote_curly" | "ws_repeated" | "ws_special"
+            id,
+            MarkerId::contraction
+                | MarkerId::quote_curly
+                | MarkerId::ws_repeated
+                | MarkerId::ws_special
         )
     };
     if removed.iter().all(local) {
@@ -411,35 +139,16 @@ pub fn strip_sentence(s: &str) -> (String, Vec<&'static str>) {
         removed.extend(more);
         t = u;
     }
-    removed.dedup();
     (t, removed)
 }
 
-pub use super::detect::find_markers;
-
 #[cfg(test)]
 mod tests {
+    use super::super::find_markers;
     use super::*;
 
     fn strip(s: &str) -> String {
         strip_sentence(s).0
-    }
-
-    #[test]
-    fn in_sentence_markers_open_with_a_lowercase_ascii_word() {
-        // `word_markers` looks them up by a lowercased run of ASCII letters.
-        for m in MARKERS {
-            if matches!(m.rule, Rule::Word | Rule::Replace(_) | Rule::Sentence) {
-                let first = m.pattern.split(' ').next().unwrap_or_default();
-                assert!(
-                    !first.is_empty() && first.bytes().all(|b| b.is_ascii_lowercase()),
-                    "{}",
-                    m.id
-                );
-                assert!(markers_opened_by(first.to_uppercase().as_bytes()).contains(&m));
-            }
-        }
-        assert!(markers_opened_by(b"hypokalemia").is_empty());
     }
 
     #[test]
@@ -551,7 +260,7 @@ mod tests {
             "Let me check… the options again",
         ] {
             let t = strip(s);
-            assert_eq!(find_markers(&t), Vec::<&str>::new(), "{s:?} → {t:?}");
+            assert_eq!(find_markers(&t), Vec::new(), "{s:?} → {t:?}");
             assert_eq!(strip(&t), t);
         }
         assert!(!find_markers("Okay, it's **B**!").is_empty());

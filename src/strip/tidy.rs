@@ -1,11 +1,13 @@
 //! Punctuation and spacing after removals: short quotes, runs of spaces,
 //! punctuation left behind, capitalisation and a final stop. Pure.
 
-use super::style::{is_word_char, trim_lead};
+use super::lead::trim_lead;
+use super::markers::MarkerId;
+use super::style::is_word_char;
 
 /// Remove straight double quotes around one to three words, and single
 /// quotes used the same way; `None` when there is none.
-pub(super) fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> Option<String> {
+pub(super) fn short_quotes(s: &str, removed: &mut Vec<MarkerId>) -> Option<String> {
     let mut out: Option<String> = None;
     for q in ['"', '\''] {
         let cur = out.as_deref().unwrap_or(s);
@@ -35,7 +37,7 @@ pub(super) fn short_quotes(s: &str, removed: &mut Vec<&'static str>) -> Option<S
                         (1..=3).contains(&words) && closes_word && !inner.contains('\'')
                     } =>
                 {
-                    removed.push("quote_short");
+                    removed.push(MarkerId::quote_short);
                     res.push_str(&rest[..open]);
                     res.push_str(&after[..close]);
                     rest = &after[close + 1..];
