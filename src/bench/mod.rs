@@ -3,6 +3,7 @@
 //! compared with its target side by side in one run.
 
 pub mod import;
+pub mod profile;
 pub mod repack;
 pub mod review;
 

@@ -1,4 +1,4 @@
-//! `blindstep bench review|import`: print performance figures beside their targets.
+//! `blindstep bench review|import|repack|profile`: print performance figures beside their targets.
 
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -33,6 +33,17 @@ pub enum BenchCommand {
         /// Greedy tokens decoded per prompt.
         #[arg(long, default_value_t = 128)]
         decode: usize,
+    },
+    /// Where one decode step's time goes on the lean llama (GGUF or llama safetensors):
+    /// milliseconds per token for each operation.
+    Profile {
+        model: PathBuf,
+        /// Greedy decode steps profiled (after the first bench prompt).
+        #[arg(long, default_value_t = 64)]
+        decode: usize,
+        /// Safetensors weights: the dtype to run them in.
+        #[arg(long, default_value = "auto")]
+        dtype: crate::inference::DTypeChoice,
     },
 }
 
@@ -79,6 +90,21 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 f.parse_s + f.import_s,
                 verdict(f.parse_s + f.import_s < 1.0)
             );
+        }
+        BenchCommand::Profile {
+            model,
+            decode,
+            dtype,
+        } => {
+            let p = crate::bench::profile::run(&model, decode, dtype)?;
+            println!(
+                "decode profile: {} ({}), {} prompt tokens, {} thread(s)",
+                model.display(),
+                p.quantization,
+                p.prompt_tokens,
+                crate::inference::device::effective_threads()
+            );
+            print!("{}", crate::bench::profile::render(&p));
         }
         BenchCommand::Repack { model, decode } => {
             let f = crate::bench::repack::run(&model, decode)?;

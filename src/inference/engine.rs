@@ -5,6 +5,7 @@
 
 use super::chat_template::ChatTemplate;
 use super::detokenizer::TokenStream;
+use super::fast_llama::profile::{Op, OpTimes};
 use super::model::LocalModel;
 use super::sampler::Sampler;
 use super::stop::StopMatcher;
@@ -168,6 +169,42 @@ impl CandleGenerator {
 impl CandleGenerator {
     /// The logits after a prefill of `prompt` (no sampling): for comparing two loads of the
     /// same weights, e.g. with and without repacking.
+    /// Per-operation times of `steps` greedy decode steps after `prompt` (profiled after
+    /// the prefill), or `None` when the model is not the lean llama.
+    pub fn profile_decode(
+        &mut self,
+        prompt: &[u32],
+        steps: usize,
+    ) -> Result<Option<OpTimes>, InferenceError> {
+        let device = self.device.clone();
+        let LocalModel::FastLlama(m) = &mut self.model else {
+            return Ok(None);
+        };
+        let ids = |t: &[u32]| Tensor::new(t, &device).and_then(|t| t.unsqueeze(0));
+        m.clear_kv_cache();
+        let input = ids(prompt).map_err(|e| gen_err("prompt", e))?;
+        let mut logits = m.forward(&input, 0).map_err(|e| gen_err("prefill", e))?;
+        m.start_profile();
+        for pos in prompt.len()..prompt.len() + steps {
+            let t = Instant::now();
+            let v = logits
+                .flatten_all()
+                .and_then(|l| l.to_vec1::<f32>())
+                .map_err(|e| gen_err("logits", e))?;
+            let next = v
+                .iter()
+                .enumerate()
+                .fold((0, f32::NEG_INFINITY), |best, (i, &x)| {
+                    if x > best.1 { (i, x) } else { best }
+                })
+                .0 as u32;
+            m.note(Op::LogitsAndSampling, t.elapsed());
+            let input = ids(&[next]).map_err(|e| gen_err("token", e))?;
+            logits = m.forward(&input, pos).map_err(|e| gen_err("decode", e))?;
+        }
+        Ok(m.take_profile())
+    }
+
     pub fn prompt_logits(&mut self, prompt: &[u32]) -> Result<Vec<f32>, InferenceError> {
         if prompt.is_empty() || prompt.len() >= self.context_length {
             return Err(InferenceError::Config(format!(

@@ -79,6 +79,7 @@ impl FastLlama {
                     Stack::quant(gate_up, repack)?,
                     Linear::quant(w("ffn_down.weight")?, repack)?,
                 ),
+                (n_kv, dim / n_head),
             ));
         }
         Ok(FastLlama {
@@ -93,6 +94,7 @@ impl FastLlama {
             n_kv,
             head_dim: dim / n_head,
             eps,
+            profile: None,
         })
     }
 }

@@ -134,6 +134,7 @@ impl FastLlama {
                     Stack::dense(gate_up)?,
                     Linear::Dense(dense(&format!("{p}.mlp.down_proj.weight"), hidden, inter)?),
                 ),
+                (n_kv, head_dim),
             ));
         }
         Ok(FastLlama {
@@ -148,6 +149,7 @@ impl FastLlama {
             n_kv,
             head_dim,
             eps,
+            profile: None,
         })
     }
 }

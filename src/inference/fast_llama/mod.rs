@@ -19,22 +19,22 @@
 //! Used for `llama` models without experts on the CPU; everything else loads through
 //! candle's own models.
 
+mod attention;
 mod dense;
 mod gguf;
 mod hf;
+pub mod profile;
 mod quant;
 mod weights;
 
 pub use hf::{rope_theta, unsupported};
 
+use attention::Cache;
 use candle_core::{DType, Device, IndexOp, Result, Tensor};
-use candle_nn::kv_cache::KvCache;
 use dense::DenseMatrix;
+use profile::{Laps, Op, OpTimes};
 use std::sync::Arc;
 use weights::{Linear, Stack};
-
-/// Initial key/value buffer length (it grows by as much when full).
-const CACHE_STEP: usize = 512;
 
 struct Layer {
     attn_norm: Tensor,
@@ -43,11 +43,17 @@ struct Layer {
     ffn_norm: Tensor,
     gate_up: Stack,
     down: Linear,
-    cache: KvCache,
+    cache: Cache,
 }
 
 impl Layer {
-    fn new(attn_norm: Tensor, qkv: Stack, wo: Linear, ffn: (Tensor, Stack, Linear)) -> Layer {
+    fn new(
+        attn_norm: Tensor,
+        qkv: Stack,
+        wo: Linear,
+        ffn: (Tensor, Stack, Linear),
+        kv: (usize, usize),
+    ) -> Layer {
         let (ffn_norm, gate_up, down) = ffn;
         Layer {
             attn_norm,
@@ -56,7 +62,7 @@ impl Layer {
             ffn_norm,
             gate_up,
             down,
-            cache: KvCache::new(2, CACHE_STEP),
+            cache: Cache::new(kv.0, kv.1),
         }
     }
 }
@@ -94,6 +100,8 @@ pub struct FastLlama {
     n_kv: usize,
     head_dim: usize,
     eps: f32,
+    /// Per-operation times of the forward passes since profiling was turned on.
+    profile: Option<OpTimes>,
 }
 
 /// `(cos, sin)` tables, `(max_positions, rope_dim / 2)`.
@@ -112,6 +120,23 @@ fn rope_tables(rope_dim: usize, base: f32, max_positions: usize) -> Result<(Tens
 }
 
 impl FastLlama {
+    /// Starts timing every operation of the following forward passes (afresh).
+    pub fn start_profile(&mut self) {
+        self.profile = Some(OpTimes::default());
+    }
+
+    /// Charges `d` to `op` when profiling (for work done outside the model).
+    pub fn note(&mut self, op: Op, d: std::time::Duration) {
+        if let Some(p) = self.profile.as_mut() {
+            p.add(op, d);
+        }
+    }
+
+    /// The times since [`FastLlama::start_profile`], and profiling off.
+    pub fn take_profile(&mut self) -> Option<OpTimes> {
+        self.profile.take()
+    }
+
     pub fn clear_kv_cache(&mut self) {
         for l in &mut self.layers {
             l.cache.reset();
@@ -120,6 +145,7 @@ impl FastLlama {
 
     /// Logits of the last position of `input` (`(1, seq)` token ids starting at `pos`).
     pub fn forward(&mut self, input: &Tensor, pos: usize) -> Result<Tensor> {
+        let mut laps = Laps::new(self.profile.as_mut());
         let (b, seq) = input.dims2()?;
         let ids = input.flatten_all()?;
         let mut h = match &self.embed {
@@ -128,6 +154,7 @@ impl FastLlama {
         };
         let dim = h.dim(1)?;
         h = h.reshape((b, seq, dim))?;
+        laps.lap(Op::Embed);
         let mask = if seq > 1 {
             Some(causal_mask(seq, pos)?)
         } else {
@@ -143,48 +170,71 @@ impl FastLlama {
         let scale = 1.0 / (hd as f64).sqrt();
         for layer in &mut self.layers {
             let x = candle_nn::ops::rms_norm(&h, &layer.attn_norm, self.eps)?;
+            laps.lap(Op::Norm);
             let qkv = layer.qkv.forward(&x)?;
+            laps.lap(Op::QkvMatmul);
             let heads = |t: &Tensor, n: usize| -> Result<Tensor> {
                 t.reshape((b, seq, n, hd))?.transpose(1, 2)?.contiguous()
             };
             let q = rope(&heads(&qkv[0], nh)?)?;
             let k = rope(&heads(&qkv[1], nkv)?)?;
             let v = heads(&qkv[2], nkv)?;
-            let (k, v) = layer.cache.append(&k, &v)?;
-            let kv_len = k.dim(2)?;
+            laps.lap(Op::Rope);
+            layer.cache.append(&k, &v)?;
             // Heads are kv-major, so each key/value head serves `rep` query heads at once.
             let rep = nh / nkv;
-            let q = q.reshape((b, nkv, rep * seq, hd))?;
-            let att = (q.matmul(&k.t()?)? * scale)?;
-            let att = match &mask {
-                None => att,
-                Some(m) => {
-                    let att = att.reshape((b, nkv, rep, seq, kv_len))?;
-                    let m = m.broadcast_as(att.shape())?;
-                    let neg =
-                        Tensor::new(f32::NEG_INFINITY, &Device::Cpu)?.broadcast_as(att.shape())?;
-                    m.where_cond(&neg, &att)?
-                        .reshape((b, nkv, rep * seq, kv_len))?
-                }
+            let y = if seq == 1 && b == 1 {
+                let qv = q.flatten_all()?.to_vec1::<f32>()?;
+                let y = layer.cache.attend_one(&qv, rep, scale as f32);
+                Tensor::from_vec(y, (b, seq, nh * hd), &Device::Cpu)?
+            } else {
+                let (k, v) = layer.cache.tensors()?;
+                let kv_len = k.dim(2)?;
+                let q = q.reshape((b, nkv, rep * seq, hd))?;
+                let att = (q.matmul(&k.t()?)? * scale)?;
+                let att = match &mask {
+                    None => att,
+                    Some(m) => {
+                        let att = att.reshape((b, nkv, rep, seq, kv_len))?;
+                        let m = m.broadcast_as(att.shape())?;
+                        let neg = Tensor::new(f32::NEG_INFINITY, &Device::Cpu)?
+                            .broadcast_as(att.shape())?;
+                        m.where_cond(&neg, &att)?
+                            .reshape((b, nkv, rep * seq, kv_len))?
+                    }
+                };
+                let att = candle_nn::ops::softmax_last_dim(&att)?;
+                att.matmul(&v)?
+                    .reshape((b, nh, seq, hd))?
+                    .transpose(1, 2)?
+                    .reshape((b, seq, nh * hd))?
             };
-            let att = candle_nn::ops::softmax_last_dim(&att)?;
-            let y = att
-                .matmul(&v)?
-                .reshape((b, nh, seq, hd))?
-                .transpose(1, 2)?
-                .reshape((b, seq, nh * hd))?;
-            h = (layer.wo.forward(&y)? + &h)?;
+            laps.lap(Op::Attention);
+            let o = layer.wo.forward(&y)?;
+            laps.lap(Op::OutMatmul);
+            h = (o + &h)?;
+            laps.lap(Op::Residual);
             let x = candle_nn::ops::rms_norm(&h, &layer.ffn_norm, self.eps)?;
+            laps.lap(Op::Norm);
             let gu = layer.gate_up.forward(&x)?;
+            laps.lap(Op::GateUpMatmul);
             let act = (candle_nn::ops::silu(&gu[0])? * &gu[1])?;
-            h = (layer.down.forward(&act)? + &h)?;
+            laps.lap(Op::Activation);
+            let d = layer.down.forward(&act)?;
+            laps.lap(Op::DownMatmul);
+            h = (d + &h)?;
+            laps.lap(Op::Residual);
         }
         let last = h.i((.., seq - 1, ..))?;
         let x = candle_nn::ops::rms_norm(&last, &self.norm, self.eps)?;
-        match &self.output {
+        laps.lap(Op::Norm);
+        let logits = match &self.output {
             Output::Own(l) => l.forward(&x),
             Output::Tied(m) => m.forward(&x),
-        }
+        }?;
+        laps.lap(Op::OutputMatmul);
+        laps.finish();
+        Ok(logits)
     }
 }
 
