@@ -157,7 +157,13 @@ fn run_llama(model: &Path, threads: usize, prompt: &Path) -> Option<String> {
 }
 
 fn run_transformers(model: &Path, threads: usize, prompt: &Path, dtype: &str) -> Option<String> {
-    run_python("transformers_decode.py", model, threads, prompt, Some(dtype))
+    run_python(
+        "transformers_decode.py",
+        model,
+        threads,
+        prompt,
+        Some(dtype),
+    )
 }
 
 fn run_python(
@@ -349,7 +355,10 @@ fn checkpoint(gguf: &Path) -> Option<PathBuf> {
     let out = std::env::temp_dir()
         .join("blindstep-bench-safetensors")
         .join(format!("{stem}-bf16"));
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/gguf_to_safetensors.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/benches/gguf_to_safetensors.py"
+    );
     let o = Command::new("python3")
         .arg(script)
         .arg(gguf)
@@ -417,7 +426,9 @@ fn safetensors_table(
                 }
             };
             let plain = |v: Option<(f64, f64)>, decode: bool| {
-                v.map_or("-".into(), |p| format!("{:.1}", if decode { p.1 } else { p.0 }))
+                v.map_or("-".into(), |p| {
+                    format!("{:.1}", if decode { p.1 } else { p.0 })
+                })
             };
             println!(
                 "{:<36} {:>3} | {:>14} {:>14} | {:>14} {:>14} | {:>9} {:>9} {:>9} {:>9}",
