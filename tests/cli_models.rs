@@ -41,7 +41,6 @@ fn models_toml_registers_all_or_nothing() {
     assert_eq!(names, vec!["qwq", "r1"], "the bad file registered nothing");
 }
 
-#[allow(dead_code)]
 mod inference_common;
 
 /// `models import` loads every local model first, as `models add --path` does: one file
