@@ -23,6 +23,7 @@ pub enum BenchCommand {
     /// AgentClinic OSCE file (1,000 records) and a MedR-Bench file read through the shipped
     /// mapping (957 records). Parse and import seconds for each.
     Import {
+        /// MedQA questions (0 skips this format).
         #[arg(long, default_value_t = 1273)]
         questions: usize,
         /// MedQA JSONL whose records are used as templates.
@@ -102,17 +103,19 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
                 })
                 .transpose()
             };
-            let t = read(template)?;
-            let f = import::medqa(questions, t.as_deref())?;
-            println!(
-                "import bench: {} MedQA questions ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s (target < 1 s: {})",
-                f.questions,
-                f.bytes as f64 / 1e6,
-                f.parse_s,
-                f.import_s,
-                f.parse_s + f.import_s,
-                verdict(f.parse_s + f.import_s < 1.0)
-            );
+            if questions > 0 {
+                let t = read(template)?;
+                let f = import::medqa(questions, t.as_deref())?;
+                println!(
+                    "import bench: {} MedQA questions ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s (target < 1 s: {})",
+                    f.questions,
+                    f.bytes as f64 / 1e6,
+                    f.parse_s,
+                    f.import_s,
+                    f.parse_s + f.import_s,
+                    verdict(f.parse_s + f.import_s < 1.0)
+                );
+            }
             if agentclinic > 0 {
                 let t = read(agentclinic_template)?;
                 let f = import::agentclinic(agentclinic, t.as_deref())?;
