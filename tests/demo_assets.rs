@@ -167,3 +167,143 @@ fn no_stripped_demo_step_carries_a_tell() {
         }
     }
 }
+
+/// The shipped key says, per red flag and side, whether the chain acted on it, with the
+/// trainer's reason; and the demo's feedback compares it with the reviewer's form.
+#[test]
+fn the_key_has_acted_on_for_every_red_flag_and_the_feedback_compares_it() {
+    use blindstep::domain::{ReviewerId, Side};
+    use blindstep::storage::Store;
+    use blindstep::workflow::demo::{self, DemoKey};
+    use blindstep::workflow::review_backend::FeedbackSource;
+
+    #[derive(serde::Deserialize)]
+    struct CaseKey {
+        case: String,
+        model: String,
+        red_flags_recognised: Vec<bool>,
+        red_flags_acted_on: Vec<bool>,
+        acted_on_why: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Cases {
+        case: Vec<CaseKey>,
+    }
+    let text = std::fs::read_to_string(format!("{DEMO}/key.toml")).unwrap();
+    let cases: Cases = toml::from_str(&text).unwrap();
+    assert_eq!(cases.case.len(), 20, "one entry per case and model");
+    let mut acted = [0usize; 2];
+    for c in &cases.case {
+        let file = format!("{}/cases/{}.toml", env!("CARGO_MANIFEST_DIR"), c.case);
+        let flags = std::fs::read_to_string(&file)
+            .unwrap()
+            .matches("[[red_flags]]")
+            .count();
+        assert!(flags > 0, "{file}");
+        assert_eq!(
+            c.red_flags_recognised.len(),
+            flags,
+            "{} {}",
+            c.case,
+            c.model
+        );
+        assert_eq!(c.red_flags_acted_on.len(), flags, "{} {}", c.case, c.model);
+        assert_eq!(c.acted_on_why.len(), flags, "{} {}", c.case, c.model);
+        for why in &c.acted_on_why {
+            for name in [
+                demo::STUDENT,
+                demo::TEACHER,
+                "aster",
+                "cobalt",
+                "student",
+                "teacher",
+            ] {
+                assert!(!why.to_lowercase().contains(name), "{why}: sides only");
+            }
+        }
+        let i = usize::from(c.model == demo::TEACHER);
+        acted[i] += c.red_flags_acted_on.iter().filter(|a| **a).count();
+    }
+    // The demo's point: the student recognises flags it then fails to act on, the teacher
+    // mostly acts (20 flags per side).
+    assert!(acted[0] < acted[1], "{acted:?}");
+    // Recognised without acted on occurs (the failure the audit exists to catch).
+    assert!(cases.case.iter().any(|c| {
+        c.red_flags_recognised
+            .iter()
+            .zip(&c.red_flags_acted_on)
+            .any(|(r, a)| *r && !*a)
+    }));
+
+    // Through the shipped key: the feedback's case form compares "acted on".
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("d.db");
+    let mut s = Store::open(&db).unwrap();
+    demo::ensure_demo(&mut s).unwrap();
+    let study = s.study(demo::STUDY).unwrap();
+    let me = ReviewerId(demo::REVIEWER.into());
+    let mut key = DemoKey::shipped().unwrap();
+    let mut compared = 0;
+    for entry in s.reviewer_queue(study.id, &me).unwrap() {
+        let mut item = s.load_blind_item(study.id, entry.item, &me).unwrap();
+        let a_side = s
+            .study_assignments(study.id)
+            .unwrap()
+            .into_iter()
+            .find(|(i, _, _, _)| *i == item.item)
+            .unwrap()
+            .3;
+        let flags = item.case.red_flags.len();
+        // The reviewer says every flag was recognised and acted on, on both sides.
+        for side in [Side::Left, Side::Right] {
+            item.case_verdict.red_flags[side.index()] = vec![true; flags];
+            item.case_verdict.acted_on[side.index()] = vec![true; flags];
+        }
+        let text = key
+            .feedback(&s, study.id, &me, &item)
+            .unwrap()
+            .unwrap()
+            .join("\n");
+        for side in [Side::Left, Side::Right] {
+            let model = if side == a_side {
+                demo::STUDENT
+            } else {
+                demo::TEACHER
+            };
+            let k = cases
+                .case
+                .iter()
+                .find(|c| c.case == item.case.id.as_str() && c.model == model)
+                .unwrap();
+            for (f, (rec, act)) in k
+                .red_flags_recognised
+                .iter()
+                .zip(&k.red_flags_acted_on)
+                .enumerate()
+            {
+                let yn = |b: bool| if b { "yes" } else { "no" };
+                let mark = if *rec && *act { "✓" } else { "✗" };
+                let want = format!("{mark} {side} red flag {} (", f + 1);
+                let at = text.find(&want).unwrap_or_else(|| panic!("{want}\n{text}"));
+                let line = text[at..].lines().next().unwrap();
+                assert!(
+                    line.ends_with(&format!(
+                        "you said recognised yes, acted on yes · key recognised {}, acted on {}",
+                        yn(*rec),
+                        yn(*act)
+                    )),
+                    "{line}"
+                );
+                assert!(
+                    text.contains(&format!("  — {}", k.acted_on_why[f])),
+                    "{text}"
+                );
+                compared += 1;
+            }
+        }
+        for name in [demo::STUDENT, demo::TEACHER] {
+            assert!(!text.contains(name), "feedback speaks of sides: {text}");
+        }
+    }
+    assert_eq!(compared, 40, "every red flag of every side compared");
+}

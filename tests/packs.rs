@@ -394,3 +394,97 @@ fn pack_out_follows_the_out_rules_and_demo_opens_a_pack() {
         2
     );
 }
+
+/// Undo in the study database does not take back a verdict collected from a pack: the
+/// reviewer undoes inside the pack before sending it; here `u` says where the verdict came
+/// from and changes nothing, and a new verdict given here is undone as usual (back to the
+/// pack's verdict, never past it).
+#[test]
+fn undo_in_the_study_database_never_takes_back_a_collected_verdict() {
+    let s = site();
+    let db = &s.db;
+    let review = |keys: &str, name: &str| {
+        run(
+            db,
+            &[
+                "review",
+                "--study",
+                "site",
+                "--reviewer",
+                "ana",
+                "--replay",
+                f(&write(&s.path(name), keys)),
+            ],
+        )
+    };
+    let labels = || -> String {
+        rusqlite::Connection::open(db)
+            .unwrap()
+            .query_row(
+                "SELECT coalesce(group_concat(label, ' '), '') FROM
+                 (SELECT label FROM current_step_verdicts WHERE reviewer = 'ana'
+                  ORDER BY item_id, side, step_idx)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    // A verdict given in the study database before packing, then packed.
+    let o = review("g\nEnter\ng\n1\nq\n", "before.keys");
+    assert!(o.status.success(), "{}", text(&o));
+    let pack = s.path("ana.pack");
+    ok(
+        db,
+        &[
+            "study",
+            "pack",
+            "site",
+            "--reviewer",
+            "ana",
+            "--out",
+            f(&pack),
+        ],
+    );
+    // In the pack: the next step judged neutral; an undo there works as usual.
+    let pk = write(&s.path("pack.keys"), "g\nEnter\ng\nj\n2\n1\nu\nq\n");
+    let o = bin()
+        .args(["review", "--pack", f(&pack), "--replay", f(&pk)])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("(undo): unmarked"), "{}", text(&o));
+    ok(db, &["study", "collect", "site", f(&pack)]);
+    let collected = labels();
+    assert_eq!(collected, "sound neutral", "the pack's verdicts are in");
+    let events = count(db, "SELECT count(*) FROM step_verdict_events");
+
+    // `u` in the study database: refused, with where the verdict came from; nothing written.
+    let o = review("g\nEnter\nu\nq\n", "undo.keys");
+    let t = text(&o);
+    assert!(!o.status.success(), "a refused undo is a failure: {t}");
+    assert!(t.contains("came from reviewer pack"), "{t}");
+    assert!(t.contains("give a new verdict instead"), "{t}");
+    assert!(t.contains("undoes inside their pack"), "{t}");
+    assert_eq!(labels(), collected);
+    assert_eq!(
+        count(db, "SELECT count(*) FROM step_verdict_events"),
+        events
+    );
+
+    // A new verdict here changes the collected one, and its undo puts the pack's back.
+    let o = review("g\nEnter\ng\nj\n1\nq\n", "change.keys");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_ne!(labels(), collected, "{}", text(&o));
+    let o = review("g\nEnter\nu\nq\n", "undo2.keys");
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(labels(), collected, "back to the pack's verdict");
+    // ... and no further: the next undo meets the pack's verdict again.
+    let o = review("g\nEnter\nu\nq\n", "undo3.keys");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("came from reviewer pack"));
+    assert_eq!(
+        labels(),
+        collected,
+        "the verdict from before the pack stands too"
+    );
+}

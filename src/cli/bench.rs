@@ -1,6 +1,7 @@
 //! `blindstep bench review|import|repack|profile`: print performance figures beside their targets.
 
-use clap::{Args, Subcommand};
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -18,13 +19,34 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 2_000)]
         keys: usize,
     },
-    /// Import a MedQA-sized question file (1,273 questions by default).
+    /// Case import per format: a MedQA-sized question file (1,273 questions by default), an
+    /// AgentClinic OSCE file (1,000 records) and a MedR-Bench file read through the shipped
+    /// mapping (957 records). Parse and import seconds for each.
     Import {
+        /// MedQA questions (0 skips this format).
         #[arg(long, default_value_t = 1273)]
         questions: usize,
         /// MedQA JSONL whose records are used as templates.
         #[arg(long)]
         template: Option<PathBuf>,
+        /// AgentClinic OSCE records (0 skips this format).
+        #[arg(long, default_value_t = 1000)]
+        agentclinic: usize,
+        /// AgentClinic OSCE JSONL (`OSCE_Examination` per line) whose records are used as
+        /// templates.
+        #[arg(long)]
+        agentclinic_template: Option<PathBuf>,
+        /// MedR-Bench records (0 skips this format).
+        #[arg(long, default_value_t = 957)]
+        medrbench: usize,
+        /// MedR-Bench cases (JSONL, or the upstream object keyed by PMC id) used as templates,
+        /// e.g. ../shared/fixtures/medrbench_treatment_dev20_cases.jsonl with
+        /// `--medrbench-mapping treatment`.
+        #[arg(long)]
+        medrbench_template: Option<PathBuf>,
+        /// The shipped mapping the MedR-Bench records go through.
+        #[arg(long, value_enum, default_value = "diagnosis")]
+        medrbench_mapping: MedrMappingArg,
     },
     /// A GGUF file loaded the default way (repacked) against candle's own model with the
     /// file's kernels: largest logit difference, greedy agreement, decode speed.
@@ -78,18 +100,62 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         BenchCommand::Import {
             questions,
             template,
+            agentclinic,
+            agentclinic_template,
+            medrbench,
+            medrbench_template,
+            medrbench_mapping,
         } => {
-            let t = template.map(std::fs::read_to_string).transpose()?;
-            let f = crate::bench::import::run(questions, t.as_deref())?;
-            println!(
-                "import bench: {} MedQA questions ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s (target < 1 s: {})",
-                f.questions,
-                f.bytes as f64 / 1e6,
-                f.parse_s,
-                f.import_s,
-                f.parse_s + f.import_s,
-                verdict(f.parse_s + f.import_s < 1.0)
-            );
+            use crate::bench::import;
+            let read = |p: Option<PathBuf>| {
+                p.map(|p| {
+                    std::fs::read_to_string(&p)
+                        .with_context(|| format!("reading the template {}", p.display()))
+                })
+                .transpose()
+            };
+            if questions > 0 {
+                let t = read(template)?;
+                let f = import::medqa(questions, t.as_deref())?;
+                println!(
+                    "import bench: {} MedQA questions ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s (target < 1 s: {})",
+                    f.questions,
+                    f.bytes as f64 / 1e6,
+                    f.parse_s,
+                    f.import_s,
+                    f.parse_s + f.import_s,
+                    verdict(f.parse_s + f.import_s < 1.0)
+                );
+            }
+            if agentclinic > 0 {
+                let t = read(agentclinic_template)?;
+                let f = import::agentclinic(agentclinic, t.as_deref())?;
+                println!(
+                    "import bench: {} AgentClinic OSCE cases, --format auto ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s",
+                    f.questions,
+                    f.bytes as f64 / 1e6,
+                    f.parse_s,
+                    f.import_s,
+                    f.parse_s + f.import_s,
+                );
+            }
+            if medrbench > 0 {
+                let which = match medrbench_mapping {
+                    MedrMappingArg::Diagnosis => import::MedrMapping::Diagnosis,
+                    MedrMappingArg::Treatment => import::MedrMapping::Treatment,
+                };
+                let t = read(medrbench_template)?;
+                let f = import::medrbench(medrbench, t.as_deref(), which)?;
+                println!(
+                    "import bench: {} MedR-Bench cases through {} ({:.1} MB): parse {:.3} s + import {:.3} s = {:.3} s",
+                    f.questions,
+                    which.path(),
+                    f.bytes as f64 / 1e6,
+                    f.parse_s,
+                    f.import_s,
+                    f.parse_s + f.import_s,
+                );
+            }
         }
         BenchCommand::Profile {
             model,
@@ -128,6 +194,15 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--medrbench-mapping`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum MedrMappingArg {
+    /// assets/mappings/medrbench-diagnosis.toml
+    Diagnosis,
+    /// assets/mappings/medrbench-treatment.toml
+    Treatment,
 }
 
 fn verdict(ok: bool) -> &'static str {

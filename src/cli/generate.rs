@@ -128,6 +128,43 @@ struct CliSink<'a> {
     abort: Option<anyhow::Error>,
 }
 
+impl CliSink<'_> {
+    /// One more piece of `case`'s text: every 16th (and the first) redraws the message.
+    fn piece(&mut self, case: &str) {
+        self.pieces += 1;
+        if self.pieces == 1 || self.pieces.is_multiple_of(16) {
+            self.bar.set_message(live_message(
+                case,
+                self.pieces,
+                self.started.elapsed().as_secs_f64(),
+            ));
+        }
+    }
+}
+
+fn tokens_word(n: u64) -> &'static str {
+    if n == 1 { "token" } else { "tokens" }
+}
+
+/// The progress bar while a case generates: `bs-0038 · 57 tokens · ~24.0 tok/s`. The
+/// count is of streamed pieces, one per token (a token that ends inside a character, or
+/// inside what may be a stop string, arrives with the next one), hence the `~` on the rate.
+pub fn live_message(case: &str, pieces: usize, elapsed_s: f64) -> String {
+    let rate = pieces as f64 / elapsed_s.max(1e-9);
+    format!(
+        "{case} · {pieces} {} · ~{rate:.1} tok/s",
+        tokens_word(pieces as u64)
+    )
+}
+
+/// The progress bar after a case is saved: the engine's own token count and rate.
+pub fn done_message(case: &str, tokens: u64, tokens_per_second: f64) -> String {
+    format!(
+        "{case} · {tokens} {} · {tokens_per_second:.1} tok/s",
+        tokens_word(tokens)
+    )
+}
+
 impl GenerationSink for CliSink<'_> {
     fn stop_requested(&self) -> bool {
         self.flag.load(Ordering::SeqCst)
@@ -140,18 +177,16 @@ impl GenerationSink for CliSink<'_> {
     }
 
     fn token(&mut self, case: &Case, _text: &str) -> ControlFlow<()> {
-        self.pieces += 1;
-        if self.pieces.is_multiple_of(16) {
-            let rate = self.pieces as f64 / self.started.elapsed().as_secs_f64().max(1e-9);
-            self.bar
-                .set_message(format!("{} · ~{rate:.1} tok/s", case.id));
-        }
+        self.piece(case.id.as_str());
         ControlFlow::Continue(())
     }
 
-    fn saved(&mut self, _case: &Case, _run: RunId, g: &Generation) {
-        self.bar
-            .set_message(format!("{:.1} tok/s", g.tokens_per_second));
+    fn saved(&mut self, case: &Case, _run: RunId, g: &Generation) {
+        self.bar.set_message(done_message(
+            case.id.as_str(),
+            g.completion_tokens,
+            g.tokens_per_second,
+        ));
         self.bar.inc(1);
     }
 
@@ -332,4 +367,49 @@ fn report(done: usize, failed: usize, planned: usize, interrupted: bool) -> anyh
         bail!("{failed} case(s) failed");
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_shows_the_case_its_tokens_so_far_and_the_rate() {
+        assert_eq!(
+            live_message("bs-0038", 57, 2.375),
+            "bs-0038 · 57 tokens · ~24.0 tok/s"
+        );
+        assert_eq!(
+            live_message("bs-0001", 1, 0.5),
+            "bs-0001 · 1 token · ~2.0 tok/s"
+        );
+        assert_eq!(
+            done_message("bs-0038", 412, 23.96),
+            "bs-0038 · 412 tokens · 24.0 tok/s"
+        );
+    }
+
+    #[test]
+    fn the_sink_counts_every_piece_and_redraws_every_sixteenth() {
+        let flag = AtomicBool::new(false);
+        let mut sink = CliSink {
+            bar: ProgressBar::hidden(),
+            flag: &flag,
+            pieces: 0,
+            started: Instant::now(),
+            abort: None,
+        };
+        sink.piece("bs-0038");
+        assert!(sink.bar.message().starts_with("bs-0038 · 1 token · ~"));
+        for _ in 1..40 {
+            sink.piece("bs-0038");
+        }
+        assert_eq!(sink.pieces, 40);
+        assert!(
+            sink.bar.message().starts_with("bs-0038 · 32 tokens · ~"),
+            "{}",
+            sink.bar.message()
+        );
+    }
 }

@@ -97,13 +97,29 @@ pub fn run(args: ModelsArgs, global: &Global) -> anyhow::Result<()> {
         ModelsCommand::Check { .. } => {}
         ModelsCommand::Import { file } => {
             let models = parse_models_toml(&file)?;
+            let mut names = std::collections::HashSet::new();
             for m in &models {
+                if !names.insert(m.name.as_str()) {
+                    anyhow::bail!(
+                        "{}: model {:?} is named twice; nothing was imported",
+                        file.display(),
+                        m.name
+                    );
+                }
                 if store.find_model(&m.name)?.is_some() {
                     anyhow::bail!(
                         "{}: model {:?} is already registered; nothing was imported",
                         file.display(),
                         m.name
                     );
+                }
+            }
+            // Every local model loads, as `models add --path` checks, before any is
+            // registered: one that cannot be loaded stops the whole file.
+            for m in &models {
+                if let ModelSource::Local(p) = &m.source {
+                    super::models_check::validate_local(&m.name, p, &m.tokenizer, &m.chat_template)
+                        .map_err(|e| anyhow::anyhow!("{}: {e:#}", file.display()))?;
                 }
             }
             for m in &models {
@@ -189,7 +205,7 @@ fn parse_models_toml(file: &std::path::Path) -> anyhow::Result<Vec<NewModel>> {
                 if !p.exists() {
                     anyhow::bail!("{at}: path: {} does not exist", p.display());
                 }
-                ModelSource::Local(p)
+                ModelSource::Local(std::fs::canonicalize(&p).unwrap_or(p))
             }
             (None, Some(u)) => ModelSource::endpoint(&u, &m.name),
             (None, None) => ModelSource::OutputsOnly,

@@ -10,8 +10,9 @@
 
 use super::audit::record_event;
 use super::packs::{PackIds, PackRead};
+use super::review_save::{Written, log_change};
 use super::{Store, StoreError};
-use crate::domain::StudyId;
+use crate::domain::{ItemId, ReviewerId, StudyId};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -164,6 +165,7 @@ impl Store {
                 .collect()
         };
         let mut report = CollectReport::default();
+        let reviewer = ReviewerId(rec.reviewer.clone());
         let item_of = |pack_item: i64| {
             items.get(&pack_item).copied().ok_or_else(|| {
                 StoreError::Invalid(format!(
@@ -235,6 +237,9 @@ impl Store {
                 "INSERT INTO pack_events (pack_id, kind, pack_event, event_id, origin) VALUES (?1, 'step', ?2, ?3, 'collected')",
                 params![rec.id, e.id, id],
             )?;
+            // In the reviewer's change log too, so that the study database's undo knows the
+            // pack's verdict is the last change (and refuses to take it back).
+            log_change(&tx, ItemId(item), &reviewer, Written::Step(id), None)?;
             known.insert(("step", e.id), id);
             report.steps_added += 1;
         }
@@ -292,6 +297,7 @@ impl Store {
                 "INSERT INTO pack_events (pack_id, kind, pack_event, event_id, origin) VALUES (?1, 'case', ?2, ?3, 'collected')",
                 params![rec.id, e.id, id],
             )?;
+            log_change(&tx, ItemId(item), &reviewer, Written::Case(id), None)?;
             known.insert(("case", e.id), id);
             report.cases_added += 1;
         }

@@ -2,6 +2,9 @@
 //! committed before returning, plus one row of the reviewer's change log for the item
 //! (`review_changes`, migration 0003) so that undo works from the store.
 //!
+//! Collected pack verdicts are logged as changes too (by `collect_pack`), and undo refuses
+//! to take them back: a reviewer undoes inside their pack.
+//!
 //! The stale-save rule: a save names the event its screen was showing for that verdict
 //! (`base`, `None` when it had never been judged). When the current event is another one
 //! (another session of the same reviewer, or a collected pack, changed it meanwhile) the save
@@ -41,12 +44,12 @@ impl Base {
 }
 
 /// Which verdict a change in the log wrote.
-enum Written {
+pub(super) enum Written {
     Step(i64),
     Case(i64),
 }
 
-fn log_change(
+pub(super) fn log_change(
     tx: &Transaction<'_>,
     item: ItemId,
     reviewer: &ReviewerId,
@@ -177,7 +180,10 @@ impl Store {
 
     /// Undo the reviewer's last change to `item` that is not undone yet, from the change log
     /// (so it works across sessions and restarts): append the state before it as a new event,
-    /// logged as undoing it. `None` when there is nothing left to undo.
+    /// logged as undoing it. `None` when there is nothing left to undo. A verdict collected
+    /// from a reviewer pack is not taken back ([`StoreError::Conflict`], saying so, nothing
+    /// written): neither when it is the last change nor when undoing an older change of the
+    /// same verdict would discard it.
     pub fn undo_last_change(
         &mut self,
         study: StudyId,
@@ -214,6 +220,11 @@ impl Store {
                     )?
                     .query_row([ev], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
                 let step_index = step_idx as usize;
+                if let Some(pack) =
+                    collected_step_since(&tx, study, item, reviewer, side, step_idx, ev)?
+                {
+                    return Err(from_pack(&format!("{side} step {}", step_index + 1), &pack));
+                }
                 let verdict = match previous {
                     Some(p) => step_event_verdict(&tx, p)?,
                     None => StepVerdict::default(),
@@ -232,6 +243,9 @@ impl Store {
                 }
             }
             (None, Some(ev)) => {
+                if let Some(pack) = collected_case_since(&tx, study, item, reviewer, ev)? {
+                    return Err(from_pack("the case verdict", &pack));
+                }
                 let previous: Option<i64> = tx
                     .prepare_cached("SELECT previous_id FROM case_verdict_events WHERE id = ?1")?
                     .query_row([ev], |r| r.get(0))?;
@@ -252,6 +266,65 @@ impl Store {
         tx.commit()?;
         Ok(Some(undone))
     }
+}
+
+/// Undo never takes back a verdict collected from a reviewer pack: the reviewer undoes inside
+/// their pack before sending it, and here a collected verdict is changed by a new verdict.
+fn from_pack(what: &str, pack: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "{what}: the last change came from reviewer pack {pack} (merged by `study collect`), and \
+         undo here does not take back a collected verdict; give a new verdict instead (a reviewer \
+         undoes inside their pack, before sending it back)"
+    ))
+}
+
+/// The pack of the newest verdict event collected from a pack of this reviewer for this step
+/// at or after event `since` (undoing `since` would discard it).
+fn collected_step_since(
+    tx: &Transaction<'_>,
+    study: StudyId,
+    item: ItemId,
+    reviewer: &ReviewerId,
+    side: Side,
+    step_idx: i64,
+    since: i64,
+) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT pe.pack_id FROM packs p
+             JOIN pack_events pe ON pe.pack_id = p.id AND pe.kind = 'step' AND pe.origin = 'collected'
+             JOIN step_verdict_events s ON s.id = pe.event_id
+             WHERE p.study_id = ?1 AND p.reviewer = ?2 AND s.item_id = ?3 AND s.side = ?4
+               AND s.step_idx = ?5 AND s.id >= ?6
+             ORDER BY s.id DESC LIMIT 1",
+        )?
+        .query_row(
+            params![study.0, reviewer.as_str(), item.0, side, step_idx, since],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// As [`collected_step_since`], for the item's case verdict.
+fn collected_case_since(
+    tx: &Transaction<'_>,
+    study: StudyId,
+    item: ItemId,
+    reviewer: &ReviewerId,
+    since: i64,
+) -> Result<Option<String>, StoreError> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT pe.pack_id FROM packs p
+             JOIN pack_events pe ON pe.pack_id = p.id AND pe.kind = 'case' AND pe.origin = 'collected'
+             JOIN case_verdict_events c ON c.id = pe.event_id
+             WHERE p.study_id = ?1 AND p.reviewer = ?2 AND c.item_id = ?3 AND c.id >= ?4
+             ORDER BY c.id DESC LIMIT 1",
+        )?
+        .query_row(params![study.0, reviewer.as_str(), item.0, since], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 fn latest_step_event(

@@ -46,6 +46,9 @@ struct KeyCase {
     /// Whether the chain took or proposed each red flag's expected action (optional).
     #[serde(default)]
     red_flags_acted_on: Option<Vec<bool>>,
+    /// Per red flag, what the chain did about it (the trainer's reason for `acted on`).
+    #[serde(default)]
+    acted_on_why: Vec<String>,
 }
 
 /// The shipped answer key, compared with a finished demo item.
@@ -325,6 +328,9 @@ fn case_lines(item: &BlindItem, side: Side, kc: Option<&KeyCase>) -> Vec<String>
             (None, None) => {}
         }
         out.push(line);
+        if let Some(why) = kc.and_then(|c| c.acted_on_why.get(k)) {
+            out.push(format!("  — {why}"));
+        }
     }
     out
 }
@@ -371,5 +377,16 @@ mod tests {
     #[test]
     fn the_shipped_key_parses() {
         assert!(DemoKey::shipped().is_ok());
+    }
+
+    #[test]
+    fn every_shipped_case_entry_says_what_was_acted_on_and_why() {
+        let key = DemoKey::shipped().unwrap().key;
+        assert_eq!(key.case.len(), 20);
+        for c in &key.case {
+            let acted = c.red_flags_acted_on.as_ref().unwrap();
+            assert_eq!(acted.len(), c.red_flags_recognised.len(), "{}", c.case);
+            assert_eq!(acted.len(), c.acted_on_why.len(), "{}", c.case);
+        }
     }
 }
