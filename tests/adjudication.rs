@@ -15,6 +15,7 @@ use blindstep::workflow::adjudicate::{adjudication_queue, adjudicator_a_side, de
 use blindstep::workflow::demo::{self, STUDENT, TEACHER};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -566,4 +567,182 @@ fn acted_on_ties_follow_the_rule_until_an_adjudication_settles_them() {
         (cons["k"].as_u64(), cons["n"].as_u64()),
         (Some(total - 1), Some(total))
     );
+}
+
+/// The line the cursor (▶) is on, drawn wide enough not to wrap.
+fn cursor_line(screen: &AdjudicateScreen) -> String {
+    let drawn = render_at(screen, 400, 80);
+    drawn
+        .lines()
+        .find(|l| l.contains('▶'))
+        .unwrap_or_else(|| panic!("no cursor line:\n{drawn}"))
+        .to_string()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+#[test]
+fn adjudication_keys_decide_the_dispute_the_screen_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let mut store = Store::open(&db).unwrap();
+    demo::ensure_demo(&mut store).unwrap();
+    let created = blindstep::workflow::study::create_study(
+        &mut store,
+        &blindstep::workflow::study::StudySpec {
+            name: "keys",
+            model_a: STUDENT,
+            model_b: TEACHER,
+            cases: None,
+            matching: None,
+            reviewers: REVIEWERS.iter().map(|r| r.to_string()).collect(),
+            overlap: 2,
+            seed: Some(3),
+            actor: "test",
+            allow_named_models: false,
+        },
+    )
+    .unwrap();
+    let study = store.study("keys").unwrap();
+    assert_eq!(study.id, created.id);
+    let assignments = store.report_assignments(study.id).unwrap();
+    let items = store.report_items(study.id).unwrap();
+    // Per item the two reviewers disagree on both answers and on B's red flags acted on.
+    let mut seen = std::collections::HashMap::new();
+    for a in &assignments {
+        let first = seen.insert(a.item, ()).is_none();
+        let n = items
+            .iter()
+            .find(|r| r.item == a.item)
+            .unwrap()
+            .case
+            .red_flags
+            .len();
+        let (sa, sb) = (a.a_side.index(), a.a_side.other().index());
+        let mut cv = CaseVerdict::default();
+        cv.answer_correct[sa] = Some(first);
+        cv.answer_correct[sb] = Some(!first);
+        cv.red_flags = [vec![true; n], vec![true; n]];
+        cv.acted_on[sa] = vec![true; n];
+        cv.acted_on[sb] = vec![first; n];
+        store
+            .append_case_verdict(study.id, a.item, &ReviewerId(a.reviewer.clone()), &cv, 5)
+            .unwrap();
+    }
+    let who = "zq-chief";
+    let queue = adjudication_queue(&store, "keys", who).unwrap();
+    assert!(queue.len() >= 3 && queue.iter().all(|i| i.disputes.len() >= 2));
+    let mut screen = AdjudicateScreen::new(queue);
+
+    // A released key does nothing; ] moves to item 2, ↓ and Tab walk its disputes, ↑ and
+    // BackTab back, [ wraps round to the last item and ] again to the first.
+    let mut release = key(KeyCode::Char(']'));
+    release.kind = KeyEventKind::Release;
+    assert_eq!(screen.handle(release), Reply::None);
+    assert_eq!((screen.item, screen.dispute), (0, 0));
+    assert_eq!(screen.handle(key(KeyCode::Char(']'))), Reply::None);
+    assert_eq!(screen.handle(key(KeyCode::Down)), Reply::None);
+    assert_eq!((screen.item, screen.dispute), (1, 1));
+    let n1 = screen.queue[1].disputes.len();
+    screen.handle(key(KeyCode::Tab));
+    assert_eq!(screen.dispute, 2 % n1);
+    screen.handle(key(KeyCode::BackTab));
+    screen.handle(key(KeyCode::Up));
+    screen.handle(key(KeyCode::Up));
+    assert_eq!(screen.dispute, n1 - 1, "↑ from the first wraps to the last");
+    screen.handle(key(KeyCode::Down));
+    screen.handle(key(KeyCode::Down));
+    assert_eq!(screen.dispute, 1);
+    screen.handle(key(KeyCode::Char('j')));
+    assert_eq!(screen.scroll, 3);
+    screen.handle(key(KeyCode::Char('k')));
+    assert_eq!(screen.scroll, 0);
+    assert!(render(&screen).contains(&format!("item 2/{}", screen.queue.len())));
+
+    // `n` decides the dispute under the cursor, as shown.
+    let shown = cursor_line(&screen);
+    let Reply::Decide(d) = screen.handle(key(KeyCode::Char('n'))) else {
+        panic!("n did not decide");
+    };
+    assert_eq!((d.item, d.dispute, d.value), (1, 1, false));
+    let (item, dispute) = (
+        &screen.queue[d.item],
+        &screen.queue[d.item].disputes[d.dispute],
+    );
+    let side = dispute.side.as_str();
+    assert!(
+        shown.contains(&format!("▶ {side} chain · {} · ", dispute.question)),
+        "{shown}"
+    );
+    decide_shown(&mut store, "keys", who, item, dispute, d.value).unwrap();
+    let (item_id, outcome) = (item.item, dispute.outcome.clone());
+    let chain_on = |item_id, side| {
+        let r = items.iter().find(|r| r.item == item_id).unwrap();
+        let a_side = adjudicator_a_side(&study, item_id, who);
+        r.chains[Slot::on_side(side, a_side).index()]
+    };
+    let expect_chain = chain_on(item_id, dispute.side);
+    screen.recorded(d);
+    let rows = store.current_adjudications(study.id).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (
+            rows[0].item,
+            rows[0].chain,
+            rows[0].outcome.as_str(),
+            rows[0].value
+        ),
+        (item_id, expect_chain, outcome.as_str(), false)
+    );
+    assert_eq!(rows[0].adjudicator, who);
+    assert!(screen.status.contains(&format!("recorded: {outcome} = no")));
+    // The cursor moved to the next open dispute; the decided one shows as adjudicated.
+    assert_ne!(screen.dispute, 1);
+    assert!(render(&screen).contains("[adjudicated no]"));
+
+    // [ back to item 1, `y` on its first dispute.
+    screen.handle(key(KeyCode::Left));
+    assert_eq!((screen.item, screen.dispute), (0, 0));
+    let shown = cursor_line(&screen);
+    let Reply::Decide(d) = screen.handle(key(KeyCode::Char('y'))) else {
+        panic!("y did not decide");
+    };
+    assert_eq!((d.item, d.dispute, d.value), (0, 0, true));
+    let (item, dispute) = (&screen.queue[0], &screen.queue[0].disputes[0]);
+    assert!(shown.contains(&format!(
+        "▶ {} chain · {} · ",
+        dispute.side.as_str(),
+        dispute.question
+    )));
+    decide_shown(&mut store, "keys", who, item, dispute, true).unwrap();
+    let rows = store.current_adjudications(study.id).unwrap();
+    let row = rows.iter().find(|r| r.item == item.item).unwrap();
+    assert_eq!(
+        (row.chain, row.outcome.as_str(), row.value),
+        (
+            chain_on(item.item, dispute.side),
+            dispute.outcome.as_str(),
+            true
+        )
+    );
+    // What the screen decided is what the tally reads back.
+    let queue = adjudication_queue(&store, "keys", who).unwrap();
+    assert_eq!(queue[0].disputes[0].decided, Some(true));
+    assert_eq!(queue[1].disputes[1].decided, Some(false));
+
+    // [ from the first item wraps to the last; q, Esc and Ctrl-C quit.
+    screen.handle(key(KeyCode::Char('[')));
+    assert_eq!(screen.item, screen.queue.len() - 1);
+    assert_eq!(screen.handle(key(KeyCode::Char('q'))), Reply::Quit);
+    assert_eq!(screen.handle(key(KeyCode::Esc)), Reply::Quit);
+    assert_eq!(
+        screen.handle(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+        Reply::Quit
+    );
+    // Nothing to decide on an empty queue.
+    let mut empty = AdjudicateScreen::new(Vec::new());
+    assert_eq!(empty.handle(key(KeyCode::Char('y'))), Reply::None);
+    assert_eq!(empty.handle(key(KeyCode::Char(']'))), Reply::None);
 }
