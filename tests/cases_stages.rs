@@ -175,6 +175,7 @@ fn the_tally_groups_by_stage() {
             reviewer: 0,
             answer_correct: [Some(true), Some(item == 0)],
             red_flags: [vec![true], vec![true]],
+            acted_on: [vec![true], vec![false]],
             student_guess: None,
             confidence: None,
             complete: true,

@@ -1,11 +1,13 @@
 //! Migration 0005 (task kind `plan`) on a real schema-1 file that already holds cases with
 //! runs, chains and study items: the `cases` table is rebuilt under deferred foreign keys,
 //! every reference still resolves, and plan cases and plan ratings can then be stored.
+//! Migration 0008 (`acted_on:<n>` adjudications) on a schema-7 file holding an adjudication:
+//! the row keeps its id and the append-only triggers still hold.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use blindstep::storage::testing::RawConnection;
-use blindstep::storage::{APPLICATION_ID, Store};
+use blindstep::storage::{APPLICATION_ID, MIGRATIONS, Store};
 use rusqlite::Connection;
 
 const V1: &str = include_str!("../migrations/0001_initial.sql");
@@ -87,4 +89,80 @@ fn cases_are_rebuilt_keeping_every_row_and_reference() {
         .map(Result::unwrap)
         .collect();
     assert!(cols.contains(&"plan_left".to_string()) && cols.contains(&"plan_right".to_string()));
+}
+
+#[test]
+fn adjudications_are_rebuilt_to_take_acted_on_keeping_rows_and_triggers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v7.db");
+    schema_1_file(&path);
+    {
+        let mut c = Connection::open(&path).unwrap();
+        // As the store migrates: one transaction (0005 defers foreign keys inside it).
+        let tx = c.transaction().unwrap();
+        for (_, sql) in &MIGRATIONS[1..7] {
+            tx.execute_batch(sql).unwrap();
+        }
+        tx.pragma_update(None, "user_version", 7).unwrap();
+        tx.commit().unwrap();
+        c.execute_batch(
+            "INSERT INTO adjudication_events (id, item_id, chain_id, adjudicator, outcome, value, created_at)
+               VALUES (41, 1, 1, 'chief', 'red_flag:0', 1, '2026-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        let refused = c.execute(
+            "INSERT INTO adjudication_events (item_id, chain_id, adjudicator, outcome, value)
+             VALUES (1, 1, 'chief', 'acted_on:0', 0)",
+            [],
+        );
+        assert!(refused.is_err(), "schema 7 does not know acted_on");
+    }
+    let store = Store::open(&path).unwrap();
+    let c = store.connection();
+    let kept: (i64, String, String) = c
+        .query_row(
+            "SELECT id, outcome, created_at FROM adjudication_events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        kept,
+        (41, "red_flag:0".into(), "2026-01-01T00:00:00.000Z".into())
+    );
+    c.execute(
+        "INSERT INTO adjudication_events (item_id, chain_id, adjudicator, outcome, value)
+         VALUES (1, 2, 'chief', 'acted_on:1', 0)",
+        [],
+    )
+    .unwrap();
+    for bad in ["acted_on:x", "acted", "bogus"] {
+        assert!(
+            c.execute(
+                "INSERT INTO adjudication_events (item_id, chain_id, adjudicator, outcome, value)
+                 VALUES (1, 1, 'chief', ?1, 0)",
+                [bad],
+            )
+            .is_err(),
+            "{bad}"
+        );
+    }
+    let err = |sql: &str| c.execute(sql, []).unwrap_err().to_string();
+    assert!(err("UPDATE adjudication_events SET value = 0").contains("append-only"));
+    assert!(err("DELETE FROM adjudication_events").contains("append-only"));
+    assert!(
+        err(
+            "INSERT INTO adjudication_events (item_id, chain_id, adjudicator, outcome, value)
+             VALUES (1, 99, 'chief', 'acted_on:0', 1)"
+        )
+        .contains("not one of the item's chains")
+    );
+    let index: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'adjudications_by_item'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(index, 1);
 }

@@ -76,6 +76,7 @@ fn input(unblinded: bool) -> TallyInput {
             reviewer: 0,
             answer_correct: [Some(true), Some(item % 2 == 0)],
             red_flags: [vec![false], vec![true]],
+            acted_on: [vec![false], vec![item % 2 == 0]],
             student_guess: Some(if item < 4 { Slot::A } else { Slot::B }),
             preferred: None,
             preferred_tie: false,

@@ -52,6 +52,7 @@ fn case(item: u32, reviewer: u32, a: Option<bool>, b: Option<bool>) -> CaseObs {
         reviewer,
         answer_correct: [a, b],
         red_flags: [Vec::new(), Vec::new()],
+        acted_on: [Vec::new(), Vec::new()],
         student_guess: None,
         confidence: None,
         complete: false,

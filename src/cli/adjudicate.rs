@@ -6,7 +6,7 @@ use super::Global;
 use crate::domain::{ItemId, Side};
 use crate::tally::Outcome;
 use crate::tui::adjudicate::{AdjudicateScreen, Reply};
-use crate::workflow::adjudicate::{AdjudicationItem, adjudication_queue, decide};
+use crate::workflow::adjudicate::{AdjudicationItem, adjudication_queue, decide, decide_shown};
 use anyhow::{Context, bail};
 use clap::Args;
 use ratatui::crossterm::event::{self, Event};
@@ -21,8 +21,9 @@ pub struct AdjudicateArgs {
     /// Print the queue (blind) instead of opening the screen.
     #[arg(long)]
     pub list: bool,
-    /// Record a decision: `ITEM:SIDE:OUTCOME:yes|no`, e.g. `3:left:answer_correct:yes`
-    /// (ITEM is the number `--list` shows; repeatable).
+    /// Record a decision: `ITEM:SIDE:OUTCOME:yes|no`, e.g. `3:left:answer_correct:yes` or
+    /// `3:right:acted_on:0:no` (ITEM is the number `--list` shows; OUTCOME is answer_correct,
+    /// chain_error, mode:<mode>, red_flag:<n> (recognised) or acted_on:<n>; repeatable).
     #[arg(long)]
     pub decide: Vec<String>,
 }
@@ -125,23 +126,11 @@ pub fn run(args: AdjudicateArgs, global: &Global) -> anyhow::Result<()> {
                     let Some((item, dispute)) = screen
                         .queue
                         .get(d.item)
-                        .and_then(|i| Some((i.item, i.disputes.get(d.dispute)?.clone())))
+                        .and_then(|i| Some((i, i.disputes.get(d.dispute)?)))
                     else {
                         continue;
                     };
-                    let outcome: Outcome = dispute
-                        .outcome
-                        .parse()
-                        .map_err(|e: String| anyhow::anyhow!(e))?;
-                    match decide(
-                        &mut store,
-                        &args.study,
-                        &who,
-                        item,
-                        dispute.side,
-                        outcome,
-                        d.value,
-                    ) {
+                    match decide_shown(&mut store, &args.study, &who, item, dispute, d.value) {
                         Ok(()) => screen.recorded(d),
                         Err(e) => screen.status = format!("not recorded: {e:#}"),
                     }

@@ -7,7 +7,8 @@ use super::ids::ItemId;
 /// One disputed outcome as the adjudicator sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisputeView {
-    /// The outcome key (`answer_correct`, `chain_error`, `mode:drift`, `red_flag:0`).
+    /// The outcome key (`answer_correct`, `chain_error`, `mode:drift`, `red_flag:0`,
+    /// `acted_on:0`).
     pub outcome: String,
     /// The question in plain words.
     pub question: String,

@@ -177,6 +177,7 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
                 reviewer,
                 answer_correct: by_slot.map(|i| row.verdict.answer_correct[i]),
                 red_flags: by_slot.map(|i| row.verdict.red_flags[i].clone()),
+                acted_on: by_slot.map(|i| row.verdict.acted_on[i].clone()),
                 student_guess: row
                     .verdict
                     .student_guess

@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_adjudication_calibration",
         include_str!("../../migrations/0007_adjudication_calibration.sql"),
     ),
+    (
+        "0008_adjudication_acted_on",
+        include_str!("../../migrations/0008_adjudication_acted_on.sql"),
+    ),
 ];
 
 /// The schema version this build writes.

@@ -4,8 +4,9 @@
 //! Rules (also in the methods text of the README):
 //! - step metrics pool every reviewer's current verdicts; abstained and unmarked steps are out
 //!   of every step denominator, and tags count only on judged (sound/neutral/error) steps;
-//! - chain- and answer-level outcomes (and each red flag) resolve the item's reviewers by the
-//!   study's tie rule (`exclude`, `any`, `majority-else-exclude`); an adjudication wins;
+//! - chain- and answer-level outcomes (and each red flag recognised and acted on) resolve the
+//!   item's reviewers by the study's tie rule (`exclude`, `any`, `majority-else-exclude`); an
+//!   adjudication wins;
 //! - step- and reviewer-level rates carry a cluster-bootstrap interval over items beside
 //!   Wilson;
 //! - the automatic answer score counts a chain with no extracted answer as wrong.
@@ -41,20 +42,23 @@ fn outcome(
             .unwrap_or_default();
         resolve(&v, rule, decided.get(&(item, slot, o)).copied())
     };
-    let n_flags = all
-        .keys()
-        .filter_map(|o| match o {
-            Outcome::RedFlag(i) => Some(*i as usize + 1),
-            _ => None,
-        })
-        .max()
-        .unwrap_or(0);
+    let (mut n_flags, mut n_acted) = (0, 0);
+    for o in all.keys() {
+        match o {
+            Outcome::RedFlag(i) => n_flags = n_flags.max(*i as usize + 1),
+            Outcome::ActedOn(i) => n_acted = n_acted.max(*i as usize + 1),
+            _ => {}
+        }
+    }
     ItemOutcome {
         answer: get(Outcome::AnswerCorrect),
         has_error: get(Outcome::ChainError),
         modes: [0u8, 1, 2, 3].map(|m| get(Outcome::Mode(m))),
         flags: (0..n_flags)
             .map(|i| get(Outcome::RedFlag(i as u16)))
+            .collect(),
+        acted: (0..n_acted)
+            .map(|i| get(Outcome::ActedOn(i as u16)))
             .collect(),
     }
 }
@@ -168,6 +172,17 @@ fn group_tally(
         let (flags_k, flags_n) = flag_clusters
             .iter()
             .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
+        let acted_clusters = per_item(&|c: &Cell<'_>| {
+            c.case.map_or((0, 0), |case| {
+                (
+                    case.acted_on[s].iter().filter(|f| **f).count() as u64,
+                    case.acted_on[s].len() as u64,
+                )
+            })
+        });
+        let (acted_k, acted_n) = acted_clusters
+            .iter()
+            .fold((0, 0), |(a, b), (x, y)| (a + x, b + y));
         let rawr: Vec<Option<bool>> = outcomes
             .iter()
             .filter(|(_, o)| o[s].answer.value == Some(true))
@@ -211,6 +226,12 @@ fn group_tally(
                 &label("red-flag recognition"),
                 notes,
             )),
+            red_flag_action: Metric::wilson(acted_k, acted_n).with_cluster(cluster_ci(
+                &acted_clusters,
+                boot,
+                &label("red-flag action"),
+                notes,
+            )),
             right_answer_wrong_reasoning: count(rawr.iter()),
             severity: total.severity,
             bad_split: Metric::wilson(total.bad_split, total.labelled()).with_cluster(cluster_ci(
@@ -221,6 +242,9 @@ fn group_tally(
             )),
             red_flag_consensus: count_resolved(
                 outcomes.iter().flat_map(|(_, o)| o[s].flags.iter()),
+            ),
+            red_flag_action_consensus: count_resolved(
+                outcomes.iter().flat_map(|(_, o)| o[s].acted.iter()),
             ),
             rank: rank_tally(items, &outcomes, s, boot, notes),
             calibration: calibration(items, &outcomes, s, notes),

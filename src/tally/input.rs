@@ -98,7 +98,10 @@ pub struct CaseObs {
     pub item: u32,
     pub reviewer: u32,
     pub answer_correct: [Option<bool>; 2],
+    /// Red flags recognised, one entry per red flag of the case.
     pub red_flags: [Vec<bool>; 2],
+    /// Red flags acted on (the expected action taken or proposed), one entry per red flag.
+    pub acted_on: [Vec<bool>; 2],
     /// The slot the reviewer took for the student's.
     pub student_guess: Option<Slot>,
     /// The slot whose chain the reviewer preferred; `None` for a tie or no answer.

@@ -218,7 +218,13 @@ pub(crate) fn paired_measures(
 /// Disputes per outcome and slot: multi-rated, unresolved, adjudicated, excluded.
 pub(crate) fn resolution_rows(outcomes: &Outcomes) -> Vec<ResolutionRow> {
     let mut out = Vec::new();
-    let names = ["answer_correct", "chain_error", "mode", "red_flag"];
+    let names = [
+        "answer_correct",
+        "chain_error",
+        "mode",
+        "red_flag",
+        "acted_on",
+    ];
     for slot in Slot::BOTH {
         let s = slot.index();
         for name in names {
@@ -240,6 +246,13 @@ pub(crate) fn resolution_rows(outcomes: &Outcomes) -> Vec<ResolutionRow> {
                 "chain_error" => vec![(
                     name.into(),
                     outcomes.iter().map(|(_, o)| &o[s].has_error).collect(),
+                )],
+                "acted_on" => vec![(
+                    name.into(),
+                    outcomes
+                        .iter()
+                        .flat_map(|(_, o)| o[s].acted.iter())
+                        .collect(),
                 )],
                 _ => vec![(
                     name.into(),

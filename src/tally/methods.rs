@@ -27,12 +27,15 @@ knowing which model wrote which chain; sides were randomised per reviewer. The s
 items (one case with one chain from each of the two models) and {reviewers} reviewer(s). The \
 step error rate is the number of steps labelled error divided by the number of judged steps \
 (sound, neutral or error), pooled over reviewers; abstained and unmarked steps are excluded. \
-The unit of analysis for answer- and chain-level outcomes (answer correct, chain with an error, \
-each error mode, each red flag recognised) is the item; where reviewers disagreed, the rule \
+Red-flag recognition is the share of the case's red flags that reviewers marked as recognised \
+(the chain saw the finding) and red-flag action the share marked as acted on (the chain took or \
+proposed the expected action), each pooled over reviewers. The unit of analysis for answer- and \
+chain-level outcomes (answer correct, chain with an error, each error mode, each red flag \
+recognised, each red flag acted on) is the item; where reviewers disagreed, the rule \
 fixed at study creation applied ({rule}: {rule_text}) unless an adjudicator who had not reviewed \
 the item settled the outcome blind. Rates are given with {level:.0}% Wilson score intervals; \
 step- and reviewer-level rates (step error, error-mode step rates, bad splits, red-flag \
-recognition, blinding guesses) also carry percentile cluster-bootstrap intervals resampling \
+recognition and action, blinding guesses) also carry percentile cluster-bootstrap intervals resampling \
 items ({reps} replicates, seed {seed}), and Krippendorff's α (nominal) is bootstrapped over \
 items in the same way. Paired comparisons of the two models on the same items use exact \
 McNemar tests for binary outcomes (answer correct, chain with an error, gold diagnosis ranked \

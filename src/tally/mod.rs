@@ -1,5 +1,5 @@
 //! The coordinator's tally (SPEC §6): per-model accuracy, step error rates with Wilson and
-//! cluster-bootstrap intervals, error modes, red-flag recognition, "right answer, wrong
+//! cluster-bootstrap intervals, error modes, red-flag recognition and action, "right answer, wrong
 //! reasoning", severity mix, bad splits, paired McNemar tests with Holm adjustment,
 //! inter-rater agreement and the blinding check; renderers for text, JSON and tidy rows.
 //! The terminal screen that shows a tally is [`crate::tui::tally`].

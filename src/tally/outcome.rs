@@ -1,5 +1,6 @@
 //! The binary item outcomes reviewers can disagree on (answer correct, chain error, each
-//! error mode, each red flag), by name: the vocabulary of tie rules and adjudication.
+//! error mode, each red flag recognised and acted on), by name: the vocabulary of tie rules
+//! and adjudication.
 
 use crate::domain::ErrorMode;
 use std::fmt;
@@ -15,6 +16,8 @@ pub enum Outcome {
     Mode(u8),
     /// Red flag `i` of the case recognised.
     RedFlag(u16),
+    /// Red flag `i` of the case acted on (the chain took or proposed the expected action).
+    ActedOn(u16),
 }
 
 impl fmt::Display for Outcome {
@@ -27,6 +30,7 @@ impl fmt::Display for Outcome {
                 None => write!(f, "mode:{m}"),
             },
             Outcome::RedFlag(i) => write!(f, "red_flag:{i}"),
+            Outcome::ActedOn(i) => write!(f, "acted_on:{i}"),
         }
     }
 }
@@ -37,7 +41,7 @@ impl FromStr for Outcome {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || {
             format!(
-                "unknown outcome {s:?} (answer_correct, chain_error, mode:<drift|red_flag|priority|other>, red_flag:<n>)"
+                "unknown outcome {s:?} (answer_correct, chain_error, mode:<drift|red_flag|priority|other>, red_flag:<n>, acted_on:<n>)"
             )
         };
         match s {
@@ -53,6 +57,8 @@ impl FromStr for Outcome {
                     Ok(Outcome::Mode(i as u8))
                 } else if let Some(i) = s.strip_prefix("red_flag:") {
                     Ok(Outcome::RedFlag(i.parse().map_err(|_| bad())?))
+                } else if let Some(i) = s.strip_prefix("acted_on:") {
+                    Ok(Outcome::ActedOn(i.parse().map_err(|_| bad())?))
                 } else {
                     Err(bad())
                 }

@@ -64,6 +64,14 @@ fn group_table(t: &Tally, g: &GroupTally) -> String {
             both(&|m| m.red_flag_consensus.full()),
         ),
         (
+            "red flags acted on (reviewer level)".into(),
+            both(&|m| m.red_flag_action.labelled()),
+        ),
+        (
+            "red flags acted on (item level, tie rule)".into(),
+            both(&|m| m.red_flag_action_consensus.full()),
+        ),
+        (
             "right answer, wrong reasoning".into(),
             both(&|m| m.right_answer_wrong_reasoning.full()),
         ),
@@ -203,6 +211,7 @@ pub fn render_table(t: &Tally) -> String {
                     m.step_error.full(),
                     m.right_answer_wrong_reasoning.full(),
                     m.red_flag_recognition.full(),
+                    m.red_flag_action.full(),
                     if i == 0 { acc } else { String::new() },
                 ]);
             }
@@ -217,6 +226,7 @@ pub fn render_table(t: &Tally) -> String {
                 "step error",
                 "right ans., wrong reas.",
                 "red flags recognised",
+                "red flags acted on",
                 "McNemar p (acc.)",
             ],
             &rows,

@@ -1,6 +1,7 @@
 //! Item outcomes from several reviewers: the votes on each binary outcome (answer correct,
-//! chain has an error, each error mode, each red flag recognised), the study's tie rule, and
-//! adjudications, which always win. Also the dispute list the adjudication queue shows.
+//! chain has an error, each error mode, each red flag recognised and acted on), the study's
+//! tie rule, and adjudications, which always win. Also the dispute list the adjudication
+//! queue shows.
 //!
 //! Must not: name a reviewer or a model; reviewers are indices, slots are A/B.
 
@@ -25,6 +26,16 @@ impl Outcome {
                     .map_or("?".to_string(), |x| x.to_string())
             ),
             Outcome::RedFlag(i) => format!("Is red flag {} recognised?", i + 1),
+            Outcome::ActedOn(i) => format!("Is red flag {} acted on?", i + 1),
+        }
+    }
+
+    /// Where the outcome sorts on a reviewer-facing list: by key, except that a red flag's
+    /// "acted on" follows its "recognised".
+    pub fn list_key(&self) -> (String, u8) {
+        match self {
+            Outcome::ActedOn(i) => (Outcome::RedFlag(*i).to_string(), 1),
+            o => (o.to_string(), 0),
         }
     }
 }
@@ -106,6 +117,11 @@ pub(crate) fn votes(cells: &[&Cell<'_>], slot: usize) -> BTreeMap<Outcome, Vec<(
             }
             for (i, f) in case.red_flags[slot].iter().enumerate() {
                 out.entry(Outcome::RedFlag(i as u16))
+                    .or_default()
+                    .push((c.reviewer, *f));
+            }
+            for (i, f) in case.acted_on[slot].iter().enumerate() {
+                out.entry(Outcome::ActedOn(i as u16))
                     .or_default()
                     .push((c.reviewer, *f));
             }
@@ -210,9 +226,36 @@ mod tests {
             Outcome::ChainError,
             Outcome::Mode(2),
             Outcome::RedFlag(3),
+            Outcome::ActedOn(0),
+            Outcome::ActedOn(12),
         ] {
             assert_eq!(o.to_string().parse::<Outcome>(), Ok(o));
         }
         assert!("mode:nonsense".parse::<Outcome>().is_err());
+        assert!("acted_on:x".parse::<Outcome>().is_err());
+        assert_eq!("acted_on:1".parse::<Outcome>(), Ok(Outcome::ActedOn(1)));
+    }
+
+    #[test]
+    fn acted_on_lists_after_its_red_flag() {
+        let mut v = [
+            Outcome::ActedOn(0),
+            Outcome::RedFlag(1),
+            Outcome::AnswerCorrect,
+            Outcome::RedFlag(0),
+            Outcome::ActedOn(1),
+        ];
+        v.sort_by_key(|o| o.list_key());
+        assert_eq!(
+            v.map(|o| o.to_string()),
+            [
+                "answer_correct",
+                "red_flag:0",
+                "acted_on:0",
+                "red_flag:1",
+                "acted_on:1"
+            ]
+        );
+        assert_eq!(Outcome::ActedOn(0).question(), "Is red flag 1 acted on?");
     }
 }

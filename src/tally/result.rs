@@ -61,6 +61,9 @@ pub struct ModelTally {
     pub modes: Vec<ModeTally>,
     /// Red flags ticked as recognised / red flags on the checklists, pooled over reviewers.
     pub red_flag_recognition: Metric,
+    /// Red flags ticked as acted on (the expected action taken or proposed) / red flags on the
+    /// checklists, pooled over reviewers.
+    pub red_flag_action: Metric,
     /// Chains with a correct answer and ≥ 1 error step / judged chains with a correct answer.
     pub right_answer_wrong_reasoning: Metric,
     pub severity: SeverityMix,
@@ -69,6 +72,9 @@ pub struct ModelTally {
     /// Red flags recognised by the item's reviewers (tie rule; adjudication wins) / red flags
     /// with a resolved value: the item-level version of `red_flag_recognition`.
     pub red_flag_consensus: Metric,
+    /// Red flags acted on by the item's reviewers (tie rule; adjudication wins) / red flags
+    /// with a resolved value: the item-level version of `red_flag_action`.
+    pub red_flag_action_consensus: Metric,
     /// Rank-aware scoring of differential answers (issue 15).
     pub rank: RankTally,
     /// Calibration of the option probabilities, when runs carry them.

@@ -87,7 +87,8 @@ pub struct PairedMeasure {
 /// How one binary outcome's reviewer disagreements were handled, per slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResolutionRow {
-    /// `answer_correct`, `chain_error`, `mode:drift`, `red_flag` (all flags together).
+    /// `answer_correct`, `chain_error`, `mode:drift`, `red_flag` (every flag recognised,
+    /// together), `acted_on` (every flag acted on, together).
     pub outcome: String,
     /// `A` or `B`.
     pub slot: String,

@@ -109,6 +109,9 @@ fn model_rows(t: &Tally, g: &GroupTally, i: usize, m: &ModelTally, out: &mut Vec
     out.push(row("red_flag_recognition", "wilson").metric(&m.red_flag_recognition));
     out.push(cluster("red_flag_recognition", &m.red_flag_recognition));
     out.push(row("red_flag_consensus", "wilson").metric(&m.red_flag_consensus));
+    out.push(row("red_flag_action", "wilson").metric(&m.red_flag_action));
+    out.push(cluster("red_flag_action", &m.red_flag_action));
+    out.push(row("red_flag_action_consensus", "wilson").metric(&m.red_flag_action_consensus));
     out.push(row("right_answer_wrong_reasoning", "wilson").metric(&m.right_answer_wrong_reasoning));
     let total = m.severity.total();
     for (name, k) in [

@@ -12,7 +12,10 @@ pub(crate) struct ItemOutcome {
     pub answer: Resolved,
     pub has_error: Resolved,
     pub modes: [Resolved; 4],
+    /// Each red flag recognised.
     pub flags: Vec<Resolved>,
+    /// Each red flag acted on.
+    pub acted: Vec<Resolved>,
 }
 
 /// The cluster-bootstrap interval of `Σk / Σn` over items, or a note saying why not.

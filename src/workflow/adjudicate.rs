@@ -100,23 +100,38 @@ pub fn adjudication_queue(
                 }
             })
             .collect();
-        let mut disputes: Vec<DisputeView> = ds
+        let mut disputes: Vec<(DisputeView, (String, u8))> = ds
             .into_iter()
-            .map(|d| DisputeView {
-                outcome: d.outcome.to_string(),
-                question: match d.outcome {
-                    Outcome::RedFlag(i) => r.case.red_flags.get(i as usize).map_or_else(
-                        || d.outcome.question(),
-                        |f| format!("Is the red flag \"{}\" recognised?", f.finding),
-                    ),
-                    _ => d.outcome.question(),
-                },
-                side: side_of(d.slot),
-                votes: d.votes.iter().map(|(r, v)| (number(*r), *v)).collect(),
-                decided: d.adjudicated,
+            .map(|d| {
+                let view = DisputeView {
+                    outcome: d.outcome.to_string(),
+                    question: match d.outcome {
+                        Outcome::RedFlag(i) => r.case.red_flags.get(i as usize).map_or_else(
+                            || d.outcome.question(),
+                            |f| format!("Is the red flag \"{}\" recognised?", f.finding),
+                        ),
+                        Outcome::ActedOn(i) => r.case.red_flags.get(i as usize).map_or_else(
+                            || d.outcome.question(),
+                            |f| {
+                                format!(
+                                    "Is the red flag \"{}\" acted on (expected: {})?",
+                                    f.finding.trim(),
+                                    f.action.trim()
+                                )
+                            },
+                        ),
+                        _ => d.outcome.question(),
+                    },
+                    side: side_of(d.slot),
+                    votes: d.votes.iter().map(|(r, v)| (number(*r), *v)).collect(),
+                    decided: d.adjudicated,
+                };
+                (view, d.outcome.list_key())
             })
             .collect();
-        disputes.sort_by(|x, y| (x.side.index(), &x.outcome).cmp(&(y.side.index(), &y.outcome)));
+        // By side, then outcome key; a red flag's "acted on" right after its "recognised".
+        disputes.sort_by(|x, y| (x.0.side.index(), &x.1).cmp(&(y.0.side.index(), &y.1)));
+        let disputes: Vec<DisputeView> = disputes.into_iter().map(|(v, _)| v).collect();
         out.push(AdjudicationItem {
             item: info.item,
             title: r.case.title.clone(),
@@ -163,4 +178,30 @@ pub fn decide(
         )
         .map_err(|e| WorkflowError::from(e).context(format!("adjudicating item {item}")))?;
     Ok(())
+}
+
+/// Record `adjudicator`'s decision on a dispute as the queue shows it: `dispute` of `item`
+/// (its outcome key and side) is `value`. What the adjudication screen's decisions go
+/// through, so a key lands on the item, side and outcome the screen showed.
+pub fn decide_shown(
+    store: &mut Store,
+    study_name: &str,
+    adjudicator: &str,
+    item: &AdjudicationItem,
+    dispute: &DisputeView,
+    value: bool,
+) -> WorkflowResult<()> {
+    let outcome: Outcome = match dispute.outcome.parse() {
+        Ok(o) => o,
+        Err(e) => refuse!("dispute on item {}: {e}", item.item),
+    };
+    decide(
+        store,
+        study_name,
+        adjudicator,
+        item.item,
+        dispute.side,
+        outcome,
+        value,
+    )
 }

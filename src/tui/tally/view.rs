@@ -192,6 +192,11 @@ impl TallyScreen {
             full(&b.red_flag_recognition),
         ));
         lines.push(row(
+            "red flags acted on",
+            full(&a.red_flag_action),
+            full(&b.red_flag_action),
+        ));
+        lines.push(row(
             "right answer, wrong reasoning",
             full(&a.right_answer_wrong_reasoning),
             full(&b.right_answer_wrong_reasoning),
