@@ -2,7 +2,7 @@
 //! "it's" → "it is"), which some models use and others avoid. Pure.
 
 use super::markers::MarkerId;
-use super::style::match_case;
+use super::phrase::match_case;
 
 const PRONOUNS_S: &[&str] = &[
     "he", "here", "how", "it", "she", "that", "there", "what", "where", "who",

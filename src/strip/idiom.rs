@@ -10,6 +10,7 @@
 
 use super::lexicon::UNITS;
 use super::markers::MarkerId;
+use super::phrase::is_word_char;
 
 /// Latin abbreviations and their plain English, longest first.
 const ABBREVIATIONS: &[(&str, &str)] = &[
@@ -24,10 +25,6 @@ const PER: &[&str] = &[
     "breath", "breaths", "cycle", "cycles", "day", "days", "dose", "doses", "hour", "hours",
     "meal", "meals", "minute", "minutes", "month", "months", "week", "weeks", "year", "years",
 ];
-
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
-}
 
 /// Rewrite the abbreviations and slashes of one sentence.
 pub fn normalise(s: &str, removed: &mut Vec<MarkerId>) -> String {

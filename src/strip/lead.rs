@@ -3,7 +3,7 @@
 //! with the punctuation after them. Pure.
 
 use super::markers::{MARKERS, MarkerId, Rule, StyleMarker};
-use super::style::match_phrase;
+use super::phrase::match_phrase;
 use std::sync::LazyLock;
 
 /// Leading markers by the first letter of their pattern.

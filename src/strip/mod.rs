@@ -40,6 +40,7 @@ pub mod lexicon;
 pub mod markers;
 pub mod markup;
 pub mod merge;
+pub mod phrase;
 pub mod pieces;
 pub mod segment;
 pub mod steps;

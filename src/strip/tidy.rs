@@ -3,7 +3,7 @@
 
 use super::lead::trim_lead;
 use super::markers::MarkerId;
-use super::style::is_word_char;
+use super::phrase::is_word_char;
 
 /// Remove straight double quotes around one to three words, and single
 /// quotes used the same way; `None` when there is none.

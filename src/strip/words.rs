@@ -3,7 +3,7 @@
 //! first word; never right after a negation. Pure.
 
 use super::markers::{MARKERS, MarkerId, Rule, StyleMarker};
-use super::style::{is_word_char, match_case, match_phrase};
+use super::phrase::{is_word_char, match_case, match_phrase};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
