@@ -6,7 +6,7 @@
 
 use blindstep::domain::{Chain, FinalAnswer, RawField, Span};
 use blindstep::strip::lexicon::{self, TokenKind};
-use blindstep::strip::{self, AnswerHint, extract};
+use blindstep::strip::{self, AnswerHint, extract, parts};
 use std::collections::{BTreeMap, HashMap};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures");
@@ -148,7 +148,7 @@ fn check_content(
     output: &str,
     reasoning: Option<&str>,
     chain: &Chain,
-    regions: &[extract::Region],
+    regions: &[parts::Region],
     tally: &mut Tally,
 ) {
     let step_texts: Vec<Vec<String>> = chain

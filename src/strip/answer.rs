@@ -278,7 +278,7 @@ pub fn from_ending(text: &str, hint: &AnswerHint<'_>) -> Option<(FinalAnswer, us
 /// statement ("so the answer is B") in the thinking before the answer span.
 /// `None` when the thinking states none.
 pub fn conclusion<'a>(
-    chain: &[super::extract::Region],
+    chain: &[super::parts::Region],
     raw_of: &dyn Fn(crate::domain::RawField) -> &'a str,
     hint: &AnswerHint<'_>,
     answer: Option<crate::domain::Span>,

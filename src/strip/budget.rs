@@ -6,7 +6,8 @@
 //! dropping content. Pure.
 
 use super::markers::MarkerId;
-use super::steps::{DetailedStep, Removed, word_count};
+use super::parts::{DetailedStep, Removed};
+use super::segment::word_count;
 use crate::domain::Step;
 
 /// Extra cost, in words, of merging two steps from different paragraphs or
@@ -48,7 +49,7 @@ fn joins_cleanly(a: &str, b: &str) -> bool {
         .first()
         .map_or(b, |&(x, y)| &b[x..y]);
     let joined = format!("{last} {first}");
-    super::strip_text(&joined) == joined
+    super::text::strip_text(&joined) == joined
 }
 
 fn reindex(steps: &mut [DetailedStep]) {

@@ -1,7 +1,7 @@
 //! The detector of style markers in a text: the "removed markers per 1,000
 //! words" metric and the leakage check read it. It runs no rewriter of its
 //! own: the markers are the ones the stripping pass reports removing
-//! ([`super::strip_text`]'s rewriters return their hits with their text),
+//! ([`super::text::strip_text`]'s rewriters return their hits with their text),
 //! and tag, link or `\boxed` syntax the cleaner could not parse, found in
 //! that pass's output. Pure.
 
@@ -11,7 +11,7 @@ use super::markers::MarkerId;
 /// stripped text (the stripper's output is its own fixpoint).
 pub fn find_markers(text: &str) -> Vec<MarkerId> {
     let mut hits = Vec::new();
-    let stripped = super::strip_text_reporting(text, &mut hits);
+    let stripped = super::text::strip_text_reporting(text, &mut hits);
     leftover_syntax(&stripped, &mut hits);
     hits
 }
@@ -33,8 +33,8 @@ fn leftover_syntax(text: &str, hits: &mut Vec<MarkerId>) {
 #[cfg(test)]
 mod tests {
     use super::super::markers::{MARKERS, Rule, StyleMarker};
-    use super::super::steps::{self, Removed};
-    use super::super::{extract::Region, style_markers};
+    use super::super::parts::{Region, Removed};
+    use super::super::{steps, style_markers};
     use super::*;
     use crate::domain::RawField;
 

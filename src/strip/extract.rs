@@ -14,16 +14,9 @@
 
 use super::answer;
 use super::markup;
+use super::parts::Region;
 use super::segment;
 use crate::domain::RawField;
-
-/// A byte range of one raw field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Region {
-    pub field: RawField,
-    pub start: usize,
-    pub end: usize,
-}
 
 /// Which rule chose the chain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

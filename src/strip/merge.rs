@@ -2,9 +2,8 @@
 //! the piece it opens, and fragments too short to judge join a neighbour in
 //! their unit. Pure.
 
-use super::pieces::Piece;
+use super::parts::{MIN_WORDS, Piece};
 use super::segment::word_count;
-use super::steps::MIN_WORDS;
 
 /// "Ferritin." + "Normal or increased." → "Ferritin: normal or increased."
 /// The second text loses its capital unless its first word is an acronym

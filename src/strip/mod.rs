@@ -22,7 +22,7 @@
 //!
 //! One step per sentence (abbreviation- and number-aware), never across a
 //! paragraph or list item; run-ons split at `;` or a clause break; fragments
-//! under [`steps::MIN_WORDS`] words merged within their item; sentences with
+//! under [`parts::MIN_WORDS`] words merged within their item; sentences with
 //! no content word and no clinical token dropped; near-duplicates (content
 //! Jaccard ≥ 0.8 with no new clinical token) collapsed into the first, their
 //! spans kept in [`Step::duplicates`].
@@ -40,17 +40,20 @@ pub mod lexicon;
 pub mod markers;
 pub mod markup;
 pub mod merge;
+pub mod parts;
 pub mod phrase;
 pub mod pieces;
 pub mod segment;
 pub mod steps;
 pub mod style;
+pub mod text;
 pub mod tidy;
 pub mod words;
 
 pub use answer::AnswerHint;
 pub use extract::Source;
 pub use markers::{Category, MarkerId, StyleMarker, style_markers};
+pub use text::strip_text;
 
 use crate::domain::{AnswerOutcome, Chain, FinalAnswer, RawField, Span, Step};
 
@@ -143,7 +146,7 @@ pub fn strip_run_detailed_with(
 /// [`Detailed`] with the removals typed.
 struct Stripped {
     chain: Chain,
-    removed: Vec<Vec<steps::Removed>>,
+    removed: Vec<Vec<parts::Removed>>,
     source: Source,
     answer_span: Option<Span>,
 }
@@ -189,7 +192,7 @@ fn strip(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>, opts: &Opt
         }
         _ => false,
     };
-    let (steps, removed): (Vec<Step>, Vec<Vec<steps::Removed>>) =
+    let (steps, removed): (Vec<Step>, Vec<Vec<parts::Removed>>) =
         detailed.into_iter().map(|d| (d.step, d.removed)).unzip();
     Stripped {
         chain: Chain {
@@ -211,7 +214,7 @@ fn strip(output: &str, reasoning: Option<&str>, hint: AnswerHint<'_>, opts: &Opt
 /// answer is X", an option line after "… is:", "(A) is the most appropriate
 /// next step"), never a letter of a restated option list.
 fn fallback_answer<'a>(
-    chain: &[extract::Region],
+    chain: &[parts::Region],
     raw_of: &dyn Fn(RawField) -> &'a str,
     hint: &AnswerHint<'_>,
 ) -> Option<(FinalAnswer, Span)> {
@@ -229,67 +232,6 @@ fn fallback_answer<'a>(
             end: last.start + end,
         },
     ))
-}
-
-/// One pass: every line's sentences, style-stripped, joined by spaces; the
-/// markers removed (line markup included) are pushed to `hits`.
-fn strip_text_once(text: &str, hits: &mut Vec<MarkerId>) -> String {
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
-        let l = markup::classify_line(line);
-        l.marks.record(hits);
-        match l.kind {
-            markup::LineKind::Blank => continue,
-            markup::LineKind::Rule => {
-                if l.marks == markup::Marks::default() {
-                    hits.push(if line.trim_start().starts_with('|') {
-                        MarkerId::md_table
-                    } else {
-                        MarkerId::md_rule
-                    });
-                }
-                continue;
-            }
-            _ => {}
-        }
-        let content = &line[l.start..l.end];
-        for (a, b) in segment::sentences(content) {
-            let (s, ids) = style::strip_sentence(&content[a..b]);
-            hits.extend(ids);
-            if !s.is_empty() {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&s);
-            }
-        }
-    }
-    out
-}
-
-/// Style-strip a single piece of text (no segmentation into steps, nothing
-/// dropped but sign-offs and pure filler). Idempotent.
-pub fn strip_text(text: &str) -> String {
-    strip_text_reporting(text, &mut Vec::new())
-}
-
-/// [`strip_text`], pushing the markers it removes to `hits` (one per
-/// occurrence, over every pass).
-pub(crate) fn strip_text_reporting(text: &str, hits: &mut Vec<MarkerId>) -> String {
-    let mut t = strip_text_once(text, hits);
-    if t == text {
-        return t;
-    }
-    for _ in 0..4 {
-        let mut more = Vec::new();
-        let u = strip_text_once(&t, &mut more);
-        if u == t {
-            break;
-        }
-        hits.extend(more);
-        t = u;
-    }
-    t
 }
 
 /// Style markers in `text` (one id per occurrence): what stripping it

@@ -4,31 +4,12 @@
 //! pieces with nothing to judge marked for dropping. Pure.
 
 use super::content;
-use super::extract::Region;
 use super::lexicon;
 use super::markup::{self, LineKind, Title};
+use super::parts::{Piece, Region, Removed};
 use super::segment;
-use super::steps::Removed;
 use super::style;
 use crate::domain::{RawField, Span};
-
-#[derive(Debug, Clone)]
-pub(super) struct Piece {
-    pub(super) unit: usize,
-    pub(super) spans: Vec<Span>,
-    pub(super) text: String,
-    pub(super) removed: Vec<Removed>,
-    pub(super) keep: bool,
-    /// `content::key_and_clinical(&text)` when known (cleared when the text
-    /// changes).
-    pub(super) key: Option<Key>,
-    /// A heading, a label or a line ending in a colon: it opens the piece
-    /// after it and is merged into it ("Ferritin: normal or increased.").
-    pub(super) opens: bool,
-}
-
-/// A near-duplicate key and the clinical set (see `content::key_and_clinical`).
-pub(super) type Key = (Vec<String>, Vec<String>);
 
 struct Builder<'a> {
     raw: &'a str,

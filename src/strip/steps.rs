@@ -6,72 +6,18 @@
 //! repeats collapsed into the first (their spans kept as provenance). Pure.
 
 use super::content;
-use super::extract::Region;
 use super::lexicon::Fnv;
-use super::markers::MarkerId;
 use super::markup;
 use super::merge::{attach_openers, merge_short};
-use super::pieces::{self, Piece, snippet};
+use super::parts::{DetailedStep, Piece, Region, Removed};
+use super::pieces::{self, snippet};
 use super::segment;
 use crate::domain::{RawField, Span, Step};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-/// Pieces with fewer words than this are merged into a neighbour in their unit.
-pub const MIN_WORDS: usize = 4;
 /// Jaccard similarity of content keys at or above which a step repeats an earlier one.
 pub const DUPLICATE_JACCARD: f64 = 0.8;
-
-/// What was removed to make a step: a style marker, or raw text set aside.
-/// Shown as the marker id, or as `dropped: …`, `title: …`, `duplicate: …`
-/// with a snippet of the text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Removed {
-    /// A style marker removed from one of its sentences.
-    Marker(MarkerId),
-    /// A sentence with nothing to judge, dropped just before it.
-    Dropped(String),
-    /// A title or label without clinical content (the `title` marker).
-    Title(String),
-    /// A near-duplicate collapsed into it.
-    Duplicate(String),
-}
-
-impl Removed {
-    /// The style marker this removal is, if it is one.
-    pub fn marker(&self) -> Option<MarkerId> {
-        match self {
-            Removed::Marker(id) => Some(*id),
-            Removed::Title(_) => Some(MarkerId::title),
-            Removed::Dropped(_) | Removed::Duplicate(_) => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Removed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Removed::Marker(id) => f.write_str(id.as_str()),
-            Removed::Dropped(s) => write!(f, "dropped: {s}"),
-            Removed::Title(s) => write!(f, "title: {s}"),
-            Removed::Duplicate(s) => write!(f, "duplicate: {s}"),
-        }
-    }
-}
-
-/// A step with what was removed to make it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DetailedStep {
-    pub step: Step,
-    /// Markers removed from its sentences, and notes for raw text dropped
-    /// just before it.
-    pub removed: Vec<Removed>,
-    /// The paragraph or list item it came from (merging prefers neighbours
-    /// of one unit).
-    pub unit: usize,
-}
-
-pub(crate) use super::segment::word_count;
 
 /// Adjacent spans separated only by whitespace become one.
 fn coalesce<'a>(raw_of: &dyn Fn(RawField) -> &'a str, spans: Vec<Span>) -> Vec<Span> {
@@ -161,7 +107,7 @@ pub fn build(output: &str, reasoning: Option<&str>, regions: &[Region]) -> Vec<D
         let (text, known) = if single {
             (p.text, p.key)
         } else {
-            (super::strip_text(&p.text), None)
+            (super::text::strip_text(&p.text), None)
         };
         if text.is_empty() {
             continue;
