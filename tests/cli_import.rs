@@ -514,3 +514,47 @@ fn specialty_and_incidence_are_given_to_question_banks_at_import() {
     assert!(!o.status.success());
     assert!(text(&o).contains("internal_medicine"), "{}", text(&o));
 }
+
+#[test]
+fn the_treatment_mapping_gives_no_empty_rationale_for_a_record_without_analysis() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let file = dir.path().join("cases.jsonl");
+    let summary = "- Chief Complaint: swelling of the left leg\\n- History: 60-year-old woman, pelvic surgery";
+    let rows = [
+        format!(
+            r#"{{"id":"PMC1","generate_case":{{"case_summary":"{summary}","treatment_plan_results":"Low-molecular-weight heparin.","treatment_planning_analysis":"Provoked DVT."}}}}"#
+        ),
+        format!(
+            r#"{{"id":"PMC2","generate_case":{{"case_summary":"{summary}","treatment_plan_results":"Low-molecular-weight heparin.","treatment_planning_analysis":"  "}}}}"#
+        ),
+        format!(
+            r#"{{"id":"PMC3","generate_case":{{"case_summary":"{summary}","treatment_plan_results":"Low-molecular-weight heparin."}}}}"#
+        ),
+    ];
+    std::fs::write(&file, rows.join("\n") + "\n").unwrap();
+    let map = mapping("medrbench-treatment.toml");
+    let t = ok(
+        &db,
+        &[
+            "cases",
+            "import",
+            &file.display().to_string(),
+            "--mapping",
+            &map,
+        ],
+    );
+    assert!(t.contains("3 new"), "{t}");
+    let plan = |id: &str| {
+        case_json(&db, id)["task"]["plan"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        plan("medrbench:PMC1"),
+        "Low-molecular-weight heparin.\n\nRationale: Provoked DVT."
+    );
+    assert_eq!(plan("medrbench:PMC2"), "Low-molecular-weight heparin.");
+    assert_eq!(plan("medrbench:PMC3"), "Low-molecular-weight heparin.");
+}
