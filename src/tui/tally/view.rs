@@ -92,8 +92,13 @@ impl TallyScreen {
 
     fn group_lines(&self, g: &GroupTally, width: usize) -> Vec<Line<'static>> {
         let t = &self.tally;
-        let bar_w = width.saturating_sub(66).clamp(8, 60);
-        let mut lines = vec![Line::styled("Answer accuracy vs step error", self.bold())];
+        // label 16 + slot 2 + bar + the longest figures (" 100.0% Wilson [100.0, 100.0] cluster
+        // [100.0, 100.0]", 52) fit the width.
+        let bar_w = width.saturating_sub(70).clamp(8, 60);
+        let mut lines = vec![Line::styled(
+            "Answer accuracy, step error and red flags",
+            self.bold(),
+        )];
         for (i, m) in g.models.iter().enumerate() {
             lines.push(self.bar_line(
                 "answer correct",
@@ -113,6 +118,20 @@ impl TallyScreen {
                 m.step_error.hi,
                 bar_w,
             ));
+        }
+        // Red flags with their intervals labelled as the CLI labels them (Wilson over
+        // reviewer judgements, cluster bootstrap over items); the table below keeps the counts.
+        let flags: [(&str, fn(&crate::tally::result::ModelTally) -> &Metric); 2] = [
+            ("red flags seen", |m| &m.red_flag_recognition),
+            ("red flags acted", |m| &m.red_flag_action),
+        ];
+        for (label, metric) in flags {
+            for (i, m) in g.models.iter().enumerate() {
+                let m = metric(m);
+                if m.n > 0 {
+                    lines.push(self.bar_line(label, i, m, m.lo, m.hi, bar_w));
+                }
+            }
         }
         if let Some(c) = t.contrast.as_ref().filter(|_| g.by == "all") {
             let p = |v: Option<f64>| v.map_or("n/a".into(), format_p);
