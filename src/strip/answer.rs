@@ -5,7 +5,9 @@
 
 use super::markup;
 use crate::domain::{FinalAnswer, Task};
+use aho_corasick::AhoCorasick;
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 /// What kind of answer to extract.
 #[derive(Debug, Clone, Copy)]
@@ -128,20 +130,38 @@ const STATEMENTS: &[&str] = &[
 ];
 
 /// An explicit answer statement ("the answer is B"), the last one in `text`.
+/// The last statement wins; of statements starting at one place, the later in
+/// [`STATEMENTS`] ("answer is option" over "answer is"). One pass over the text finds every
+/// statement (an Aho-Corasick automaton over the list), then the candidates are tried from
+/// the last.
 pub fn from_statement(text: &str, hint: &AnswerHint<'_>) -> Option<FinalAnswer> {
+    static FINDER: LazyLock<Option<AhoCorasick>> = LazyLock::new(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(STATEMENTS)
+            .ok()
+    });
     let p = plain(text);
-    let lower = p.to_ascii_lowercase();
-    let mut best: Option<(usize, FinalAnswer)> = None;
-    for s in STATEMENTS {
-        for (i, _) in lower.match_indices(s) {
-            if let Some(a) = letter_at(&p[i + s.len()..], hint)
-                && best.as_ref().is_none_or(|(j, _)| i >= *j)
-            {
-                best = Some((i, a));
+    let mut found: Vec<(usize, usize)> = match FINDER.as_ref() {
+        Some(ac) => ac
+            .find_overlapping_iter(&p)
+            .map(|m| (m.start(), m.pattern().as_usize()))
+            .collect(),
+        // The automaton is built from a short fixed list and cannot fail; should it, the
+        // same search one statement at a time.
+        None => {
+            let lower = p.to_ascii_lowercase();
+            let mut all = Vec::new();
+            for (k, s) in STATEMENTS.iter().enumerate() {
+                all.extend(lower.match_indices(s).map(|(i, _)| (i, k)));
             }
+            all
         }
-    }
-    best.map(|(_, a)| a)
+    };
+    found.sort_unstable_by(|a, b| b.cmp(a));
+    found
+        .into_iter()
+        .find_map(|(i, k)| letter_at(&p[i + STATEMENTS[k].len()..], hint))
 }
 
 /// Lines of `text` that hold something: (start, end) of the line body.
@@ -238,7 +258,24 @@ pub fn from_ending(text: &str, hint: &AnswerHint<'_>) -> Option<(FinalAnswer, us
     }
     let lines = line_ranges(text);
     let floor = text.len().saturating_sub(4000);
-    let plains: Vec<String> = lines.iter().map(|&(a, b)| plain(&text[a..b])).collect();
+    // Only the lines the scan below can reach (those ending at or after `floor`, and the one
+    // before the first of them) are made plain; the others stay empty and are never read.
+    let first = lines
+        .iter()
+        .position(|&(_, b)| b >= floor)
+        .unwrap_or(lines.len())
+        .saturating_sub(1);
+    let plains: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(j, &(a, b))| {
+            if j >= first {
+                plain(&text[a..b])
+            } else {
+                String::new()
+            }
+        })
+        .collect();
     let is_opt = |j: usize| option_line(&plains[j], hint).map(|(l, _)| l);
     for i in (0..lines.len()).rev() {
         let (a, b) = lines[i];
