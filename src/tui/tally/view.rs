@@ -121,7 +121,8 @@ impl TallyScreen {
         }
         // Red flags with their intervals labelled as the CLI labels them (Wilson over
         // reviewer judgements, cluster bootstrap over items); the table below keeps the counts.
-        let flags: [(&str, fn(&crate::tally::result::ModelTally) -> &Metric); 2] = [
+        type Pick = fn(&crate::tally::result::ModelTally) -> &Metric;
+        let flags: [(&str, Pick); 2] = [
             ("red flags seen", |m| &m.red_flag_recognition),
             ("red flags acted", |m| &m.red_flag_action),
         ];
