@@ -4,7 +4,8 @@
 //! The study (5,000 cases, two models with 50-step chains, two reviewers with overlap 2) is
 //! built through the store's import and study-creation API; only the verdict events are
 //! bulk-inserted with one prepared statement in one transaction. The tally and the exports
-//! then run through the real code path. `cargo bench --bench tally [-- ITEMS STEPS]`.
+//! then run through the real code path. `cargo bench --bench tally [-- ITEMS STEPS]`;
+//! `BLINDSTEP_BENCH_KEEP=PATH` keeps a copy of the study database there.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -227,6 +228,15 @@ fn main() {
     let t = Instant::now();
     let mut store = build(&path, items, steps);
     unblind(&mut store);
+    if let Some(keep) = std::env::var_os("BLINDSTEP_BENCH_KEEP") {
+        // A copy of the study for comparing `blindstep tally` outputs across builds.
+        let keep = std::path::PathBuf::from(keep);
+        store
+            .connection()
+            .execute("VACUUM INTO ?1", [keep.to_string_lossy()])
+            .unwrap();
+        println!("kept a copy of the study database at {}", keep.display());
+    }
     let current: i64 = store
         .connection()
         .query_row("SELECT count(*) FROM current_step_verdicts", [], |r| {

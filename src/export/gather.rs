@@ -141,11 +141,26 @@ pub fn tally_input(store: &Store, study: &Study) -> Result<TallyInput, StoreErro
                 .ok_or_else(|| unknown("assignment to an unlisted reviewer"))?;
             assignments.push((item, reviewer));
         }
-        let mut steps = Vec::new();
+        // About one current verdict per assigned step: reserve that much once.
+        let expected: usize = assignments
+            .iter()
+            .filter_map(|&(item, _)| report_items.get(item as usize))
+            .map(|r| r.steps[0] + r.steps[1])
+            .sum();
+        let mut steps = Vec::with_capacity(expected);
+        // Rows come item by item: look each item up once.
+        let mut last: Option<(i64, u32)> = None;
         s.visit_current_labels(study.id, &reviewers, |row| {
-            let item = *item_index
-                .get(&row.item.0)
-                .ok_or_else(|| unknown("a verdict outside the study's items"))?;
+            let item = match last {
+                Some((id, i)) if id == row.item.0 => i,
+                _ => {
+                    let i = *item_index
+                        .get(&row.item.0)
+                        .ok_or_else(|| unknown("a verdict outside the study's items"))?;
+                    last = Some((row.item.0, i));
+                    i
+                }
+            };
             steps.push(StepObs {
                 item,
                 reviewer: u32::try_from(row.reviewer).unwrap_or(u32::MAX),

@@ -121,7 +121,12 @@ pub fn percent_agreement(units: &Units) -> Option<f64> {
         if m < 2 {
             continue;
         }
-        sum += agreeing_pairs(ratings, &mut scratch) as f64 / (m * (m - 1)) as f64;
+        let agreeing = match ratings {
+            // Two ratings (the common case): they agree or not.
+            [a, b] => 2 * u64::from(a == b),
+            _ => agreeing_pairs(ratings, &mut scratch),
+        };
+        sum += agreeing as f64 / (m * (m - 1)) as f64;
         pairable += 1;
     }
     (pairable > 0).then(|| sum / pairable as f64)

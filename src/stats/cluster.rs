@@ -55,31 +55,77 @@ pub fn cluster_mean_bootstrap(
     })
 }
 
-/// One cluster's coincidence matrix (k × k, row-major) for nominal alpha.
-fn coincidences(units: &Units, members: &[usize], cats: &[u32]) -> Vec<f64> {
+/// Add one cluster's coincidences (k × k, row-major) for nominal alpha into `o`.
+///
+/// Only categories a unit uses contribute: every other term is `+0.0`, whose addition changes
+/// nothing (no term is ever `-0.0`), so skipping them keeps each sum bit for bit.
+fn coincidences(units: &Units, members: &[usize], cats: &[u32], o: &mut [f64]) {
     let k = cats.len();
-    let mut o = vec![0.0; k * k];
     let mut counts = vec![0.0; k];
+    let mut used: Vec<usize> = Vec::with_capacity(k);
     for &u in members {
         let r = units.unit(u);
         if r.len() < 2 {
             continue;
         }
-        counts.iter_mut().for_each(|c| *c = 0.0);
+        for &c in &used {
+            counts[c] = 0.0;
+        }
+        used.clear();
         for v in r {
             if let Ok(i) = cats.binary_search(v) {
+                if counts[i] == 0.0 {
+                    used.push(i);
+                }
                 counts[i] += 1.0;
             }
         }
+        used.sort_unstable();
         let m = r.len() as f64 - 1.0;
-        for c in 0..k {
-            for d in 0..k {
+        for &c in &used {
+            for &d in &used {
                 let same = if c == d { counts[c] } else { 0.0 };
                 o[c * k + d] += (counts[c] * counts[d] - same) / m;
             }
         }
     }
-    o
+}
+
+/// Add matrix `m` to `acc`, element by element (`K2` known: unrolled, each sum unchanged).
+#[inline(always)]
+fn add_fixed<const K2: usize>(acc: &mut [f64], m: &[f64]) {
+    if let (Ok(a), Ok(m)) = (<&mut [f64; K2]>::try_from(acc), <&[f64; K2]>::try_from(m)) {
+        for (a, x) in a.iter_mut().zip(m) {
+            *a += *x;
+        }
+    }
+}
+
+/// One replicate: `acc = Σ mats[draw]` over `n` draws from `rng`, in draw order.
+fn replicate_sum(rng: &mut SplitMix64, mats: &[f64], kk: usize, n: u64, acc: &mut [f64]) {
+    acc.iter_mut().for_each(|a| *a = 0.0);
+    macro_rules! draws {
+        ($k2:literal) => {
+            for _ in 0..n {
+                let at = rng.below(n) as usize * $k2;
+                add_fixed::<$k2>(acc, &mats[at..at + $k2]);
+            }
+        };
+    }
+    match kk {
+        1 => draws!(1),
+        4 => draws!(4),
+        9 => draws!(9),
+        16 => draws!(16),
+        _ => {
+            for _ in 0..n {
+                let at = rng.below(n) as usize * kk;
+                acc.iter_mut()
+                    .zip(&mats[at..at + kk])
+                    .for_each(|(a, x)| *a += *x);
+            }
+        }
+    }
 }
 
 fn alpha_of(o: &[f64], k: usize) -> Option<f64> {
@@ -117,13 +163,28 @@ pub fn krippendorff_alpha_cluster_bootstrap(
     }
     let cats = units.categories();
     let k = cats.len();
-    let mut by: std::collections::BTreeMap<u64, Vec<usize>> = std::collections::BTreeMap::new();
-    for (u, c) in cluster_of.iter().enumerate() {
-        by.entry(*c).or_default().push(u);
+    let kk = k * k;
+    // Units by cluster, clusters in ascending key order, units in order within each: runs of
+    // equal keys when the keys are already sorted (the tally's are), else a stable sort.
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    if !cluster_of.is_sorted() {
+        order.sort_by_key(|&u| cluster_of[u]);
     }
-    let mats: Vec<Vec<f64>> = by.values().map(|m| coincidences(units, m, &cats)).collect();
-    let mut total = vec![0.0; k * k];
-    for m in &mats {
+    let mut mats: Vec<f64> = Vec::new();
+    let mut start = 0;
+    while start < order.len() {
+        let key = cluster_of[order[start]];
+        let len = order[start..]
+            .iter()
+            .take_while(|&&u| cluster_of[u] == key)
+            .count();
+        let at = mats.len();
+        mats.resize(at + kk, 0.0);
+        coincidences(units, &order[start..start + len], &cats, &mut mats[at..]);
+        start += len;
+    }
+    let mut total = vec![0.0; kk];
+    for m in mats.chunks_exact(kk.max(1)) {
         total.iter_mut().zip(m).for_each(|(t, x)| *t += x);
     }
     let Some(value) = alpha_of(&total, k) else {
@@ -135,16 +196,12 @@ pub fn krippendorff_alpha_cluster_bootstrap(
         .filter(|r| r.len() >= 2)
         .map(<[u32]>::len)
         .sum();
-    let n = mats.len() as u64;
+    let n = mats.len().checked_div(kk).unwrap_or(0) as u64;
     let mut rng = SplitMix64::new(config.seed);
     let mut replicates = Vec::with_capacity(config.replicates);
-    let mut acc = vec![0.0; k * k];
+    let mut acc = vec![0.0; kk];
     for _ in 0..config.replicates {
-        acc.iter_mut().for_each(|a| *a = 0.0);
-        for _ in 0..n {
-            let m = &mats[rng.below(n) as usize];
-            acc.iter_mut().zip(m).for_each(|(a, x)| *a += x);
-        }
+        replicate_sum(&mut rng, &mats, kk, n, &mut acc);
         if let Some(a) = alpha_of(&acc, k) {
             replicates.push(a);
         }
@@ -245,5 +302,108 @@ mod tests {
         assert!((i.lo - 0.36680811).abs() < 0.015, "{}", i.lo);
         assert!((i.hi - 0.54359244).abs() < 0.015, "{}", i.hi);
         assert_eq!(a.units, 40);
+    }
+
+    /// The map-of-vectors version the flat buffer replaced, kept as the reference.
+    fn reference(
+        units: &Units,
+        cluster_of: &[u64],
+        config: &BootstrapConfig,
+    ) -> Option<(f64, Option<(f64, f64)>)> {
+        fn coincidences(units: &Units, members: &[usize], cats: &[u32]) -> Vec<f64> {
+            let k = cats.len();
+            let mut o = vec![0.0; k * k];
+            let mut counts = vec![0.0; k];
+            for &u in members {
+                let r = units.unit(u);
+                if r.len() < 2 {
+                    continue;
+                }
+                counts.iter_mut().for_each(|c| *c = 0.0);
+                for v in r {
+                    if let Ok(i) = cats.binary_search(v) {
+                        counts[i] += 1.0;
+                    }
+                }
+                let m = r.len() as f64 - 1.0;
+                for c in 0..k {
+                    for d in 0..k {
+                        let same = if c == d { counts[c] } else { 0.0 };
+                        o[c * k + d] += (counts[c] * counts[d] - same) / m;
+                    }
+                }
+            }
+            o
+        }
+        let cats = units.categories();
+        let k = cats.len();
+        let mut by: std::collections::BTreeMap<u64, Vec<usize>> = Default::default();
+        for (u, c) in cluster_of.iter().enumerate() {
+            by.entry(*c).or_default().push(u);
+        }
+        let mats: Vec<Vec<f64>> = by.values().map(|m| coincidences(units, m, &cats)).collect();
+        let mut total = vec![0.0; k * k];
+        for m in &mats {
+            total.iter_mut().zip(m).for_each(|(t, x)| *t += x);
+        }
+        let value = alpha_of(&total, k)?;
+        let n = mats.len() as u64;
+        let mut rng = SplitMix64::new(config.seed);
+        let mut replicates = Vec::new();
+        let mut acc = vec![0.0; k * k];
+        for _ in 0..config.replicates {
+            acc.iter_mut().for_each(|a| *a = 0.0);
+            for _ in 0..n {
+                let m = &mats[rng.below(n) as usize];
+                acc.iter_mut().zip(m).for_each(|(a, x)| *a += x);
+            }
+            if let Some(a) = alpha_of(&acc, k) {
+                replicates.push(a);
+            }
+        }
+        let i = percentile_interval(replicates, config.level);
+        Some((value, i.map(|i| (i.lo, i.hi))))
+    }
+
+    #[test]
+    fn flat_buffer_gives_the_reference_alpha_bit_for_bit() {
+        let mut rng = SplitMix64::new(5);
+        let config = BootstrapConfig {
+            replicates: 300,
+            seed: 3,
+            level: 0.95,
+        };
+        // Raters per unit 1..=4 (three raters make thirds), categories 2..=5 (k² = 4, 9,
+        // 16 and 25, the last on the general path), clusters sorted and shuffled.
+        for (cats, max_raters, shuffled) in [
+            (2u64, 2u64, false),
+            (3, 2, false),
+            (3, 3, true),
+            (4, 4, false),
+            (5, 3, true),
+        ] {
+            let mut units = Units::new();
+            let mut keys = Vec::new();
+            for item in 0..40u64 {
+                for _ in 0..1 + rng.below(6) {
+                    let raters = 1 + rng.below(max_raters);
+                    units.push_unit((0..raters).map(|_| rng.below(cats) as u32 * 3));
+                    keys.push(if shuffled { (item * 7919) % 41 } else { item });
+                }
+            }
+            let got = krippendorff_alpha_cluster_bootstrap(&units, &keys, &config)
+                .unwrap()
+                .map(|a| (a.value, a.interval.map(|i| (i.lo, i.hi))));
+            let want = reference(&units, &keys, &config);
+            let bits = |x: Option<(f64, Option<(f64, f64)>)>| {
+                x.map(|(v, i)| (v.to_bits(), i.map(|(a, b)| (a.to_bits(), b.to_bits()))))
+            };
+            assert!(want.is_some());
+            assert_eq!(
+                bits(got),
+                bits(want),
+                "{cats} categories, {max_raters} raters"
+            );
+        }
     }
 }

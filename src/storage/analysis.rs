@@ -31,6 +31,34 @@ pub struct ChainFacts {
     pub step_words: Vec<u32>,
 }
 
+/// Words in a stored step text, exactly as SQLite's `CASE WHEN length(trim(t)) = 0 THEN 0
+/// ELSE length(trim(t)) - length(replace(trim(t), ' ', '')) + 1 END` counts them: `trim`
+/// strips spaces only, and `length` counts characters up to the first NUL, so the difference
+/// is the number of spaces before that NUL (counted on bytes: a space is one byte in UTF-8).
+fn step_words(text: rusqlite::types::ValueRef<'_>) -> Result<u32, StoreError> {
+    let bytes = match text {
+        rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => b,
+        other => {
+            return Err(StoreError::corrupt(format!(
+                "step text of type {:?}",
+                other.data_type()
+            )));
+        }
+    };
+    let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |i| i + 1);
+    let trimmed = bytes.get(start..end).unwrap_or_default();
+    let before_nul = trimmed.split(|&b| b == 0).next().unwrap_or_default();
+    if before_nul.is_empty() {
+        return Ok(0);
+    }
+    let spaces = before_nul.iter().filter(|&&b| b == b' ').count();
+    Ok(u32::try_from(spaces + 1).unwrap_or(0))
+}
+
 impl Store {
     /// Record a version of the study's plan; `after_unblinding` is derived from the audit
     /// trail, never trusted from the caller.
@@ -168,8 +196,9 @@ impl Store {
     }
 
     /// Truncation, stripper version and words per step of every chain in the study. Words
-    /// are counted in SQL as space-separated runs of the trimmed step text (the stripper
-    /// writes single spaces), so no step text leaves the database.
+    /// are space-separated runs of the trimmed step text (the stripper writes single spaces),
+    /// counted here on the stored bytes as the SQL `length(trim(t)) - length(replace(trim(t),
+    /// ' ', '')) + 1` would count them (see [`step_words`]).
     pub fn study_chain_facts(&self, study: StudyId) -> Result<Vec<ChainFacts>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.run_id, c.truncated, c.stripper_version FROM chains c
@@ -189,9 +218,7 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         let mut stmt = self.conn.prepare(
-            "SELECT s.chain_id, CASE WHEN length(trim(s.text)) = 0 THEN 0
-                    ELSE length(trim(s.text)) - length(replace(trim(s.text), ' ', '')) + 1 END
-             FROM steps s
+            "SELECT s.chain_id, s.text FROM steps s
              WHERE s.chain_id IN (SELECT chain_a FROM items WHERE study_id = ?1
                                   UNION SELECT chain_b FROM items WHERE study_id = ?1)
              ORDER BY s.chain_id, s.idx",
@@ -200,12 +227,12 @@ impl Store {
         let mut at = 0usize;
         while let Some(r) = rows.next()? {
             let chain: i64 = r.get(0)?;
-            let words: i64 = r.get(1)?;
+            let words = step_words(r.get_ref(1)?)?;
             while out.get(at).is_some_and(|f| f.chain.0 < chain) {
                 at += 1;
             }
             if let Some(f) = out.get_mut(at).filter(|f| f.chain.0 == chain) {
-                f.step_words.push(u32::try_from(words).unwrap_or(0));
+                f.step_words.push(words);
             }
         }
         Ok(out)
@@ -283,5 +310,48 @@ impl Store {
             .optional()?;
         json.map(|j| serde_json::from_str(&j).map_err(StoreError::corrupt))
             .transpose()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::step_words;
+
+    /// The Rust count agrees with the SQL expression it replaced, on awkward texts too.
+    #[test]
+    fn step_words_match_the_sql_count() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let texts: &[&[u8]] = &[
+            b"",
+            b" ",
+            b"   ",
+            b"one",
+            b" one ",
+            b"two words",
+            b"two  spaces",
+            b"  lead and trail  ",
+            b"tab\tis not a space",
+            b"new\nline",
+            "caf\u{e9} \u{2014} na\u{ef}ve words".as_bytes(),
+            b"nul\0 after",
+            b"a \0b c",
+            b"\0 x y",
+            b" \0",
+            b"\xff\xfe invalid utf8 \xc3",
+        ];
+        for t in texts {
+            let sql: i64 = conn
+                .query_row(
+                    "SELECT CASE WHEN length(trim(t)) = 0 THEN 0
+                        ELSE length(trim(t)) - length(replace(trim(t), ' ', '')) + 1 END
+                     FROM (SELECT CAST(?1 AS TEXT) AS t)",
+                    [rusqlite::types::Value::Blob(t.to_vec())],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let ours = step_words(rusqlite::types::ValueRef::Text(t)).unwrap();
+            assert_eq!(i64::from(ours), sql, "{:?}", String::from_utf8_lossy(t));
+        }
     }
 }

@@ -148,8 +148,9 @@ impl Store {
 
     /// Stream the current step verdicts of the study in their lean form, for the tally.
     /// `reviewers` names the reviewers [`LabelRow::reviewer`] indexes; a verdict by anyone
-    /// else is an error. One grouped query per item along `step_events_by_step`; SQLite takes
-    /// the bare columns from the row holding `max(id)`, i.e. the current event.
+    /// else is an error. One ordered scan per item along `step_events_by_step` (reviewer,
+    /// side, step, event): the current verdict is the last event of each run of one step, so
+    /// rows come out in (reviewer, side, step) order, one per step, without a grouping query.
     pub fn visit_current_labels<E: From<StoreError>>(
         &self,
         study: StudyId,
@@ -174,16 +175,41 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT max(id), reviewer, side, step_idx, label, severity, tags, bad_split
-                 FROM step_verdict_events WHERE item_id = ?1 GROUP BY reviewer, side, step_idx",
+                "SELECT reviewer, side, step_idx, label, severity, tags, bad_split
+                 FROM step_verdict_events WHERE item_id = ?1
+                 ORDER BY reviewer, side, step_idx, id",
             )
             .map_err(StoreError::from)?;
         for item in items {
             let assigned = by_item.get(&item).map(Vec::as_slice).unwrap_or_default();
             let mut rows = stmt.query([item]).map_err(StoreError::from)?;
+            // The step being read (reviewer name, side, index) and its latest event so far;
+            // the reviewer's index and side of model A, looked up when the name changes.
+            let (mut name_of, mut side_of) = (String::new(), Side::Left);
+            let mut reviewer_of: Option<(usize, Side)> = None;
+            let mut latest: Option<LabelRow> = None;
             while let Some(r) = rows.next().map_err(StoreError::from)? {
-                let row = label_row(r, item, reviewers, assigned)?;
-                f(row)?;
+                let (name, side, step) = label_key(r)?;
+                let same_reviewer = reviewer_of.is_some() && name_of == name;
+                let same_step = same_reviewer
+                    && latest.is_some_and(|p| p.step_index == step && side_of == side);
+                if !same_step {
+                    if let Some(p) = latest.take() {
+                        f(p)?;
+                    }
+                    if !same_reviewer {
+                        reviewer_of = Some(assignment(item, reviewers, assigned, name)?);
+                        name_of.clear();
+                        name_of.push_str(name);
+                    }
+                    side_of = side;
+                }
+                if let Some((reviewer, a_side)) = reviewer_of {
+                    latest = Some(label_row(r, item, reviewer, a_side, side, step)?);
+                }
+            }
+            if let Some(p) = latest {
+                f(p)?;
             }
         }
         Ok(())
@@ -198,14 +224,22 @@ impl Store {
     }
 }
 
-fn label_row(
-    r: &rusqlite::Row<'_>,
+/// The reviewer, side and step index of a row of [`Store::visit_current_labels`]' scan.
+fn label_key<'r>(r: &'r rusqlite::Row<'_>) -> Result<(&'r str, Side, usize), StoreError> {
+    let name = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+    let side: Side = r.get(1)?;
+    let step = non_negative(r.get(2)?, "step index")? as usize;
+    Ok((name, side, step))
+}
+
+/// The index of reviewer `name` and the side model A is on for them, from `assigned`.
+fn assignment(
     item: i64,
     reviewers: &[String],
     assigned: &[(usize, Side)],
-) -> Result<LabelRow, StoreError> {
-    let name = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-    let (reviewer, a_side) = assigned
+    name: &str,
+) -> Result<(usize, Side), StoreError> {
+    assigned
         .iter()
         .find(|(i, _)| reviewers.get(*i).is_some_and(|x| x == name))
         .copied()
@@ -213,17 +247,26 @@ fn label_row(
             StoreError::corrupt(format!(
                 "item {item}: verdicts by {name:?}, who has no assignment"
             ))
-        })?;
-    let side: Side = r.get(2)?;
+        })
+}
+
+fn label_row(
+    r: &rusqlite::Row<'_>,
+    item: i64,
+    reviewer: usize,
+    a_side: Side,
+    side: Side,
+    step_index: usize,
+) -> Result<LabelRow, StoreError> {
     Ok(LabelRow {
         item: ItemId(item),
         reviewer,
         slot: Slot::on_side(side, a_side),
-        step_index: non_negative(r.get(3)?, "step index")? as usize,
-        label: r.get(4)?,
-        severity: r.get(5)?,
-        tags: mode_bits(r.get_ref(6)?.as_str().map_err(rusqlite::Error::from)?)?,
-        bad_split: r.get(7)?,
+        step_index,
+        label: r.get(3)?,
+        severity: r.get(4)?,
+        tags: mode_bits(r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?)?,
+        bad_split: r.get(6)?,
     })
 }
 

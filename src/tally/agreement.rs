@@ -80,14 +80,17 @@ fn unit_key(item: u32, slot: Slot, step: u32) -> u64 {
 struct Grouped {
     units: Units,
     items: Vec<u64>,
-    /// Per unit: `(reviewer, category)`.
-    raters: Vec<Vec<(u32, u32)>>,
+    /// `(reviewer, category)` of every rating, unit after unit (unit i's are the
+    /// `units.unit(i).len()` after those of the units before it).
+    raters: Vec<(u32, u32)>,
 }
 
 /// Group ratings by unit (sorting them; input already in key order sorts in linear time).
 /// `raters` is filled only when `with_raters` (the pairwise matrix needs it).
 fn group_units(mut ratings: Vec<Rating>, with_raters: bool) -> Grouped {
-    ratings.sort_unstable();
+    if !ratings.is_sorted() {
+        ratings.sort_unstable();
+    }
     let mut g = Grouped {
         units: Units::new(),
         items: Vec::new(),
@@ -101,11 +104,31 @@ fn group_units(mut ratings: Vec<Rating>, with_raters: bool) -> Grouped {
         g.units.push_unit(unit.iter().map(|r| r.2));
         g.items.push(key >> 33);
         if with_raters {
-            g.raters.push(unit.iter().map(|r| (r.1, r.2)).collect());
+            g.raters.extend(unit.iter().map(|r| (r.1, r.2)));
         }
         start = end;
     }
     g
+}
+
+/// `(unit key, reviewer, index into steps)` of every step, ascending. Steps come item by item
+/// (the store reads them so), and a unit key's top bits are its item, so sorting each item's
+/// run gives the same order as one sort of everything; otherwise everything is sorted.
+fn unit_order(steps: &[crate::tally::input::StepObs]) -> Vec<(u64, u32, usize)> {
+    let mut order: Vec<(u64, u32, usize)> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (unit_key(s.item, s.slot, s.step), s.reviewer, i))
+        .collect();
+    // (Items below 2^31 keep their whole index in the key.)
+    if steps.is_sorted_by_key(|s| s.item) && steps.last().is_none_or(|s| s.item < 1 << 31) {
+        for run in order.chunk_by_mut(|a, b| a.0 >> 33 == b.0 >> 33) {
+            run.sort_unstable();
+        }
+    } else {
+        order.sort_unstable();
+    }
+    order
 }
 
 /// Why agreement over `g` is undefined, if it is.
@@ -178,13 +201,79 @@ pub(crate) fn agreement(
     notes: &mut Vec<String>,
 ) -> Agreement {
     // Steps in unit order once, so every facet below groups already-sorted ratings.
-    let mut order: Vec<(u64, u32, usize)> = input
-        .steps
+    let order = unit_order(&input.steps);
+    let n_reviewers = input.reviewers.len();
+    // The facets (each tag, and severity) are independent of the label agreement and of each
+    // other: rate them on scoped threads beside it (each has its own seeded stream, so the
+    // result does not depend on scheduling), joined in a fixed order; each gathers its own
+    // ratings. Their notes follow the label agreement's.
+    let names: Vec<String> = ErrorMode::ALL
         .iter()
-        .enumerate()
-        .map(|(i, s)| (unit_key(s.item, s.slot, s.step), s.reviewer, i))
+        .map(|mode| format!("tag:{mode}"))
+        .chain(["severity".to_string()])
         .collect();
-    order.sort_unstable();
+    let (mut out, mut rated) = std::thread::scope(|scope| {
+        let handles: Vec<_> = names
+            .iter()
+            .enumerate()
+            .map(|(f, name)| {
+                let order = &order;
+                scope.spawn(move || {
+                    let mut n = Vec::new();
+                    let r = facet_ratings(input, order, f);
+                    (facet(name, r, n_reviewers, bootstrap, &mut n), n)
+                })
+            })
+            .collect();
+        let out = label_agreement(input, &order, bootstrap, notes);
+        let rated: Vec<(FacetAgreement, Vec<String>)> = handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect();
+        (out, rated)
+    });
+    let severity = rated.pop();
+    for (f, n) in rated {
+        out.tags.push(f);
+        notes.extend(n);
+    }
+    out.severity = severity.map(|(f, n)| {
+        notes.extend(n);
+        f
+    });
+    out
+}
+
+/// The ratings of facet `f`: tag `ErrorMode::ALL[f]` present or not on judged steps, or past
+/// the tags, the severity of error steps.
+fn facet_ratings(input: &TallyInput, order: &[(u64, u32, usize)], f: usize) -> Vec<Rating> {
+    let sorted = || order.iter().map(|&(k, r, i)| (k, r, &input.steps[i]));
+    match ErrorMode::ALL.get(f) {
+        Some(_) => sorted()
+            .filter(|(_, _, s)| judged(s.label))
+            .map(|(k, r, s)| (k, r, u32::from(s.tags & (1 << f) != 0)))
+            .collect(),
+        None => sorted()
+            .filter(|(_, _, s)| s.label == Some(StepLabel::Error))
+            .filter_map(|(k, r, s)| {
+                let c = match s.severity? {
+                    Severity::Minor => 0,
+                    Severity::Major => 1,
+                    Severity::Harmful => 2,
+                };
+                Some((k, r, c))
+            })
+            .collect(),
+    }
+}
+
+/// Agreement on sound / neutral / error, tags and severity left empty for [`agreement`].
+fn label_agreement(
+    input: &TallyInput,
+    order: &[(u64, u32, usize)],
+    bootstrap: &BootstrapConfig,
+    notes: &mut Vec<String>,
+) -> Agreement {
     let sorted = || order.iter().map(|&(k, r, i)| (k, r, &input.steps[i]));
     let ratings: Vec<Rating> = sorted()
         .filter_map(|(k, r, s)| Some((k, r, code(s.label)?)))
@@ -194,7 +283,11 @@ pub(crate) fn agreement(
     let units = &g.units;
     let mut by_count: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let mut pair_codes: BTreeMap<(u32, u32), Vec<(u32, u32)>> = BTreeMap::new();
-    for (i, raters) in g.raters.iter().enumerate() {
+    let mut at = 0;
+    for i in 0..units.len() {
+        let len = units.unit(i).len();
+        let raters = g.raters.get(at..at + len).unwrap_or_default();
+        at += len;
         if raters.len() >= 2 {
             by_count.entry(raters.len()).or_default().push(i);
         }
@@ -296,56 +389,6 @@ pub(crate) fn agreement(
             .entry("cohen".into())
             .or_insert_with(|| "one category only between the two reviewers".into());
     }
-    // The facets are independent: rate them on scoped threads (each has its own seeded
-    // stream, so the result does not depend on scheduling), joined in a fixed order.
-    let mut facet_inputs: Vec<(String, Vec<Rating>)> = ErrorMode::ALL
-        .iter()
-        .enumerate()
-        .map(|(m, mode)| {
-            let r: Vec<Rating> = sorted()
-                .filter(|(_, _, s)| judged(s.label))
-                .map(|(k, r, s)| (k, r, u32::from(s.tags & (1 << m) != 0)))
-                .collect();
-            (format!("tag:{mode}"), r)
-        })
-        .collect();
-    let sev: Vec<Rating> = sorted()
-        .filter(|(_, _, s)| s.label == Some(StepLabel::Error))
-        .filter_map(|(k, r, s)| {
-            let c = match s.severity? {
-                Severity::Minor => 0,
-                Severity::Major => 1,
-                Severity::Harmful => 2,
-            };
-            Some((k, r, c))
-        })
-        .collect();
-    facet_inputs.push(("severity".into(), sev));
-    let mut rated: Vec<(FacetAgreement, Vec<String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = facet_inputs
-            .into_iter()
-            .map(|(name, r)| {
-                scope.spawn(move || {
-                    let mut n = Vec::new();
-                    (facet(&name, r, n_reviewers, bootstrap, &mut n), n)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
-    });
-    let severity = rated.pop();
-    let mut tags = Vec::with_capacity(rated.len());
-    for (f, n) in rated {
-        tags.push(f);
-        notes.extend(n);
-    }
-    let severity = severity.map(|(f, n)| {
-        notes.extend(n);
-        f
-    });
     let percent = percent_agreement(units);
     if percent.is_some() {
         why_na.remove("percent");
@@ -370,8 +413,8 @@ pub(crate) fn agreement(
         pairwise,
         fleiss_note,
         why_na,
-        tags,
-        severity,
+        tags: Vec::new(),
+        severity: None,
     }
 }
 

@@ -6,7 +6,38 @@
 use super::input::{CaseObs, TallyInput};
 use super::result::SeverityMix;
 use crate::domain::{Severity, StepLabel};
-use std::collections::HashMap;
+
+/// Where each (item, reviewer) key sits in the sorted, deduplicated key list: the keys of
+/// item i are `keys[start[i]..start[i + 1]]`, a handful of reviewers to look through.
+struct CellIndex<'k> {
+    keys: &'k [(u32, u32)],
+    start: Vec<usize>,
+}
+
+impl<'k> CellIndex<'k> {
+    fn new(keys: &'k [(u32, u32)]) -> Self {
+        let items = keys.last().map_or(0, |k| k.0 as usize + 1);
+        let mut start = vec![0usize; items + 1];
+        for &(item, _) in keys {
+            start[item as usize + 1] += 1;
+        }
+        for i in 0..items {
+            start[i + 1] += start[i];
+        }
+        Self { keys, start }
+    }
+
+    fn get(&self, item: u32, reviewer: u32) -> Option<usize> {
+        let i = item as usize;
+        let (&from, &to) = (self.start.get(i)?, self.start.get(i + 1)?);
+        let at = self
+            .keys
+            .get(from..to)?
+            .iter()
+            .position(|k| k.1 == reviewer)?;
+        Some(from + at)
+    }
+}
 
 /// One reviewer's verdicts on one chain, summed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,7 +91,7 @@ pub(crate) fn cells(input: &TallyInput) -> Vec<Cell<'_>> {
     let mut keys: Vec<(u32, u32)> = input.assignments.clone();
     keys.sort_unstable();
     keys.dedup();
-    let index: HashMap<(u32, u32), usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let index = CellIndex::new(&keys);
     let mut cells: Vec<Cell<'_>> = keys
         .iter()
         .map(|&(item, reviewer)| Cell {
@@ -71,7 +102,7 @@ pub(crate) fn cells(input: &TallyInput) -> Vec<Cell<'_>> {
         })
         .collect();
     for s in &input.steps {
-        let Some(&i) = index.get(&(s.item, s.reviewer)) else {
+        let Some(i) = index.get(s.item, s.reviewer) else {
             continue;
         };
         let acc = &mut cells[i].chains[s.slot.index()];
@@ -103,7 +134,7 @@ pub(crate) fn cells(input: &TallyInput) -> Vec<Cell<'_>> {
         }
     }
     for c in &input.cases {
-        if let Some(&i) = index.get(&(c.item, c.reviewer)) {
+        if let Some(i) = index.get(c.item, c.reviewer) {
             cells[i].case = Some(c);
         }
     }

@@ -25,6 +25,7 @@ pub(crate) use super::shared::{Ctx, ItemOutcome, Outcomes, cluster_ci};
 use crate::domain::Slot;
 use crate::domain::{ErrorMode, TaskKind, TieRule};
 use crate::stats::{McNemar, SignificanceLevel, holm};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 fn outcome(
@@ -117,7 +118,7 @@ fn group_tally(
             })
             .collect()
     };
-    let models = Slot::BOTH.map(|slot| {
+    let model = |slot: Slot, notes: &mut Vec<String>| {
         let s = slot.index();
         let label = |what: &str| format!("{what} ({})", slot.as_str());
         let mut total = ChainAcc::default();
@@ -249,7 +250,22 @@ fn group_tally(
             rank: rank_tally(items, &outcomes, s, boot, notes),
             calibration: calibration(items, &outcomes, s, notes),
         }
-    });
+    };
+    // The two slots are independent (each bootstrap has its own seeded stream): side by side
+    // on the thread pool, their notes kept in slot order.
+    let ((a, notes_a), (b, notes_b)) = rayon::join(
+        || {
+            let mut n = Vec::new();
+            (model(Slot::A, &mut n), n)
+        },
+        || {
+            let mut n = Vec::new();
+            (model(Slot::B, &mut n), n)
+        },
+    );
+    notes.extend(notes_a);
+    notes.extend(notes_b);
+    let models = [a, b];
     GroupTally {
         by: by.to_string(),
         group,
@@ -317,7 +333,7 @@ fn groups(
     notes: &mut Vec<String>,
 ) -> Vec<GroupTally> {
     let all: Vec<&Cell<'_>> = cells.iter().collect();
-    let mut out = vec![group_tally(input, &all, "all", "all".into(), ctx, notes)];
+    let mut subgroups: Vec<(GroupBy, String, Vec<&Cell<'_>>)> = Vec::new();
     for by in &config.by {
         let mut keyed: BTreeMap<(usize, String), Vec<&Cell<'_>>> = BTreeMap::new();
         for c in cells {
@@ -358,12 +374,30 @@ fn groups(
             };
             keyed.entry(key).or_default().push(c);
         }
-        // Subgroup notes repeat the overall ones; keep the overall group's only.
-        let mut quiet = Vec::new();
-        for ((_, name), cs) in keyed {
-            out.push(group_tally(input, &cs, by.as_str(), name, ctx, &mut quiet));
-        }
+        subgroups.extend(keyed.into_iter().map(|((_, name), cs)| (*by, name, cs)));
     }
+    // Groups are independent: tally them on the thread pool, kept in order. Subgroup notes
+    // repeat the overall ones; keep the overall group's only.
+    let (overall, rest) = rayon::join(
+        || {
+            let mut n = Vec::new();
+            (
+                group_tally(input, &all, "all", "all".into(), ctx, &mut n),
+                n,
+            )
+        },
+        || {
+            subgroups
+                .into_par_iter()
+                .map(|(by, name, cs)| {
+                    group_tally(input, &cs, by.as_str(), name, ctx, &mut Vec::new())
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    notes.extend(overall.1);
+    let mut out = vec![overall.0];
+    out.extend(rest);
     out
 }
 

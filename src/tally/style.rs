@@ -19,7 +19,55 @@ use super::input::TallyInput;
 use super::result::{StyleControl, StyleEffect, StyleFit};
 use crate::domain::StepLabel;
 use crate::stats::{LogitFit, logit_cluster_robust_flat};
-use std::collections::HashSet;
+
+/// Distinct cluster keys (runs of equal keys counted once before sorting).
+fn distinct(keys: &[u64]) -> usize {
+    let mut heads: Vec<u64> = Vec::new();
+    for &k in keys {
+        if heads.last() != Some(&k) {
+            heads.push(k);
+        }
+    }
+    heads.sort_unstable();
+    heads.dedup();
+    heads.len()
+}
+
+/// Which (item, reviewer) cells are in the group: a dense items × reviewers table.
+struct Membership {
+    reviewers: usize,
+    cells: Vec<bool>,
+}
+
+impl Membership {
+    fn of(cells: &[&Cell<'_>]) -> Self {
+        let items = cells.iter().map(|c| c.item as usize + 1).max().unwrap_or(0);
+        let reviewers = cells
+            .iter()
+            .map(|c| c.reviewer as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut table = vec![false; items * reviewers];
+        for c in cells {
+            if let Some(x) = table.get_mut(c.item as usize * reviewers + c.reviewer as usize) {
+                *x = true;
+            }
+        }
+        Self {
+            reviewers,
+            cells: table,
+        }
+    }
+
+    fn contains(&self, item: u32, reviewer: u32) -> bool {
+        (reviewer as usize) < self.reviewers
+            && self
+                .cells
+                .get(item as usize * self.reviewers + reviewer as usize)
+                .copied()
+                .unwrap_or(false)
+    }
+}
 
 /// A row-major design: `names.len()` columns per row.
 struct Design {
@@ -40,12 +88,16 @@ impl Design {
         self.clusters.push(cluster);
     }
 
-    /// The given columns only, row-major.
-    fn columns(&self, cols: &[usize]) -> Vec<f64> {
-        self.rows
-            .chunks_exact(self.k())
-            .flat_map(|r| cols.iter().map(move |&j| r[j]))
-            .collect()
+    /// The given columns only, row-major (borrowed when that is every column in order).
+    fn columns(&self, cols: &[usize]) -> std::borrow::Cow<'_, [f64]> {
+        if cols.iter().copied().eq(0..self.k()) {
+            return std::borrow::Cow::Borrowed(&self.rows);
+        }
+        let mut out = Vec::with_capacity(self.y.len() * cols.len());
+        for r in self.rows.chunks_exact(self.k()) {
+            out.extend(cols.iter().map(|&j| r[j]));
+        }
+        std::borrow::Cow::Owned(out)
     }
 
     /// The first `keep` columns, and of the rest only those that vary.
@@ -77,22 +129,27 @@ fn fit_pair(d: &Design, base: usize, j: usize, what: &str) -> StyleFit {
     let mut out = StyleFit {
         effect: what.into(),
         observations: d.y.len(),
-        clusters: d.clusters.iter().collect::<HashSet<_>>().len(),
+        clusters: distinct(&d.clusters),
         without_covariates: None,
         with_covariates: None,
         why_na: None,
         covariates: Vec::new(),
     };
     let base_cols: Vec<usize> = (0..base).collect();
-    match logit_cluster_robust_flat(&d.columns(&base_cols), base, &d.y, &d.clusters) {
+    let cols = d.varying(base);
+    // The two fits are independent: side by side on the thread pool.
+    let (without, with) = rayon::join(
+        || logit_cluster_robust_flat(&d.columns(&base_cols), base, &d.y, &d.clusters),
+        || logit_cluster_robust_flat(&d.columns(&cols), cols.len(), &d.y, &d.clusters),
+    );
+    match without {
         Ok(f) => out.without_covariates = effect(&f, j),
         Err(e) => {
             out.why_na = Some(e.to_string());
             return out;
         }
     }
-    let cols = d.varying(base);
-    match logit_cluster_robust_flat(&d.columns(&cols), cols.len(), &d.y, &d.clusters) {
+    match with {
         Ok(f) => {
             out.with_covariates = effect(&f, j);
             out.covariates = cols
@@ -112,7 +169,7 @@ pub(crate) fn style_control(
     cells: &[&Cell<'_>],
     _notes: &mut Vec<String>,
 ) -> StyleControl {
-    let in_group: HashSet<(u32, u32)> = cells.iter().map(|c| (c.item, c.reviewer)).collect();
+    let in_group = Membership::of(cells);
     let mut steps = Design {
         names: vec![
             "intercept",
@@ -122,12 +179,12 @@ pub(crate) fn style_control(
             "position",
             "truncated",
         ],
-        rows: Vec::new(),
-        y: Vec::new(),
-        clusters: Vec::new(),
+        rows: Vec::with_capacity(input.steps.len() * 6),
+        y: Vec::with_capacity(input.steps.len()),
+        clusters: Vec::with_capacity(input.steps.len()),
     };
     for s in &input.steps {
-        if !in_group.contains(&(s.item, s.reviewer)) {
+        if !in_group.contains(s.item, s.reviewer) {
             continue;
         }
         let Some(label) = s.label else { continue };
