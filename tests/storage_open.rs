@@ -147,3 +147,25 @@ fn truncated_database_is_refused_and_left_identical() {
     assert!(msg.contains("t.db"), "{msg}");
     assert_eq!(std::fs::read(&path).unwrap(), cut);
 }
+
+#[test]
+fn a_cut_file_is_named_truncated_by_its_header_before_any_page_is_read() {
+    let dir = tmp();
+    let path = dir.path().join("cut.db");
+    {
+        let mut s = Store::open(&path).unwrap();
+        blindstep::workflow::demo::ensure_demo(&mut s).unwrap();
+        s.connection()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+    }
+    let full = std::fs::read(&path).unwrap();
+    let cut = &full[..full.len() - 4096];
+    std::fs::write(&path, cut).unwrap();
+    let msg = Store::open(&path).err().unwrap().to_string();
+    assert!(msg.contains("cut.db") && msg.contains("truncated"), "{msg}");
+    assert_eq!(std::fs::read(&path).unwrap(), cut);
+    // the whole file opens
+    std::fs::write(&path, &full).unwrap();
+    Store::open(&path).unwrap();
+}

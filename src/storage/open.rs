@@ -254,6 +254,9 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
 }
 
 fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    if let Some(why) = cut_short(path) {
+        return Err(StoreError::Corrupt(format!("{}: {why}", path.display())));
+    }
     let not_ours = |reason: String| StoreError::NotBlindstep {
         path: path.to_path_buf(),
         reason,
@@ -279,10 +282,12 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    // quick_check reads every page; skip it for very large files, where a
-    // corrupt page still surfaces as an error naming the file on first read.
+    // quick_check reads every page (about 3 s on a 175 MB study of a million verdicts, paid
+    // by every command); it runs on files under 64 MB. On larger ones the header check above
+    // catches a truncated file, and a corrupt page surfaces as an error naming the file on
+    // first read.
     let small = std::fs::metadata(path)
-        .map(|m| m.len() < 256 << 20)
+        .map(|m| m.len() < 64 << 20)
         .unwrap_or(false);
     if app_id == APPLICATION_ID && small {
         let ok: String = conn
@@ -296,6 +301,38 @@ fn check_identity(conn: &Connection, path: &Path) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// A file shorter than its own header says (page count × page size), when the header's page
+/// count is valid (its "version-valid-for" equals the change counter) and no write-ahead log is
+/// beside it (a checkpoint cut short by a crash may leave the file short, and the log then
+/// restores it). Only for blindstep files (the application id at byte 68). Reads 100 bytes;
+/// `None` when the file is whole or cannot be judged.
+fn cut_short(path: &Path) -> Option<String> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+        return None;
+    }
+    let mut head = [0u8; 100];
+    let mut file = std::fs::File::open(path).ok()?;
+    file.read_exact(&mut head).ok()?;
+    let be32 = |at: usize| u32::from_be_bytes([head[at], head[at + 1], head[at + 2], head[at + 3]]);
+    let page_size = match u16::from_be_bytes([head[16], head[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u64::from(be32(28));
+    if i64::from(be32(68)) != APPLICATION_ID || be32(92) != be32(24) || pages == 0 {
+        return None;
+    }
+    let len = file.metadata().ok()?.len();
+    (len < pages * page_size).then(|| {
+        format!(
+            "truncated: its header says {pages} pages of {page_size} bytes ({} bytes), the file holds {len}",
+            pages * page_size
+        )
+    })
 }
 
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
