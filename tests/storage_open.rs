@@ -132,14 +132,7 @@ fn newer_schema_is_refused_and_left_identical() {
 fn truncated_database_is_refused_and_left_identical() {
     let dir = tmp();
     let path = dir.path().join("t.db");
-    {
-        let mut s = Store::open(&path).unwrap();
-        blindstep::workflow::demo::ensure_demo(&mut s).unwrap();
-        s.connection()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
-    }
-    let full = std::fs::read(&path).unwrap();
+    let full = demo_file_without_wal(&path);
     let cut = &full[..full.len() / 3];
     std::fs::write(&path, cut).unwrap();
     let err = Store::open(&path).err().unwrap();
@@ -152,14 +145,7 @@ fn truncated_database_is_refused_and_left_identical() {
 fn a_cut_file_is_named_truncated_by_its_header_before_any_page_is_read() {
     let dir = tmp();
     let path = dir.path().join("cut.db");
-    {
-        let mut s = Store::open(&path).unwrap();
-        blindstep::workflow::demo::ensure_demo(&mut s).unwrap();
-        s.connection()
-            .pragma_update(None, "journal_mode", "DELETE")
-            .unwrap();
-    }
-    let full = std::fs::read(&path).unwrap();
+    let full = demo_file_without_wal(&path);
     let cut = &full[..full.len() - 4096];
     std::fs::write(&path, cut).unwrap();
     let msg = Store::open(&path).err().unwrap().to_string();
@@ -168,4 +154,16 @@ fn a_cut_file_is_named_truncated_by_its_header_before_any_page_is_read() {
     // the whole file opens
     std::fs::write(&path, &full).unwrap();
     Store::open(&path).unwrap();
+}
+
+/// The demo study in a database at `path`, in rollback-journal mode (one file, no WAL); its bytes.
+fn demo_file_without_wal(path: &std::path::Path) -> Vec<u8> {
+    {
+        let mut s = Store::open(path).unwrap();
+        blindstep::workflow::demo::ensure_demo(&mut s).unwrap();
+        s.connection()
+            .pragma_update(None, "journal_mode", "DELETE")
+            .unwrap();
+    }
+    std::fs::read(path).unwrap()
 }

@@ -348,6 +348,26 @@ pub fn style_markers() -> &'static [StyleMarker] {
     MARKERS
 }
 
+/// Re-run a stripping pass on its own output until it changes nothing (at most four more
+/// passes), adding to `hits` the markers of every pass that changed the text. `t` is the
+/// first pass's output. The text passes and the sentence pass share this loop.
+pub(crate) fn to_fixpoint(
+    mut t: String,
+    hits: &mut Vec<MarkerId>,
+    pass: impl Fn(&str, &mut Vec<MarkerId>) -> String,
+) -> String {
+    for _ in 0..4 {
+        let mut more = Vec::new();
+        let u = pass(&t, &mut more);
+        if u == t {
+            break;
+        }
+        hits.extend(more);
+        t = u;
+    }
+    t
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,7 +68,7 @@ fn strip_once(s: &str, removed: &mut Vec<MarkerId>) -> String {
 /// removed, one per occurrence.
 pub fn strip_sentence(s: &str) -> (String, Vec<MarkerId>) {
     let mut removed = Vec::new();
-    let mut t = strip_once(s, &mut removed);
+    let t = strip_once(s, &mut removed);
     // Nothing removed: only spacing and punctuation were tidied, which
     // creates no marker, so one pass is the fixpoint (property-tested).
     // The same holds when only contractions, curly quotes or spacing
@@ -85,15 +85,7 @@ pub fn strip_sentence(s: &str) -> (String, Vec<MarkerId>) {
     if removed.iter().all(local) {
         return (t, removed);
     }
-    for _ in 0..4 {
-        let mut more = Vec::new();
-        let u = strip_once(&t, &mut more);
-        if u == t {
-            break;
-        }
-        removed.extend(more);
-        t = u;
-    }
+    let t = super::markers::to_fixpoint(t, &mut removed, strip_once);
     (t, removed)
 }
 

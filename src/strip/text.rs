@@ -51,18 +51,9 @@ pub fn strip_text(text: &str) -> String {
 /// [`strip_text`], pushing the markers it removes to `hits` (one per
 /// occurrence, over every pass).
 pub(crate) fn strip_text_reporting(text: &str, hits: &mut Vec<MarkerId>) -> String {
-    let mut t = strip_text_once(text, hits);
+    let t = strip_text_once(text, hits);
     if t == text {
         return t;
     }
-    for _ in 0..4 {
-        let mut more = Vec::new();
-        let u = strip_text_once(&t, &mut more);
-        if u == t {
-            break;
-        }
-        hits.extend(more);
-        t = u;
-    }
-    t
+    super::markers::to_fixpoint(t, hits, strip_text_once)
 }
