@@ -14,7 +14,13 @@ pub struct Profile {
     pub times: Option<OpTimes>,
 }
 
-pub fn run(path: &Path, decode: usize, dtype: DTypeChoice) -> Result<Profile, InferenceError> {
+/// `prefill`: the prompt pass instead of the decode steps.
+pub fn run(
+    path: &Path,
+    decode: usize,
+    dtype: DTypeChoice,
+    prefill: bool,
+) -> Result<Profile, InferenceError> {
     let opts = LoadOptions {
         dtype,
         ..LoadOptions::default()
@@ -28,7 +34,15 @@ pub fn run(path: &Path, decode: usize, dtype: DTypeChoice) -> Result<Profile, In
     let ids = model.encode(&rendered)?;
     // A short warm-up (allocation, thread pool), then the profiled steps.
     model.profile_decode(&ids, 4)?;
-    let times = model.profile_decode(&ids, decode)?;
+    let times = if prefill {
+        model.profile_prefill(&ids)?.map(|mut t| {
+            // Per prompt token, like the decode table.
+            t.steps = ids.len();
+            t
+        })
+    } else {
+        model.profile_decode(&ids, decode)?
+    };
     Ok(Profile {
         quantization,
         prompt_tokens: ids.len(),

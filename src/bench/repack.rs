@@ -1,7 +1,9 @@
 //! `blindstep bench repack MODEL.gguf`: the numerical effect of loading a GGUF file the
-//! default way (the lean llama with the exact repack) against candle's own model with the
-//! file's kernels: the largest logit difference after each bench prompt, whether greedy
-//! decoding picks the same tokens, and both decode speeds.
+//! default way (the lean llama with its weights repacked into tiles) against the same model
+//! code on the file's own candle kernels (`BLINDSTEP_REPACK=lean`): the largest logit
+//! difference after each bench prompt, whether greedy decoding picks the same tokens, and
+//! both decode speeds. `BLINDSTEP_BENCH_BASE=off` compares with candle's own model instead
+//! (whose attention sums in another order, so its greedy text may part after many tokens).
 
 use crate::inference::gguf::load_gguf_with;
 use crate::inference::repack::Repack;
@@ -37,7 +39,11 @@ pub struct Figures {
 
 pub fn run(path: &Path, decode: usize) -> Result<Figures, InferenceError> {
     let opts = LoadOptions::default();
-    let mut plain = load_gguf_with(path, &opts, Repack::Off)?;
+    let base = match std::env::var("BLINDSTEP_BENCH_BASE").as_deref() {
+        Ok("off") => Repack::Off,
+        _ => Repack::Lean,
+    };
+    let mut plain = load_gguf_with(path, &opts, base)?;
     let mode = match std::env::var("BLINDSTEP_BENCH_AGAINST").as_deref() {
         Ok("lean") => Repack::Lean,
         Ok("requantise") => Repack::Requantise,

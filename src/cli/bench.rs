@@ -66,6 +66,9 @@ pub enum BenchCommand {
         /// Safetensors weights: the dtype to run them in.
         #[arg(long, default_value = "auto")]
         dtype: crate::inference::DTypeChoice,
+        /// Profile the prompt pass (prefill) instead: milliseconds per prompt token.
+        #[arg(long)]
+        prefill: bool,
     },
 }
 
@@ -161,10 +164,12 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
             model,
             decode,
             dtype,
+            prefill,
         } => {
-            let p = crate::bench::profile::run(&model, decode, dtype)?;
+            let p = crate::bench::profile::run(&model, decode, dtype, prefill)?;
             println!(
-                "decode profile: {} ({}), {} prompt tokens, {} thread(s)",
+                "{} profile: {} ({}), {} prompt tokens, {} thread(s)",
+                if prefill { "prefill" } else { "decode" },
                 model.display(),
                 p.quantization,
                 p.prompt_tokens,

@@ -171,6 +171,21 @@ impl CandleGenerator {
     /// same weights, e.g. with and without repacking.
     /// Per-operation times of `steps` greedy decode steps after `prompt` (profiled after
     /// the prefill), or `None` when the model is not the lean llama.
+    /// Per-operation times of one prompt pass on the lean llama (`None` on other models).
+    pub fn profile_prefill(&mut self, prompt: &[u32]) -> Result<Option<OpTimes>, InferenceError> {
+        let device = self.device.clone();
+        let LocalModel::FastLlama(m) = &mut self.model else {
+            return Ok(None);
+        };
+        m.clear_kv_cache();
+        let input = Tensor::new(prompt, &device)
+            .and_then(|t| t.unsqueeze(0))
+            .map_err(|e| gen_err("prompt", e))?;
+        m.start_profile();
+        m.forward(&input, 0).map_err(|e| gen_err("prefill", e))?;
+        Ok(m.take_profile())
+    }
+
     pub fn profile_decode(
         &mut self,
         prompt: &[u32],

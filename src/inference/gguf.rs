@@ -308,7 +308,14 @@ pub fn load_gguf_with(
         .min(quantized_llama::MAX_SEQ_LEN);
     let model = match repack {
         Repack::Exact if FastLlama::supports(&content) => {
-            if slow {
+            let tiled = content.tensor_infos.values().any(|t| {
+                t.shape.dims2().is_ok_and(|(r, c)| {
+                    crate::inference::fast_llama::takes_tiles(t.ggml_dtype, r, c)
+                })
+            });
+            if tiled {
+                quantization = format!("{quantization}, repacked into 16-row tiles");
+            } else if slow {
                 quantization = format!("{quantization}, run on the Q8_0 kernel");
             }
             guard_panics(|| {

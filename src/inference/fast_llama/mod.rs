@@ -25,9 +25,16 @@ mod gguf;
 mod hf;
 pub mod profile;
 mod quant;
+mod tiles;
+mod vnni;
 mod weights;
 
 pub use hf::{rope_theta, unsupported};
+
+/// Would a `rows × cols` matrix of `dtype` be repacked into tiles here (see [`tiles`])?
+pub fn takes_tiles(dtype: candle_core::quantized::GgmlDType, rows: usize, cols: usize) -> bool {
+    quant::takes_tiles(dtype, rows, cols)
+}
 
 use attention::Cache;
 use candle_core::{DType, Device, IndexOp, Result, Tensor};

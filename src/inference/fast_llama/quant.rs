@@ -3,11 +3,12 @@
 //! sums) and fused projections.
 
 use super::super::repack::{is_slow, q5_0_to_q8_0};
+use super::tiles::{BLOCK, Input, Kind, ROWS, Tiles};
+use super::vnni;
 use candle_core::quantized::{GgmlDType, QMatMul, QTensor, ggml_file::qtensor_from_ggml};
 use candle_core::{D, Device, Module, Result, Tensor};
 use half::f16;
-
-const BLOCK: usize = 32;
+use std::sync::Mutex;
 
 /// How a tensor's blocks are stored for the matmul.
 pub(super) struct Converted {
@@ -93,12 +94,98 @@ pub(super) fn convert(q: &QTensor, repack: bool) -> Result<Converted> {
 }
 
 /// `x · Wᵀ` for a (possibly repacked, possibly fused) quantised weight matrix.
-pub(super) struct QuantLinear {
+pub(super) enum QuantLinear {
+    /// In 16-row tiles for the AVX-512 VNNI kernels: candle's numbers, bit for bit.
+    Tiled(Tiles),
+    /// candle's kernels, with Q4_1/Q5_0/Q5_1 on its Q8_0 kernel when repacked.
+    Candle(CandleLinear),
+}
+
+pub(super) struct CandleLinear {
     /// The matrix, by row ranges (see [`split_rows`]); outputs are concatenated.
     mms: Vec<QMatMul>,
     /// `blocks × rows`: the offsets, multiplied by the input's block sums.
     offsets: Option<Tensor>,
     cols: usize,
+}
+
+/// The tile format `parts` (stacked by rows) repack into, when [`takes_tiles`] says so for
+/// all of them as one matrix.
+fn tile_kind(parts: &[QTensor], rows: usize, cols: usize) -> Option<Kind> {
+    let dtype = parts.first()?.dtype();
+    if parts.iter().any(|p| p.dtype() != dtype) || !takes_tiles(dtype, rows, cols) {
+        return None;
+    }
+    Kind::of(dtype)
+}
+
+/// Does a `rows × cols` matrix of `dtype` run on the tile kernels? Where they run here, for
+/// the five formats they cover, except where candle's own kernel is already a VNNI tile
+/// kernel (Q8_0 at widths that are multiples of 256, which the `repack = false` load takes
+/// too).
+pub(super) fn takes_tiles(dtype: GgmlDType, rows: usize, cols: usize) -> bool {
+    let Some(kind) = Kind::of(dtype) else {
+        return false;
+    };
+    let candle_tiles = kind == Kind::Q8_0 && cols.is_multiple_of(256) && rows.is_multiple_of(16);
+    cols.is_multiple_of(BLOCK) && !candle_tiles && vnni::available() && tiles_enabled()
+}
+
+/// `BLINDSTEP_TILES=off` keeps candle's kernels (for side-by-side comparisons).
+fn tiles_enabled() -> bool {
+    !matches!(
+        std::env::var("BLINDSTEP_TILES")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .as_deref(),
+        Ok("off" | "0" | "no")
+    )
+}
+
+/// `x` (`… × cols`) times the tiles, on candle's CPU thread pool: each thread takes a
+/// contiguous run of tiles.
+fn tiled_forward(w: &Tiles, x: &Tensor) -> Result<Tensor> {
+    let dims = x.dims().to_vec();
+    let xs = x.flatten_all()?.to_vec1::<f32>()?;
+    let input = Input::new(&xs, w.cols, w.kind);
+    let pool = candle_core::utils::barrier_pool();
+    let parts = pool.n_workers() + 1;
+    let per = w.tiles.div_ceil(parts);
+    let outs: Vec<Mutex<Option<Vec<f32>>>> = (0..parts).map(|_| Mutex::new(None)).collect();
+    pool.execute(|tid| {
+        let start = (tid * per).min(w.tiles);
+        let range = start..(start + per).min(w.tiles);
+        let mut out = vec![0f32; input.tokens * range.len() * ROWS];
+        let done = vnni::run(w, &input, range, &mut out);
+        if let Some(slot) = outs.get(tid)
+            && let Ok(mut slot) = slot.lock()
+        {
+            *slot = done.then_some(out);
+        }
+    });
+    let mut y = vec![0f32; input.tokens * w.rows];
+    for (tid, slot) in outs.into_iter().enumerate() {
+        let start = (tid * per).min(w.tiles);
+        let n = ((start + per).min(w.tiles) - start) * ROWS;
+        if n == 0 {
+            continue;
+        }
+        let out = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .ok_or_else(|| candle_core::Error::Msg("tile kernel refused its input".into()))?;
+        let first = start * ROWS;
+        let take = n.min(w.rows.saturating_sub(first));
+        for tok in 0..input.tokens {
+            let dst = tok * w.rows + first;
+            y[dst..dst + take].copy_from_slice(&out[tok * n..tok * n + take]);
+        }
+    }
+    let mut shape = dims;
+    if let Some(last) = shape.last_mut() {
+        *last = w.rows;
+    }
+    Tensor::from_vec(y, shape, &Device::Cpu)
 }
 
 /// The sums of each 32-value block of the rows of `x`, as candle's Q4_1 kernel forms them:
@@ -123,8 +210,36 @@ fn block_sums(x: &Tensor, cols: usize) -> Result<Tensor> {
 }
 
 impl QuantLinear {
-    /// One matrix from `parts` stacked by rows (fused when they share format and width).
+    /// One matrix from `parts` stacked by rows (fused when they share format and width):
+    /// in tiles where [`tile_kind`] says so and `repack` is on, else on candle's kernels.
     pub(super) fn new(parts: &[QTensor], repack: bool) -> Result<QuantLinear> {
+        let (_, cols) = parts[0].shape().dims2()?;
+        let rows: usize = parts
+            .iter()
+            .map(|p| p.shape().dims2().map(|d| d.0))
+            .sum::<Result<usize>>()?;
+        if let Some(kind) = tile_kind(parts, rows, cols).filter(|_| repack) {
+            let mut bytes = Vec::new();
+            for p in parts {
+                bytes.extend_from_slice(&p.data()?);
+            }
+            if let Some(t) = Tiles::pack(kind, &bytes, rows, cols) {
+                return Ok(QuantLinear::Tiled(t));
+            }
+        }
+        Ok(QuantLinear::Candle(CandleLinear::new(parts, repack)?))
+    }
+
+    pub(super) fn forward(&self, x: &Tensor) -> Result<Tensor> {
+        match self {
+            QuantLinear::Tiled(t) => tiled_forward(t, &x.contiguous()?),
+            QuantLinear::Candle(c) => c.forward(x),
+        }
+    }
+}
+
+impl CandleLinear {
+    fn new(parts: &[QTensor], repack: bool) -> Result<CandleLinear> {
         let (_, cols) = parts[0].shape().dims2()?;
         let converted = parts
             .iter()
@@ -167,10 +282,10 @@ impl QuantLinear {
         } else {
             None
         };
-        Ok(QuantLinear { mms, offsets, cols })
+        Ok(CandleLinear { mms, offsets, cols })
     }
 
-    pub(super) fn forward(&self, x: &Tensor) -> Result<Tensor> {
+    fn forward(&self, x: &Tensor) -> Result<Tensor> {
         let y = match self.mms.as_slice() {
             [one] => one.forward(x)?,
             many => {
@@ -206,11 +321,13 @@ fn split_rows(dtype: GgmlDType, rows: usize, cols: usize, repacked: bool) -> Vec
     }
 }
 
-/// Can `parts` be one matrix?
-pub(super) fn fusable(parts: &[&QTensor]) -> bool {
+/// Can `parts` be one matrix? The same format and width, or (on candle's kernels, repacked)
+/// formats that all become Q8_0.
+pub(super) fn fusable(parts: &[&QTensor], repack: bool) -> bool {
+    let converts = repack && !(vnni::available() && tiles_enabled());
     let key = |q: &QTensor| {
         let converted = match q.dtype() {
-            GgmlDType::Q4_1 | GgmlDType::Q5_1 | GgmlDType::Q5_0 => GgmlDType::Q8_0,
+            d if converts && is_slow(d) => GgmlDType::Q8_0,
             d => d,
         };
         (converted, q.shape().dims().get(1).copied())

@@ -35,7 +35,7 @@ pub(super) enum Stack {
 impl Stack {
     pub(super) fn quant(parts: Vec<QTensor>, repack: bool) -> Result<Stack> {
         let refs: Vec<&QTensor> = parts.iter().collect();
-        if fusable(&refs) {
+        if fusable(&refs, repack) {
             let widths = parts
                 .iter()
                 .map(|p| p.shape().dims2().map(|d| d.0))
