@@ -1,4 +1,5 @@
-//! Memory-mapping safetensors files: the one place blindstep allows `unsafe`.
+//! Memory-mapping safetensors files: one of the two places blindstep allows `unsafe` (the
+//! other is the call into the AVX-512 kernels, `fast_llama::vnni`).
 //!
 //! A multi-gigabyte checkpoint read into memory and then copied into tensors needs twice its
 //! size at load; mapped, each tensor is copied once, straight from the page cache, into the

@@ -7,9 +7,10 @@
 //! `chat_template` (messages → prompt text), `gguf` / `safetensors` / `shards` (loading),
 //! `gguf_tokenizer` / `vocab` (tokenizers), `model` (candle families),
 //! `engine` (the decode loop), `sampler`, `detokenizer`, `stop`, `device`,
-//! `identity` (hashes, quantisation names), `repack` / `fast_llama` (slow GGUF formats
-//! on fast kernels, half-precision checkpoints kept as stored, a leaner llama decode),
-//! `mmap` (the one audited `unsafe` block: memory-mapping safetensors files),
+//! `identity` (hashes, quantisation names), `repack` / `fast_llama` (GGUF weights in
+//! 16-row tiles for AVX-512 VNNI kernels, half-precision checkpoints kept as stored, a
+//! leaner llama decode), `mmap` (one of two audited `unsafe` exceptions: memory-mapping
+//! safetensors files; the other is `fast_llama::vnni`'s call into its kernels),
 //! `openai` (HTTP client and pool).
 //!
 //! This module never downloads anything and never touches the database: the

@@ -28,7 +28,8 @@ impl FastLlama {
             && ct.tensor_infos.contains_key("blk.0.attn_q.weight")
     }
 
-    /// Loads the weights on the CPU; `repack` runs Q4_1/Q5_0/Q5_1 on the Q8_0 kernel.
+    /// Loads the weights on the CPU; `repack` puts them in tiles (or runs Q4_1/Q5_0/Q5_1 on
+    /// candle's Q8_0 kernel where the tile kernels do not run).
     pub fn from_gguf<R: Read + Seek>(
         ct: &Content,
         reader: &mut R,

@@ -2,12 +2,14 @@
 //! `quantized_llama` and `llama` do the same arithmetic; this one repeats less of it). It
 //! runs GGUF files ([`gguf`]) and llama safetensors checkpoints ([`hf`]):
 //!
-//! - **Repacked weights** (see [`quant`] and [`super::repack`]): candle runs Q4_1, Q5_0 and
-//!   Q5_1 through a scalar dot product. Here they run on the SIMD Q8_0 kernel without
-//!   changing a single weight: a `d·q + m` block becomes the Q8_0 block `d·q` (its 4/5-bit
-//!   values as bytes) plus an offset `m · Σx` computed from the block sums of the input,
-//!   exactly as candle's own Q4_1 kernel forms that term. Q5_0 is Q8_0 outright. Greedy
-//!   output matches candle's kernels up to float summation order.
+//! - **Repacked weights** (see [`tiles`], [`vnni`] and [`quant`]): Q8_0, Q4_0, Q4_1, Q5_0
+//!   and Q5_1 matrices (except Q8_0 at widths that are multiples of 256, which candle tiles
+//!   itself) are repacked at load into 16-row tiles for AVX-512 VNNI kernels that form each
+//!   row's sum with candle's own arithmetic in candle's order: the logits are candle's bit
+//!   for bit, so greedy output is the same with and without the repack. On CPUs without
+//!   AVX-512 VNNI, Q4_1/Q5_0/Q5_1 run on candle's SIMD Q8_0 kernel instead (a `d·q + m`
+//!   block becomes the Q8_0 block `d·q` plus an offset `m · Σx` from the input's block
+//!   sums; equal up to float summation order). `BLINDSTEP_TILES=off` turns the tiles off.
 //! - **Half-precision weights kept as they are** (see [`dense`]): a BF16 or F16 checkpoint
 //!   stays in its dtype in memory, with an f32 matrix-vector kernel for decode.
 //! - **Fused projections**: q, k and v (and gate and up) are one matrix when they share a

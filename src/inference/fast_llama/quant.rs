@@ -1,6 +1,7 @@
-//! Quantised weights for the lean llama: the exact repack of Q4_1, Q5_0 and Q5_1 onto the
-//! Q8_0 kernel (block values as bytes, the `m` offsets applied through the input's block
-//! sums) and fused projections.
+//! Quantised weights for the lean llama: 16-row tiles for the VNNI kernels where the CPU
+//! has them ([`super::tiles`]), else the repack of Q4_1, Q5_0 and Q5_1 onto candle's Q8_0
+//! kernel (block values as bytes, the `m` offsets applied through the input's block sums);
+//! and fused projections.
 
 use super::super::repack::{is_slow, q5_0_to_q8_0};
 use super::tiles::{BLOCK, Input, Kind, ROWS, Tiles};
